@@ -1,0 +1,61 @@
+import path from 'node:path';
+
+/**
+ * Every environment variable the server reads, parsed and validated in one place. The README's
+ * configuration table documents the same list; keep the two in step.
+ */
+export interface Config {
+  nodeEnv: string;
+  isProduction: boolean;
+  host: string;
+  port: number;
+  /** A Postgres URL; when absent the server runs on embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Where embedded PGlite keeps its files between restarts. */
+  embeddedDataDir: string;
+  /** Seed the demo data when the database has none (always true for embedded mode). */
+  seedOnStart: boolean;
+  defaultPageSize: number;
+  maxPageSize: number;
+  logSql: boolean;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const defaultPageSize = intFrom(env, 'DEFAULT_PAGE_SIZE', 25, 1, 1000);
+  const maxPageSize = intFrom(env, 'MAX_PAGE_SIZE', 100, 1, 10000);
+  if (defaultPageSize > maxPageSize) {
+    throw new Error(`DEFAULT_PAGE_SIZE (${defaultPageSize}) must not exceed MAX_PAGE_SIZE (${maxPageSize})`);
+  }
+  const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  return {
+    nodeEnv,
+    isProduction: nodeEnv === 'production',
+    host: env.HOST ?? '0.0.0.0',
+    port: intFrom(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR ?? '.data/pglite'),
+    seedOnStart: boolFrom(env, 'SEED_ON_START', databaseUrl === undefined),
+    defaultPageSize,
+    maxPageSize,
+    logSql: boolFrom(env, 'LOG_SQL', false),
+  };
+}

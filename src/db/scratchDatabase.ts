@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+
+/** Where the test suite and the migration check find a Postgres to create databases in. */
+export interface PostgresServer {
+  /** URL of a database to run CREATE/DROP DATABASE from. */
+  adminUrl: string;
+  kind: 'TEST_DATABASE_URL' | 'local' | 'embedded';
+  embedded?: EmbeddedPostgres;
+}
+
+export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * TEST_DATABASE_URL if set, else a Postgres on 127.0.0.1:5432 if one answers, else an embedded
+ * PGlite. `probeUrl` exists so a test can prove the fallback by pointing it at a closed port.
+ */
+export async function findPostgresServer(
+  env: NodeJS.ProcessEnv = process.env,
+  probeUrl = env.TEST_LOCAL_POSTGRES_URL ?? LOCAL_POSTGRES_URL,
+): Promise<PostgresServer> {
+  if (env.TEST_DATABASE_URL) return { adminUrl: env.TEST_DATABASE_URL, kind: 'TEST_DATABASE_URL' };
+  if (await answers(probeUrl)) return { adminUrl: probeUrl, kind: 'local' };
+  const embedded = await startEmbeddedPostgres();
+  return { adminUrl: embedded.url, kind: 'embedded', embedded };
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export function uniqueDatabaseName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+async function admin<T>(server: PostgresServer, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: server.adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates a database (optionally a copy of `template`) and returns its URL. PGlite has a single
+ * database, so in embedded mode this hands out the one database and the caller owns it whole.
+ */
+export async function createDatabase(server: PostgresServer, name: string, template?: string): Promise<string> {
+  if (server.kind === 'embedded') return server.adminUrl;
+  if (!/^[a-z0-9_]+$/.test(name) || (template && !/^[a-z0-9_]+$/.test(template))) {
+    throw new Error(`invalid database name ${name}`);
+  }
+  await admin(server, (c) => c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
+  return withDatabase(server.adminUrl, name);
+}
+
+export async function dropDatabase(server: PostgresServer, name: string): Promise<void> {
+  if (server.kind === 'embedded') return;
+  await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}

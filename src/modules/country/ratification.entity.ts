@@ -1,0 +1,64 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { enumCheck } from '../common/sqlEnum';
+import { Instrument } from '../instrument/instrument.entity';
+import { Source } from '../source/source.entity';
+import { Country } from './country.entity';
+
+export enum RatificationStatus {
+  NOT_SIGNED = 'NOT_SIGNED',
+  SIGNED = 'SIGNED',
+  RATIFIED = 'RATIFIED',
+  ACCEDED = 'ACCEDED',
+}
+registerEnumType(RatificationStatus, { name: 'RatificationStatus' });
+
+@ObjectType({ description: "A country's national status for one instrument" })
+@Entity()
+@Unique('UQ_ratification_country_instrument', ['countryCode', 'instrumentId'])
+@Check('CHK_ratification_status', enumCheck('status', RatificationStatus))
+@Check('CHK_ratification_year', `"year" IS NULL OR "year" BETWEEN 1900 AND 2100`)
+@Check('CHK_ratification_signed_year', `"signed_year" IS NULL OR "signed_year" BETWEEN 1900 AND 2100`)
+export class Ratification {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'char', length: 2 })
+  countryCode: string;
+
+  @ManyToOne(() => Country, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'country_code' })
+  country?: Country;
+
+  @Index()
+  @Column({ type: 'int' })
+  instrumentId: number;
+
+  @ManyToOne(() => Instrument, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'instrument_id' })
+  instrument?: Instrument;
+
+  @Field(() => RatificationStatus)
+  @Column({ type: 'varchar', length: 20 })
+  status: RatificationStatus;
+
+  @Field(() => Int, { nullable: true, description: 'Year of ratification or accession' })
+  @Column({ type: 'smallint', nullable: true })
+  year: number | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO date of ratification or accession, where known' })
+  @Column({ type: 'date', nullable: true })
+  date: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Year of signature, where signed' })
+  @Column({ type: 'smallint', nullable: true })
+  signedYear: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  sourceId: number | null;
+
+  @ManyToOne(() => Source, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'source_id' })
+  source?: Source;
+}

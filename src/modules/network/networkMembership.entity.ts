@@ -1,0 +1,28 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { City } from '../city/city.entity';
+import { Network } from './network.entity';
+
+@ObjectType({ description: "A city's membership of a network" })
+@Entity()
+@Check('CHK_network_membership_joined_year', `"joined_year" IS NULL OR "joined_year" BETWEEN 1900 AND 2100`)
+export class NetworkMembership {
+  @PrimaryColumn({ type: 'int' })
+  networkId: number;
+
+  @ManyToOne(() => Network, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'network_id' })
+  network?: Network;
+
+  @Index()
+  @PrimaryColumn({ type: 'int' })
+  cityId: number;
+
+  @ManyToOne(() => City, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'city_id' })
+  city?: City;
+
+  @Field(() => Int, { nullable: true })
+  @Column({ type: 'smallint', nullable: true })
+  joinedYear: number | null;
+}
