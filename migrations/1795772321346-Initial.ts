@@ -7,14 +7,15 @@ export class Initial1795772321346 implements MigrationInterface {
     // unaccent + pg_trgm serve the accent- and case-insensitive city search ("wien" finds
     // Vienna, "zurich" finds Zürich). unaccent() itself is only STABLE (its dictionary could be
     // swapped), so it is wrapped in IMMUTABLE functions pinned to one dictionary so that an
-    // index can be built on the folded names.
+    // index can be built on the folded names. Names inside the bodies are schema-qualified
+    // because Postgres 17+ (and so PGlite) builds indexes with a search_path of pg_catalog only.
     await queryRunner.query('CREATE EXTENSION IF NOT EXISTS unaccent');
     await queryRunner.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
     await queryRunner.query(
       "CREATE FUNCTION rg_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$",
     );
     await queryRunner.query(
-      "CREATE FUNCTION city_search_text(name text, ascii_name text, alternate_names text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT rg_fold(concat_ws(' ', name, ascii_name, array_to_string(alternate_names, ' '))) $$",
+      "CREATE FUNCTION city_search_text(name text, ascii_name text, alternate_names text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT public.rg_fold(concat_ws(' ', name, ascii_name, array_to_string(alternate_names, ' '))) $$",
     );
     await queryRunner.query(
       'CREATE TABLE "country" ("code" character(2) NOT NULL, "alpha3" character(3) NOT NULL, "name" character varying(200) NOT NULL, CONSTRAINT "UQ_f99016ded6fcc47ddf50ec74ba1" UNIQUE ("alpha3"), CONSTRAINT "CHK_country_alpha3" CHECK ("alpha3" ~ \'^[A-Z]{3}$\'), CONSTRAINT "CHK_country_code" CHECK ("code" ~ \'^[A-Z]{2}$\'), CONSTRAINT "PK_8ff4c23dc9a3f3856555bd86186" PRIMARY KEY ("code"))',
@@ -154,7 +155,7 @@ export class Initial1795772321346 implements MigrationInterface {
       'ALTER TABLE "indicator_right" ADD CONSTRAINT "FK_198aee95028296ee2ef9e84489f" FOREIGN KEY ("right_id") REFERENCES "right"("id") ON DELETE CASCADE ON UPDATE CASCADE',
     );
     await queryRunner.query(
-      'CREATE INDEX "IDX_city_search_trgm" ON "city" USING gin (city_search_text("name", "ascii_name", "alternate_names") gin_trgm_ops)',
+      'CREATE INDEX "IDX_city_search_trgm" ON "city" USING gin (public.city_search_text("name", "ascii_name", "alternate_names") gin_trgm_ops)',
     );
   }
 

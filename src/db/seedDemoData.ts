@@ -1,6 +1,429 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { CITIES } from '../../seeds/cities';
+import { COMMITMENTS } from '../../seeds/commitments';
+import { COUNTRIES } from '../../seeds/countries';
+import { INDICATORS } from '../../seeds/indicators';
+import { INSTRUMENTS } from '../../seeds/instruments';
+import { NETWORK_MEMBERSHIPS, NETWORKS } from '../../seeds/networks';
+import { OBSERVATIONS } from '../../seeds/observations';
+import { RATIFICATIONS } from '../../seeds/ratifications';
+import { RIGHTS } from '../../seeds/rights';
+import { SOURCES, type SourceKey } from '../../seeds/sources';
+import { DatePrecision } from '../modules/commitment/commitment.entity';
 
-/** Placeholder until the demo data lands. */
-export async function seedDemoData(_dataSource: DataSource): Promise<{ releaseId: number; created: boolean }> {
-  throw new Error('not implemented yet');
+/**
+ * The demo release is found again by this text, so that re-seeding reuses it instead of adding
+ * a release per run. Changing the text makes the next seed start a new release.
+ */
+export const DEMO_RELEASE_DESCRIPTION =
+  'Demo data from seed-facts: cities, local commitments, national ratifications, ' +
+  'FBI UCR crime 2010-2015 (The Marshall Project) and PM2.5 (WHO Ambient Air Quality Database 2018, v14)';
+
+/**
+ * Loads the real demo data of seeds/ in one transaction. Idempotent: every row is keyed by its
+ * natural key (country code, city slug, codes, source title, commitment city + instrument +
+ * title) and inserted only when missing, so a second run changes nothing. Existing rows are
+ * never updated: a corrected fact needs its own change, not a re-seed.
+ *
+ * `created` is true when any row was inserted; `releaseId` is the release the demo
+ * observations belong to (created on the first run).
+ */
+export async function seedDemoData(dataSource: DataSource): Promise<{ releaseId: number; created: boolean }> {
+  checkSeeds();
+  return dataSource.transaction(async (m) => {
+    // Two processes seeding one database at once (several servers starting with SEED_ON_START)
+    // would both see "no commitment yet" and insert it twice: commitments have no unique key.
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['rightsgraph.seedDemoData']);
+    const seeder = new Seeder(m);
+    const sourceIds = await seeder.sources();
+    await seeder.countries();
+    await seeder.cities();
+    await seeder.rights();
+    await seeder.instruments();
+    await seeder.ratifications(sourceIds);
+    await seeder.networks();
+    await seeder.commitments(sourceIds);
+    await seeder.indicators();
+    const releaseId = await seeder.release();
+    await seeder.observations(sourceIds, releaseId);
+    return { releaseId, created: seeder.inserted > 0 };
+  });
+}
+
+/**
+ * Where a SELECT joins, it orders by the seeds' position (WITH ORDINALITY) so that ids follow
+ * the order of seeds/ and come out the same on every fresh database.
+ */
+class Seeder {
+  inserted = 0;
+
+  constructor(private readonly m: EntityManager) {}
+
+  /** Runs an INSERT ... RETURNING and counts the rows it inserted. */
+  private async insert(sql: string, params: unknown[]): Promise<number> {
+    const rows: unknown[] = await this.m.query(sql, params);
+    this.inserted += rows.length;
+    return rows.length;
+  }
+
+  async sources(): Promise<Map<SourceKey, number>> {
+    const sources = Object.values(SOURCES);
+    await this.insert(
+      `INSERT INTO source (publisher, title, url, license, retrieved_on, citation)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::date[], $6::text[])
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        sources.map((s) => s.publisher),
+        sources.map((s) => s.title),
+        sources.map((s) => s.url),
+        sources.map((s) => s.license),
+        sources.map((s) => s.retrievedOn),
+        sources.map((s) => s.citation),
+      ],
+    );
+    const rows: { id: number; title: string }[] = await this.m.query(
+      'SELECT id, title FROM source WHERE title = ANY($1::varchar[])',
+      [sources.map((s) => s.title)],
+    );
+    const idByTitle = new Map(rows.map((r) => [r.title, r.id]));
+    const ids = new Map<SourceKey, number>();
+    for (const [key, source] of Object.entries(SOURCES) as [SourceKey, (typeof SOURCES)[SourceKey]][]) {
+      const id = idByTitle.get(source.title);
+      if (id === undefined) throw new Error(`source "${source.title}" was not stored`);
+      ids.set(key, id);
+    }
+    return ids;
+  }
+
+  async countries(): Promise<void> {
+    await this.insert(
+      `INSERT INTO country (code, alpha3, name)
+       SELECT * FROM unnest($1::char(2)[], $2::char(3)[], $3::varchar[])
+       ON CONFLICT DO NOTHING RETURNING code`,
+      [COUNTRIES.map((c) => c.code), COUNTRIES.map((c) => c.alpha3), COUNTRIES.map((c) => c.name)],
+    );
+  }
+
+  async cities(): Promise<void> {
+    // jsonb_to_recordset rather than unnest: alternate_names is an array per row, and unnest
+    // would flatten a two-dimensional array into one list.
+    await this.insert(
+      `INSERT INTO city (slug, name, ascii_name, alternate_names, country_code, region, latitude, longitude)
+       SELECT slug, name, ascii_name, alternate_names, country_code, region, latitude, longitude
+       FROM jsonb_to_recordset($1::jsonb) AS c(slug varchar, name varchar, ascii_name varchar,
+         alternate_names text[], country_code char(2), region varchar, latitude float8, longitude float8)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        JSON.stringify(
+          CITIES.map((c) => ({
+            slug: c.slug,
+            name: c.name,
+            ascii_name: c.asciiName,
+            alternate_names: c.alternateNames,
+            country_code: c.countryCode,
+            region: c.region,
+            latitude: c.latitude,
+            longitude: c.longitude,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async rights(): Promise<void> {
+    await this.insert(
+      `INSERT INTO "right" (code, name, description)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[])
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [RIGHTS.map((r) => r.code), RIGHTS.map((r) => r.name), RIGHTS.map((r) => r.description)],
+    );
+  }
+
+  async instruments(): Promise<void> {
+    await this.insert(
+      `INSERT INTO instrument (code, name, kind, year_adopted)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::smallint[])
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        INSTRUMENTS.map((i) => i.code),
+        INSTRUMENTS.map((i) => i.name),
+        INSTRUMENTS.map((i) => i.kind),
+        INSTRUMENTS.map((i) => i.yearAdopted),
+      ],
+    );
+    const links = INSTRUMENTS.flatMap((i) => i.rights.map((right) => [i.code, right] as const));
+    await this.insert(
+      `INSERT INTO instrument_right (instrument_id, right_id)
+       SELECT i.id, r.id
+       FROM unnest($1::varchar[], $2::varchar[]) AS p(instrument_code, right_code)
+       JOIN instrument i ON i.code = p.instrument_code
+       JOIN "right" r ON r.code = p.right_code
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [links.map(([code]) => code), links.map(([, right]) => right)],
+    );
+  }
+
+  async ratifications(sourceIds: Map<SourceKey, number>): Promise<void> {
+    await this.insert(
+      `INSERT INTO ratification (country_code, instrument_id, status, year, date, signed_year, source_id)
+       SELECT p.country_code, i.id, p.status, p.year, p.date, p.signed_year, p.source_id
+       FROM unnest($1::char(2)[], $2::varchar[], $3::varchar[], $4::smallint[], $5::date[], $6::smallint[], $7::int[])
+         WITH ORDINALITY AS p(country_code, instrument_code, status, year, date, signed_year, source_id, n)
+       JOIN instrument i ON i.code = p.instrument_code
+       ORDER BY p.n
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        RATIFICATIONS.map((r) => r.countryCode),
+        RATIFICATIONS.map((r) => r.instrumentCode),
+        RATIFICATIONS.map((r) => r.status),
+        RATIFICATIONS.map((r) => r.year),
+        RATIFICATIONS.map((r) => r.date),
+        RATIFICATIONS.map((r) => r.signedYear),
+        RATIFICATIONS.map((r) => sourceIds.get(r.source)),
+      ],
+    );
+  }
+
+  async networks(): Promise<void> {
+    await this.insert(
+      `INSERT INTO network (code, name, description, founded_year)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::smallint[])
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        NETWORKS.map((n) => n.code),
+        NETWORKS.map((n) => n.name),
+        NETWORKS.map((n) => n.description),
+        NETWORKS.map((n) => n.foundedYear),
+      ],
+    );
+    await this.insert(
+      `INSERT INTO network_membership (network_id, city_id, joined_year)
+       SELECT n.id, c.id, p.joined_year
+       FROM unnest($1::varchar[], $2::varchar[], $3::smallint[]) AS p(network_code, city_slug, joined_year)
+       JOIN network n ON n.code = p.network_code
+       JOIN city c ON c.slug = p.city_slug
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [
+        NETWORK_MEMBERSHIPS.map((n) => n.networkCode),
+        NETWORK_MEMBERSHIPS.map((n) => n.citySlug),
+        NETWORK_MEMBERSHIPS.map((n) => n.joinedYear),
+      ],
+    );
+  }
+
+  async commitments(sourceIds: Map<SourceKey, number>): Promise<void> {
+    const adopted = COMMITMENTS.map((c) => parseAdopted(c.adopted));
+    // No unique constraint covers (city, instrument, title), so the existence check is explicit;
+    // the advisory lock taken by seedDemoData keeps it race-free.
+    await this.insert(
+      `INSERT INTO commitment (city_id, instrument_id, kind, title, adopted_on, adopted_precision, status,
+         document_ref, source_id, notes)
+       SELECT c.id, i.id, p.kind, p.title, p.adopted_on, p.adopted_precision, p.status,
+         p.document_ref, p.source_id, p.notes
+       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::date[], $6::varchar[],
+         $7::varchar[], $8::varchar[], $9::int[], $10::text[])
+         WITH ORDINALITY AS p(city_slug, instrument_code, kind, title, adopted_on, adopted_precision, status,
+           document_ref, source_id, notes, n)
+       JOIN city c ON c.slug = p.city_slug
+       LEFT JOIN instrument i ON i.code = p.instrument_code
+       WHERE NOT EXISTS (
+         SELECT 1 FROM commitment e
+         WHERE e.city_id = c.id AND e.instrument_id IS NOT DISTINCT FROM i.id AND e.title = p.title
+       )
+       ORDER BY p.n
+       RETURNING id`,
+      [
+        COMMITMENTS.map((c) => c.citySlug),
+        COMMITMENTS.map((c) => c.instrument),
+        COMMITMENTS.map((c) => c.kind),
+        COMMITMENTS.map((c) => c.title),
+        adopted.map((a) => a.on),
+        adopted.map((a) => a.precision),
+        COMMITMENTS.map((c) => c.status),
+        COMMITMENTS.map((c) => c.documentRef),
+        COMMITMENTS.map((c) => sourceIds.get(c.source)),
+        COMMITMENTS.map((c) => c.notes),
+      ],
+    );
+    const links = COMMITMENTS.flatMap((c) => c.rights.map((right) => ({ ...c, right })));
+    await this.insert(
+      `INSERT INTO commitment_right (commitment_id, right_id)
+       SELECT e.id, r.id
+       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[])
+         AS p(city_slug, instrument_code, title, right_code)
+       JOIN city c ON c.slug = p.city_slug
+       LEFT JOIN instrument i ON i.code = p.instrument_code
+       JOIN commitment e ON e.city_id = c.id AND e.instrument_id IS NOT DISTINCT FROM i.id AND e.title = p.title
+       JOIN "right" r ON r.code = p.right_code
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [
+        links.map((l) => l.citySlug),
+        links.map((l) => l.instrument),
+        links.map((l) => l.title),
+        links.map((l) => l.right),
+      ],
+    );
+  }
+
+  async indicators(): Promise<void> {
+    await this.insert(
+      `INSERT INTO indicator (code, name, description, unit, direction, kind, methodology)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::varchar[], $5::varchar[], $6::varchar[],
+         $7::text[])
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        INDICATORS.map((i) => i.code),
+        INDICATORS.map((i) => i.name),
+        INDICATORS.map((i) => i.description),
+        INDICATORS.map((i) => i.unit),
+        INDICATORS.map((i) => i.direction),
+        INDICATORS.map((i) => i.kind),
+        INDICATORS.map((i) => i.methodology),
+      ],
+    );
+    const links = INDICATORS.flatMap((i) => i.rights.map((right) => [i.code, right] as const));
+    await this.insert(
+      `INSERT INTO indicator_right (indicator_id, right_id)
+       SELECT i.id, r.id
+       FROM unnest($1::varchar[], $2::varchar[]) AS p(indicator_code, right_code)
+       JOIN indicator i ON i.code = p.indicator_code
+       JOIN "right" r ON r.code = p.right_code
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [links.map(([code]) => code), links.map(([, right]) => right)],
+    );
+  }
+
+  async release(): Promise<number> {
+    const existing: { id: number }[] = await this.m.query(
+      'SELECT id FROM release WHERE description = $1 ORDER BY id LIMIT 1',
+      [DEMO_RELEASE_DESCRIPTION],
+    );
+    if (existing.length > 0) return existing[0].id;
+    const created: { id: number }[] = await this.m.query('INSERT INTO release (description) VALUES ($1) RETURNING id', [
+      DEMO_RELEASE_DESCRIPTION,
+    ]);
+    this.inserted += 1;
+    return created[0].id;
+  }
+
+  async observations(sourceIds: Map<SourceKey, number>, releaseId: number): Promise<void> {
+    // ON CONFLICT without a target also skips a key that a later import already holds as its
+    // current row (UQ_observation_current), so seeding after an import never fails.
+    const added = await this.insert(
+      `INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, status, source_id, release_id)
+       SELECT c.id, i.id, p.year, '', p.value, p.status, p.source_id, $7::int
+       FROM unnest($1::varchar[], $2::varchar[], $3::smallint[], $4::float8[], $5::varchar[], $6::int[])
+         WITH ORDINALITY AS p(city_slug, indicator_code, year, value, status, source_id, n)
+       JOIN city c ON c.slug = p.city_slug
+       JOIN indicator i ON i.code = p.indicator_code
+       ORDER BY p.n
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        OBSERVATIONS.map((o) => o.citySlug),
+        OBSERVATIONS.map((o) => o.indicatorCode),
+        OBSERVATIONS.map((o) => o.year),
+        OBSERVATIONS.map((o) => o.value),
+        OBSERVATIONS.map((o) => o.status),
+        OBSERVATIONS.map((o) => sourceIds.get(o.source)),
+        releaseId,
+      ],
+    );
+    if (added > 0) {
+      await this.m.query('UPDATE release SET rows_added = rows_added + $2 WHERE id = $1', [releaseId, added]);
+    }
+  }
+}
+
+/** '1997' -> YEAR, '2012-05' -> MONTH, '2001-02-08' -> DAY; the date is the period's first day. */
+function parseAdopted(adopted: string): { on: string; precision: DatePrecision } {
+  if (/^\d{4}$/.test(adopted)) return { on: `${adopted}-01-01`, precision: DatePrecision.YEAR };
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(adopted)) return { on: `${adopted}-01`, precision: DatePrecision.MONTH };
+  if (/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(adopted))
+    return { on: adopted, precision: DatePrecision.DAY };
+  throw new Error(`adoption date "${adopted}" is not YYYY, YYYY-MM or YYYY-MM-DD`);
+}
+
+/**
+ * The inserts join on codes and slugs, so a typo in seeds/ would silently drop a row instead of
+ * failing. Checking every reference first turns it into an error that names the culprit.
+ */
+function checkSeeds(): void {
+  const problems: string[] = [];
+  const unique = (what: string, keys: readonly string[]) => {
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(key)) problems.push(`duplicate ${what} ${key}`);
+      seen.add(key);
+    }
+    return seen;
+  };
+  const countries = unique(
+    'country',
+    COUNTRIES.map((c) => c.code),
+  );
+  const cities = unique(
+    'city slug',
+    CITIES.map((c) => c.slug),
+  );
+  const rights = unique(
+    'right',
+    RIGHTS.map((r) => r.code),
+  );
+  const instruments = unique(
+    'instrument',
+    INSTRUMENTS.map((i) => i.code),
+  );
+  const networks = unique(
+    'network',
+    NETWORKS.map((n) => n.code),
+  );
+  const indicators = unique(
+    'indicator',
+    INDICATORS.map((i) => i.code),
+  );
+  unique(
+    'source title',
+    Object.values(SOURCES).map((s) => s.title),
+  );
+  unique(
+    'ratification',
+    RATIFICATIONS.map((r) => `${r.countryCode}/${r.instrumentCode}`),
+  );
+  unique(
+    'commitment',
+    COMMITMENTS.map((c) => `${c.citySlug}/${c.instrument}/${c.title}`),
+  );
+  unique(
+    'observation',
+    OBSERVATIONS.map((o) => `${o.citySlug}/${o.indicatorCode}/${o.year}/${o.source}`),
+  );
+  const known = (what: string, set: Set<string>, key: string) => {
+    if (!set.has(key)) problems.push(`unknown ${what} ${key}`);
+  };
+  for (const c of CITIES) known('country', countries, c.countryCode);
+  for (const i of INSTRUMENTS) for (const r of i.rights) known('right', rights, r);
+  for (const r of RATIFICATIONS) {
+    known('country', countries, r.countryCode);
+    known('instrument', instruments, r.instrumentCode);
+  }
+  for (const n of NETWORK_MEMBERSHIPS) {
+    known('network', networks, n.networkCode);
+    known('city', cities, n.citySlug);
+  }
+  for (const c of COMMITMENTS) {
+    known('city', cities, c.citySlug);
+    known('instrument', instruments, c.instrument);
+    for (const r of c.rights) known('right', rights, r);
+    try {
+      parseAdopted(c.adopted);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  for (const i of INDICATORS) for (const r of i.rights) known('right', rights, r);
+  for (const o of OBSERVATIONS) {
+    known('city', cities, o.citySlug);
+    known('indicator', indicators, o.indicatorCode);
+  }
+  if (problems.length > 0) throw new Error(`seeds/ is inconsistent: ${problems.join('; ')}`);
 }

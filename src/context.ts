@@ -1,0 +1,42 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from './config';
+import { cityLoaders } from './modules/city/city.loaders';
+import { commitmentLoaders } from './modules/commitment/commitment.loaders';
+import { countryLoaders } from './modules/country/country.loaders';
+import { indicatorLoaders } from './modules/indicator/indicator.loaders';
+import { observationLoaders } from './modules/indicator/observation.loaders';
+import { instrumentLoaders } from './modules/instrument/instrument.loaders';
+import { networkLoaders } from './modules/network/network.loaders';
+import { rightLoaders } from './modules/right/right.loaders';
+import { sourceLoaders } from './modules/source/source.loaders';
+
+export function createLoaders(dataSource: DataSource) {
+  const instruments = instrumentLoaders(dataSource);
+  return {
+    ...cityLoaders(dataSource),
+    ...commitmentLoaders(dataSource, instruments.instrumentById),
+    ...countryLoaders(dataSource),
+    ...indicatorLoaders(dataSource),
+    ...observationLoaders(dataSource),
+    ...instruments,
+    ...networkLoaders(dataSource),
+    ...rightLoaders(dataSource),
+    ...sourceLoaders(dataSource),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface Context {
+  dataSource: DataSource;
+  config: Config;
+  loaders: Loaders;
+}
+
+/**
+ * A fresh context per request: DataLoader caches live exactly as long as one request, so no
+ * user ever sees another's cached rows and nothing goes stale between requests.
+ */
+export function createContext(dataSource: DataSource, config: Config): Context {
+  return { dataSource, config, loaders: createLoaders(dataSource) };
+}

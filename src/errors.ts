@@ -1,0 +1,21 @@
+import { GraphQLError } from 'graphql';
+
+/** The error codes clients can rely on (extensions.code). */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+/**
+ * Bad input from the client: names the argument and the offending value so the caller can fix
+ * the request without reading server logs.
+ */
+export function badUserInput(
+  message: string,
+  details: { argument?: string; value?: unknown; [key: string]: unknown } = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...details } });
+}

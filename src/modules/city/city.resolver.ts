@@ -1,0 +1,188 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { badUserInput } from '../../errors';
+import { CommitmentFilter } from '../commitment/commitment.args';
+import { Commitment } from '../commitment/commitment.entity';
+import { commitmentCondition } from '../commitment/commitment.sql';
+import { resolveAsOf } from '../common/asOf';
+import { type Connection, connectionType, paginate, type SortKey } from '../common/connection';
+import { OrderDirection } from '../common/order';
+import { checkYear, checkYearRange, parseId } from '../common/validate';
+import { Country } from '../country/country.entity';
+import { Observation } from '../indicator/observation.entity';
+import { Network } from '../network/network.entity';
+import { NetworkMembership } from '../network/networkMembership.entity';
+import { CityFilter, CityOrder, CityOrderField } from './city.args';
+import { City } from './city.entity';
+
+export const CityConnection = connectionType('City', City);
+
+@ArgsType()
+class CitiesArgs {
+  @Field(() => CityFilter, { nullable: true })
+  filter?: CityFilter | null;
+
+  @Field(() => CityOrder, { nullable: true })
+  orderBy?: CityOrder | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size (default and maximum in the README)' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+const SORT_KEYS: Record<CityOrderField, SortKey<City>[]> = {
+  [CityOrderField.NAME]: [
+    { expression: 'c.name', value: (c) => c.name },
+    { expression: 'c.id', value: (c) => c.id },
+  ],
+  [CityOrderField.SLUG]: [{ expression: 'c.slug', value: (c) => c.slug }],
+  [CityOrderField.COUNTRY]: [
+    { expression: 'c.country_code', value: (c) => c.countryCode },
+    { expression: 'c.name', value: (c) => c.name },
+    { expression: 'c.id', value: (c) => c.id },
+  ],
+  [CityOrderField.ID]: [{ expression: 'c.id', value: (c) => c.id }],
+};
+
+/** Escapes LIKE wildcards so a search for "50%" or "a_b" matches those characters literally. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+@Resolver(() => City)
+export class CityResolver {
+  @Query(() => City, { nullable: true, description: 'One city by id or slug; null when there is none' })
+  async city(
+    @Ctx() context: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('slug', () => String, { nullable: true }) slug?: string | null,
+  ): Promise<City | null> {
+    if ((id === null || id === undefined) === (slug === null || slug === undefined)) {
+      throw badUserInput('Give exactly one of id or slug', { argument: 'id' });
+    }
+    if (slug !== null && slug !== undefined) {
+      return context.dataSource.getRepository(City).findOneBy({ slug });
+    }
+    return context.loaders.cityById.load(parseId('id', id) as number);
+  }
+
+  @Query(() => CityConnection)
+  async cities(@Ctx() context: Context, @Args(() => CitiesArgs) args: CitiesArgs): Promise<Connection<City>> {
+    const query = context.dataSource.getRepository(City).createQueryBuilder('c');
+    const filter = args.filter;
+    if (filter?.ids) {
+      query.andWhere('c.id = ANY(:ids)', { ids: filter.ids.map((id) => parseId('filter.ids', id)) });
+    }
+    if (filter?.countryCodes) {
+      query.andWhere('c.country_code = ANY(:countryCodes)', {
+        countryCodes: filter.countryCodes.map((code) => code.toUpperCase()),
+      });
+    }
+    if (filter?.search !== null && filter?.search !== undefined) {
+      const search = filter.search.trim();
+      if (search.length > 200) throw badUserInput('search is limited to 200 characters', { argument: 'filter.search' });
+      if (search.includes('\u0000'))
+        throw badUserInput('search contains a NUL character', { argument: 'filter.search' });
+      query.andWhere(`city_search_text(c.name, c.ascii_name, c.alternate_names) LIKE '%' || rg_fold(:search) || '%'`, {
+        search: likeLiteral(search),
+      });
+    }
+    if (filter?.networkCodes) {
+      query.andWhere(
+        `c.id IN (SELECT nm.city_id FROM network_membership nm JOIN network n ON n.id = nm.network_id WHERE n.code = ANY(:networkCodes))`,
+        { networkCodes: filter.networkCodes },
+      );
+    }
+    const condition = commitmentCondition(filter?.hasCommitment, 'hc_');
+    if (condition) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM commitment m WHERE m.city_id = c.id AND ${condition.sql})`,
+        condition.params,
+      );
+    }
+    const field = args.orderBy?.field ?? CityOrderField.NAME;
+    return paginate(query, {
+      ordering: `city:${field}`,
+      keys: SORT_KEYS[field],
+      descending: args.orderBy?.direction === OrderDirection.DESC,
+      first: args.first,
+      after: args.after,
+      limits: context.config,
+    });
+  }
+
+  @FieldResolver(() => Country)
+  async country(@Root() city: City, @Ctx() context: Context): Promise<Country> {
+    return (await context.loaders.countryByCode.load(city.countryCode)) as Country;
+  }
+
+  @FieldResolver(() => [Network], { description: 'Networks the city belongs to' })
+  networks(@Root() city: City, @Ctx() context: Context): Promise<Network[]> {
+    return context.loaders.networksByCity.load(city.id);
+  }
+
+  @FieldResolver(() => [NetworkMembership], { description: 'Network memberships with the year joined' })
+  memberships(@Root() city: City, @Ctx() context: Context): Promise<NetworkMembership[]> {
+    return context.loaders.membershipsByCity.load(city.id);
+  }
+
+  @FieldResolver(() => [Commitment], { description: "The city's local commitments, oldest first" })
+  commitments(
+    @Root() city: City,
+    @Ctx() context: Context,
+    @Arg('filter', () => CommitmentFilter, { nullable: true }) filter?: CommitmentFilter | null,
+  ): Promise<Commitment[]> {
+    return context.loaders.commitmentsByCity.load({ id: city.id, params: filter ?? null });
+  }
+
+  @FieldResolver(() => [Observation], {
+    description: 'Yearly values (totals) of one indicator, oldest first; years without data are absent',
+  })
+  async observations(
+    @Root() city: City,
+    @Ctx() context: Context,
+    @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
+    @Arg('yearFrom', () => Int, { nullable: true }) yearFrom?: number | null,
+    @Arg('yearTo', () => Int, { nullable: true }) yearTo?: number | null,
+    @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the data as it stood then' })
+    asOf?: string | null,
+  ): Promise<Observation[]> {
+    checkYearRange(yearFrom, yearTo);
+    const release = await resolveAsOf(context, asOf);
+    return context.loaders.observationSeries.load({
+      cityId: city.id,
+      indicatorCode: indicator,
+      yearFrom,
+      yearTo,
+      asOf: release,
+    });
+  }
+
+  @FieldResolver(() => Observation, { nullable: true, description: 'The most recent value of an indicator (total)' })
+  async latest(
+    @Root() city: City,
+    @Ctx() context: Context,
+    @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
+    @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the data as it stood then' })
+    asOf?: string | null,
+  ): Promise<Observation | null> {
+    const release = await resolveAsOf(context, asOf);
+    return context.loaders.latestObservation.load({ cityId: city.id, indicatorCode: indicator, asOf: release });
+  }
+
+  @FieldResolver(() => Observation, { nullable: true, description: 'The value of an indicator in one year (total)' })
+  async value(
+    @Root() city: City,
+    @Ctx() context: Context,
+    @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
+    @Arg('year', () => Int) year: number,
+    @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the data as it stood then' })
+    asOf?: string | null,
+  ): Promise<Observation | null> {
+    checkYear('year', year);
+    const release = await resolveAsOf(context, asOf);
+    return context.loaders.observationInYear.load({ cityId: city.id, indicatorCode: indicator, year, asOf: release });
+  }
+}

@@ -1,0 +1,110 @@
+import { Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { City } from '../city/city.entity';
+import { type Connection, connectionType, paginate, type SortKey } from '../common/connection';
+import { OrderDirection } from '../common/order';
+import { Instrument } from '../instrument/instrument.entity';
+import { Right } from '../right/right.entity';
+import { Source } from '../source/source.entity';
+import { CommitmentFilter, CommitmentOrderField } from './commitment.args';
+import { Commitment, DatePrecision } from './commitment.entity';
+import { commitmentCondition } from './commitment.sql';
+
+export const CommitmentConnection = connectionType('Commitment', Commitment);
+
+@InputType()
+class CommitmentOrder {
+  @Field(() => CommitmentOrderField, { defaultValue: CommitmentOrderField.ADOPTED_ON })
+  field: CommitmentOrderField;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  direction: OrderDirection;
+}
+
+@ArgsType()
+class CommitmentsArgs {
+  @Field(() => CommitmentFilter, { nullable: true })
+  filter?: CommitmentFilter | null;
+
+  @Field(() => CommitmentOrder, { nullable: true })
+  orderBy?: CommitmentOrder | null;
+
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+// Undated commitments sort after dated ones; the coalesce keeps the keyset comparison total.
+const UNDATED = '9999-12-31';
+const SORT_KEYS: Record<CommitmentOrderField, SortKey<Commitment>[]> = {
+  [CommitmentOrderField.ADOPTED_ON]: [
+    { expression: `coalesce(m.adopted_on, '${UNDATED}'::date)`, value: (m) => m.adoptedOn ?? UNDATED },
+    { expression: 'm.id', value: (m) => m.id },
+  ],
+  [CommitmentOrderField.ID]: [{ expression: 'm.id', value: (m) => m.id }],
+};
+
+/** `adoptedOn` to the precision the source gives: 1997, 1998-04 or 2016-12-06. */
+export function formatAdoptedOn(date: string | null, precision: DatePrecision | null): string | null {
+  if (date === null) return null;
+  if (precision === DatePrecision.YEAR) return date.slice(0, 4);
+  if (precision === DatePrecision.MONTH) return date.slice(0, 7);
+  return date;
+}
+
+@Resolver(() => Commitment)
+export class CommitmentResolver {
+  @Query(() => CommitmentConnection)
+  commitments(
+    @Ctx() context: Context,
+    @Args(() => CommitmentsArgs) args: CommitmentsArgs,
+  ): Promise<Connection<Commitment>> {
+    const query = context.dataSource.getRepository(Commitment).createQueryBuilder('m');
+    const condition = commitmentCondition(args.filter, 'f_');
+    if (condition) query.where(condition.sql, condition.params);
+    const field = args.orderBy?.field ?? CommitmentOrderField.ADOPTED_ON;
+    return paginate(query, {
+      ordering: `commitment:${field}`,
+      keys: SORT_KEYS[field],
+      descending: args.orderBy?.direction === OrderDirection.DESC,
+      first: args.first,
+      after: args.after,
+      limits: context.config,
+    });
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Adoption date to the precision known: YYYY, YYYY-MM or YYYY-MM-DD',
+  })
+  adoptedOn(@Root() commitment: Commitment): string | null {
+    return formatAdoptedOn(commitment.adoptedOn, commitment.adoptedPrecision);
+  }
+
+  @FieldResolver(() => Int, { nullable: true })
+  adoptedYear(@Root() commitment: Commitment): number | null {
+    return commitment.adoptedOn === null ? null : Number(commitment.adoptedOn.slice(0, 4));
+  }
+
+  @FieldResolver(() => City)
+  async city(@Root() commitment: Commitment, @Ctx() context: Context): Promise<City> {
+    return (await context.loaders.cityById.load(commitment.cityId)) as City;
+  }
+
+  @FieldResolver(() => Instrument, { nullable: true })
+  instrument(@Root() commitment: Commitment, @Ctx() context: Context): Promise<Instrument | null> | null {
+    return commitment.instrumentId === null ? null : context.loaders.instrumentById.load(commitment.instrumentId);
+  }
+
+  @FieldResolver(() => [Right], { description: 'Rights the commitment covers' })
+  rights(@Root() commitment: Commitment, @Ctx() context: Context): Promise<Right[]> {
+    return context.loaders.rightsByCommitment.load(commitment.id);
+  }
+
+  @FieldResolver(() => Source, { nullable: true })
+  source(@Root() commitment: Commitment, @Ctx() context: Context): Promise<Source | null> | null {
+    return commitment.sourceId === null ? null : context.loaders.sourceById.load(commitment.sourceId);
+  }
+}

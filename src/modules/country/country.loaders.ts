@@ -1,0 +1,22 @@
+import type { DataSource } from 'typeorm';
+import { In } from 'typeorm';
+import { groupLoader, uniqueLoader } from '../common/loaders';
+import { Country } from './country.entity';
+import { Ratification } from './ratification.entity';
+
+export function countryLoaders(dataSource: DataSource) {
+  return {
+    countryByCode: uniqueLoader<string, Country>(
+      (codes) => dataSource.getRepository(Country).findBy({ code: In(codes) }),
+      (c) => c.code,
+    ),
+    ratificationsByCountry: groupLoader<string, Ratification>(
+      (codes) =>
+        dataSource.getRepository(Ratification).find({
+          where: { countryCode: In(codes) },
+          order: { instrumentId: 'ASC' },
+        }),
+      (r) => r.countryCode,
+    ),
+  };
+}

@@ -1,0 +1,67 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { type Connection, connectionType, paginate } from '../common/connection';
+import { Right } from '../right/right.entity';
+import { Indicator, IndicatorKind } from './indicator.entity';
+
+export const IndicatorConnection = connectionType('Indicator', Indicator);
+
+@InputType()
+class IndicatorFilter {
+  @Field(() => [String], { nullable: true })
+  codes?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Measures any of these rights' })
+  rightCodes?: string[] | null;
+
+  @Field(() => [IndicatorKind], { nullable: true })
+  kinds?: IndicatorKind[] | null;
+}
+
+@ArgsType()
+class IndicatorsArgs {
+  @Field(() => IndicatorFilter, { nullable: true })
+  filter?: IndicatorFilter | null;
+
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+@Resolver(() => Indicator)
+export class IndicatorResolver {
+  @Query(() => Indicator, { nullable: true, description: 'An indicator by code; null when unknown' })
+  indicator(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Indicator | null> {
+    return context.dataSource.getRepository(Indicator).findOneBy({ code });
+  }
+
+  @Query(() => IndicatorConnection, { description: 'Indicators, by code' })
+  indicators(
+    @Ctx() context: Context,
+    @Args(() => IndicatorsArgs) args: IndicatorsArgs,
+  ): Promise<Connection<Indicator>> {
+    const query = context.dataSource.getRepository(Indicator).createQueryBuilder('i');
+    if (args.filter?.codes) query.andWhere('i.code = ANY(:codes)', { codes: args.filter.codes });
+    if (args.filter?.kinds) query.andWhere('i.kind = ANY(:kinds)', { kinds: args.filter.kinds });
+    if (args.filter?.rightCodes) {
+      query.andWhere(
+        `i.id IN (SELECT ir.indicator_id FROM indicator_right ir JOIN "right" r ON r.id = ir.right_id WHERE r.code = ANY(:rightCodes))`,
+        { rightCodes: args.filter.rightCodes },
+      );
+    }
+    return paginate(query, {
+      ordering: 'indicator:CODE',
+      keys: [{ expression: 'i.code', value: (i) => i.code }],
+      first: args.first,
+      after: args.after,
+      limits: context.config,
+    });
+  }
+
+  @FieldResolver(() => [Right], { description: 'Rights this indicator measures' })
+  rights(@Root() indicator: Indicator, @Ctx() context: Context): Promise<Right[]> {
+    return context.loaders.rightsByIndicator.load(indicator.id);
+  }
+}

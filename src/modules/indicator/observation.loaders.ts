@@ -1,0 +1,105 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { badUserInput } from '../../errors';
+import { hydrate } from '../common/loaders';
+import { Observation } from './observation.entity';
+
+/** (city, indicator code) plus the parameters of one nested observation field. */
+export interface ObservationKey {
+  cityId: number;
+  indicatorCode: string;
+  yearFrom?: number | null;
+  yearTo?: number | null;
+  /** The exact year, for City.value. */
+  year?: number | null;
+  /** Release id: the data as it stood then; absent for the current data. */
+  asOf?: number | null;
+}
+
+type Mode = 'series' | 'latest' | 'value';
+
+/**
+ * Rows visible as of a release: added at or before it and not yet superseded by then. With no
+ * release (NULL) this is "current": not superseded at all.
+ */
+export function visibleAsOf(alias: string, releaseExpr: string): string {
+  return `${alias}.release_id <= coalesce(${releaseExpr}, 2147483647)
+    AND (${alias}.superseded_in_release_id IS NULL OR ${alias}.superseded_in_release_id > coalesce(${releaseExpr}, 2147483647))`;
+}
+
+const LATERAL: Record<Mode, string> = {
+  series: `AND o.year BETWEEN coalesce(k.year_from, 1900) AND coalesce(k.year_to, 2100) ORDER BY o.year, o.source_id`,
+  latest: `ORDER BY o.year DESC, o.source_id LIMIT 1`,
+  value: `AND o.year = k.year ORDER BY o.source_id LIMIT 1`,
+};
+
+/**
+ * One statement per batch for any mix of keys: the keys travel as parallel arrays, `unnest ...
+ * WITH ORDINALITY` turns them back into rows, and a LATERAL subquery finds each key's
+ * observations through the (city_id, indicator_id, year) index. The indicator is joined by
+ * code so that an unknown code is detected in the same statement. Only totals (no
+ * disaggregation) are returned.
+ */
+async function lookup(
+  dataSource: DataSource,
+  mode: Mode,
+  keys: readonly ObservationKey[],
+): Promise<(Observation[] | Error)[]> {
+  const rows: Record<string, unknown>[] = await dataSource.query(
+    `SELECT k.ord, i.id AS found_indicator_id, o.*
+     FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[])
+          WITH ORDINALITY AS k(city_id, code, year_from, year_to, year, as_of, ord)
+     LEFT JOIN indicator i ON i.code = k.code
+     LEFT JOIN LATERAL (
+       SELECT o.* FROM observation o
+       WHERE o.city_id = k.city_id AND o.indicator_id = i.id AND o.disaggregation = ''
+         AND ${visibleAsOf('o', 'k.as_of')}
+         ${LATERAL[mode]}
+     ) o ON true
+     ORDER BY k.ord, o.year, o.source_id`,
+    [
+      keys.map((k) => k.cityId),
+      keys.map((k) => k.indicatorCode),
+      keys.map((k) => k.yearFrom ?? null),
+      keys.map((k) => k.yearTo ?? null),
+      keys.map((k) => k.year ?? null),
+      keys.map((k) => k.asOf ?? null),
+    ],
+  );
+  const results: (Observation[] | Error)[] = keys.map(() => []);
+  for (const row of rows) {
+    const index = Number(row.ord) - 1;
+    const key = keys[index];
+    if (row.found_indicator_id === null) {
+      results[index] = badUserInput(`Unknown indicator "${key.indicatorCode}"`, {
+        argument: 'indicator',
+        value: key.indicatorCode,
+      });
+    } else if (row.id !== null) {
+      (results[index] as Observation[]).push(hydrate(dataSource, Observation, row));
+    }
+  }
+  return results;
+}
+
+const cacheKeyFn = (k: ObservationKey) =>
+  JSON.stringify([k.cityId, k.indicatorCode, k.yearFrom ?? null, k.yearTo ?? null, k.year ?? null, k.asOf ?? null]);
+
+export function observationLoaders(dataSource: DataSource) {
+  return {
+    observationSeries: new DataLoader<ObservationKey, Observation[], string>(
+      (keys) => lookup(dataSource, 'series', keys),
+      {
+        cacheKeyFn,
+      },
+    ),
+    latestObservation: new DataLoader<ObservationKey, Observation | null, string>(
+      async (keys) => (await lookup(dataSource, 'latest', keys)).map((r) => (r instanceof Error ? r : (r[0] ?? null))),
+      { cacheKeyFn },
+    ),
+    observationInYear: new DataLoader<ObservationKey, Observation | null, string>(
+      async (keys) => (await lookup(dataSource, 'value', keys)).map((r) => (r instanceof Error ? r : (r[0] ?? null))),
+      { cacheKeyFn },
+    ),
+  };
+}

@@ -1,0 +1,135 @@
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { badUserInput } from '../../errors';
+import { City } from '../city/city.entity';
+import { resolveAsOf } from '../common/asOf';
+import { type Connection, connectionType, paginate } from '../common/connection';
+import { checkYearRange, parseId } from '../common/validate';
+import { Release } from '../source/release.entity';
+import { Source } from '../source/source.entity';
+import { Indicator } from './indicator.entity';
+import { Observation, ObservationStatus } from './observation.entity';
+import { visibleAsOf } from './observation.loaders';
+
+export const ObservationConnection = connectionType('Observation', Observation);
+
+@InputType({ description: 'The same filters the CSV export takes' })
+export class ObservationFilter {
+  @Field(() => [String], { nullable: true })
+  indicatorCodes?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  cityIds?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  countryCodes?: string[] | null;
+
+  @Field(() => Int, { nullable: true })
+  yearFrom?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  yearTo?: number | null;
+
+  @Field(() => [ObservationStatus], { nullable: true })
+  statuses?: ObservationStatus[] | null;
+}
+
+@ArgsType()
+class ObservationsArgs {
+  @Field(() => ObservationFilter, { nullable: true })
+  filter?: ObservationFilter | null;
+
+  @Field(() => ID, { nullable: true, description: 'Release id: the data as it stood then' })
+  asOf?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+@Resolver(() => Observation)
+export class ObservationResolver {
+  @Query(() => ObservationConnection, {
+    description: 'Tidy observation rows (totals and disaggregations), ordered by city, indicator and year',
+  })
+  async observations(
+    @Ctx() context: Context,
+    @Args(() => ObservationsArgs) args: ObservationsArgs,
+  ): Promise<Connection<Observation>> {
+    const filter = args.filter ?? {};
+    checkYearRange(filter.yearFrom, filter.yearTo);
+    const asOf = await resolveAsOf(context, args.asOf);
+    const query = context.dataSource
+      .getRepository(Observation)
+      .createQueryBuilder('o')
+      .where(visibleAsOf('o', 'CAST(:asOf AS int)'), { asOf: asOf ?? null });
+    if (filter.indicatorCodes) {
+      const codes = [...new Set(filter.indicatorCodes)];
+      const known = await context.dataSource
+        .getRepository(Indicator)
+        .createQueryBuilder('i')
+        .select(['i.id', 'i.code'])
+        .where('i.code = ANY(:codes)', { codes })
+        .getMany();
+      const unknown = codes.filter((code) => !known.some((i) => i.code === code));
+      if (unknown.length > 0) {
+        throw badUserInput(`Unknown indicator ${unknown.map((c) => `"${c}"`).join(', ')}`, {
+          argument: 'filter.indicatorCodes',
+          value: unknown,
+        });
+      }
+      query.andWhere('o.indicator_id = ANY(:indicatorIds)', { indicatorIds: known.map((i) => i.id) });
+    }
+    if (filter.cityIds) {
+      query.andWhere('o.city_id = ANY(:cityIds)', {
+        cityIds: filter.cityIds.map((id) => parseId('filter.cityIds', id)),
+      });
+    }
+    if (filter.countryCodes) {
+      query.andWhere('o.city_id IN (SELECT id FROM city WHERE country_code = ANY(:countryCodes))', {
+        countryCodes: filter.countryCodes.map((c) => c.toUpperCase()),
+      });
+    }
+    if (filter.yearFrom !== null && filter.yearFrom !== undefined) {
+      query.andWhere('o.year >= :yearFrom', { yearFrom: filter.yearFrom });
+    }
+    if (filter.yearTo !== null && filter.yearTo !== undefined) {
+      query.andWhere('o.year <= :yearTo', { yearTo: filter.yearTo });
+    }
+    if (filter.statuses) query.andWhere('o.status = ANY(:statuses)', { statuses: filter.statuses });
+    return paginate(query, {
+      ordering: 'observation',
+      keys: [
+        { expression: 'o.city_id', value: (o) => o.cityId },
+        { expression: 'o.indicator_id', value: (o) => o.indicatorId },
+        { expression: 'o.year', value: (o) => o.year },
+        { expression: 'o.id', value: (o) => o.id },
+      ],
+      first: args.first,
+      after: args.after,
+      limits: context.config,
+    });
+  }
+
+  @FieldResolver(() => City)
+  async city(@Root() observation: Observation, @Ctx() context: Context): Promise<City> {
+    return (await context.loaders.cityById.load(observation.cityId)) as City;
+  }
+
+  @FieldResolver(() => Indicator)
+  async indicator(@Root() observation: Observation, @Ctx() context: Context): Promise<Indicator> {
+    return (await context.loaders.indicatorById.load(observation.indicatorId)) as Indicator;
+  }
+
+  @FieldResolver(() => Source)
+  async source(@Root() observation: Observation, @Ctx() context: Context): Promise<Source> {
+    return (await context.loaders.sourceById.load(observation.sourceId)) as Source;
+  }
+
+  @FieldResolver(() => Release, { description: 'The release that added this value' })
+  async release(@Root() observation: Observation, @Ctx() context: Context): Promise<Release> {
+    return (await context.loaders.releaseById.load(observation.releaseId)) as Release;
+  }
+}

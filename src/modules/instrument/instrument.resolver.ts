@@ -1,0 +1,22 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { Right } from '../right/right.entity';
+import { Instrument } from './instrument.entity';
+
+@Resolver(() => Instrument)
+export class InstrumentResolver {
+  @Query(() => Instrument, { nullable: true, description: 'An instrument by code (e.g. CEDAW); null when unknown' })
+  instrument(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Instrument | null> {
+    return context.dataSource.getRepository(Instrument).findOneBy({ code });
+  }
+
+  @Query(() => [Instrument], { description: 'Every instrument, by code' })
+  instruments(@Ctx() context: Context): Promise<Instrument[]> {
+    return context.dataSource.getRepository(Instrument).find({ order: { code: 'ASC' } });
+  }
+
+  @FieldResolver(() => [Right], { description: 'Rights the instrument covers' })
+  rights(@Root() instrument: Instrument, @Ctx() context: Context): Promise<Right[]> {
+    return context.loaders.rightsByInstrument.load(instrument.id);
+  }
+}

@@ -1,0 +1,34 @@
+import type { DataSource } from 'typeorm';
+import { In } from 'typeorm';
+import { City } from '../city/city.entity';
+import { groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { Network } from './network.entity';
+import { NetworkMembership } from './networkMembership.entity';
+
+export function networkLoaders(dataSource: DataSource) {
+  return {
+    networkById: uniqueLoader<number, Network>(
+      (ids) => dataSource.getRepository(Network).findBy({ id: In(ids) }),
+      (n) => n.id,
+    ),
+    networksByCity: linkedLoader(dataSource, Network, {
+      joinTable: 'network_membership',
+      ownerColumn: 'city_id',
+      targetColumn: 'network_id',
+      orderBy: 'code',
+    }),
+    membershipsByCity: groupLoader<number, NetworkMembership>(
+      (cityIds) =>
+        dataSource
+          .getRepository(NetworkMembership)
+          .find({ where: { cityId: In(cityIds) }, order: { networkId: 'ASC' } }),
+      (m) => m.cityId,
+    ),
+    citiesByNetwork: linkedLoader(dataSource, City, {
+      joinTable: 'network_membership',
+      ownerColumn: 'network_id',
+      targetColumn: 'city_id',
+      orderBy: 'name',
+    }),
+  };
+}

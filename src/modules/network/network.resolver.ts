@@ -1,0 +1,42 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { City } from '../city/city.entity';
+import { Source } from '../source/source.entity';
+import { Network } from './network.entity';
+import { NetworkMembership } from './networkMembership.entity';
+
+@Resolver(() => Network)
+export class NetworkResolver {
+  @Query(() => Network, { nullable: true, description: 'A network by code; null when unknown' })
+  network(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Network | null> {
+    return context.dataSource.getRepository(Network).findOneBy({ code });
+  }
+
+  @Query(() => [Network], { description: 'Every network, by code' })
+  networks(@Ctx() context: Context): Promise<Network[]> {
+    return context.dataSource.getRepository(Network).find({ order: { code: 'ASC' } });
+  }
+
+  @FieldResolver(() => [City], { description: 'Member cities, by name' })
+  cities(@Root() network: Network, @Ctx() context: Context): Promise<City[]> {
+    return context.loaders.citiesByNetwork.load(network.id);
+  }
+
+  @FieldResolver(() => Source, { nullable: true })
+  source(@Root() network: Network, @Ctx() context: Context): Promise<Source | null> | null {
+    return network.sourceId === null ? null : context.loaders.sourceById.load(network.sourceId);
+  }
+}
+
+@Resolver(() => NetworkMembership)
+export class NetworkMembershipResolver {
+  @FieldResolver(() => Network)
+  async network(@Root() membership: NetworkMembership, @Ctx() context: Context): Promise<Network> {
+    return (await context.loaders.networkById.load(membership.networkId)) as Network;
+  }
+
+  @FieldResolver(() => City)
+  async city(@Root() membership: NetworkMembership, @Ctx() context: Context): Promise<City> {
+    return (await context.loaders.cityById.load(membership.cityId)) as City;
+  }
+}

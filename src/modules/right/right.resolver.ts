@@ -1,0 +1,38 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { Indicator } from '../indicator/indicator.entity';
+import { Instrument } from '../instrument/instrument.entity';
+import { Right } from './right.entity';
+
+@Resolver(() => Right)
+export class RightResolver {
+  @Query(() => Right, { nullable: true, description: 'A right by code; null when unknown' })
+  right(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Right | null> {
+    return context.dataSource.getRepository(Right).findOneBy({ code });
+  }
+
+  @Query(() => [Right], { description: 'The rights taxonomy, by code' })
+  rights(@Ctx() context: Context): Promise<Right[]> {
+    return context.dataSource.getRepository(Right).find({ order: { code: 'ASC' } });
+  }
+
+  @FieldResolver(() => Right, { nullable: true })
+  parent(@Root() right: Right, @Ctx() context: Context): Promise<Right | null> | null {
+    return right.parentId === null ? null : context.loaders.rightById.load(right.parentId);
+  }
+
+  @FieldResolver(() => [Right], { description: 'Rights that refine this one' })
+  children(@Root() right: Right, @Ctx() context: Context): Promise<Right[]> {
+    return context.loaders.childrenByRight.load(right.id);
+  }
+
+  @FieldResolver(() => [Indicator], { description: 'Indicators that measure this right' })
+  indicators(@Root() right: Right, @Ctx() context: Context): Promise<Indicator[]> {
+    return context.loaders.indicatorsByRight.load(right.id);
+  }
+
+  @FieldResolver(() => [Instrument], { description: 'Instruments that define this right' })
+  instruments(@Root() right: Right, @Ctx() context: Context): Promise<Instrument[]> {
+    return context.loaders.instrumentsByRight.load(right.id);
+  }
+}

@@ -1,0 +1,50 @@
+import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { type Connection, connectionType, paginate } from '../common/connection';
+import { Release } from './release.entity';
+import { Source } from './source.entity';
+
+export const SourceConnection = connectionType('Source', Source);
+export const ReleaseConnection = connectionType('Release', Release);
+
+@ArgsType()
+class PageArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+@Resolver(() => Source)
+export class SourceResolver {
+  @Query(() => SourceConnection, { description: 'Every source, oldest first' })
+  sources(@Ctx() context: Context, @Args(() => PageArgs) args: PageArgs): Promise<Connection<Source>> {
+    return paginate(context.dataSource.getRepository(Source).createQueryBuilder('s'), {
+      ordering: 'source',
+      keys: [{ expression: 's.id', value: (s) => s.id }],
+      first: args.first,
+      after: args.after,
+      limits: context.config,
+    });
+  }
+}
+
+@Resolver(() => Release)
+export class ReleaseResolver {
+  @Query(() => ReleaseConnection, { description: 'Every release, oldest first' })
+  releases(@Ctx() context: Context, @Args(() => PageArgs) args: PageArgs): Promise<Connection<Release>> {
+    return paginate(context.dataSource.getRepository(Release).createQueryBuilder('r'), {
+      ordering: 'release',
+      keys: [{ expression: 'r.id', value: (r) => r.id }],
+      first: args.first,
+      after: args.after,
+      limits: context.config,
+    });
+  }
+
+  @FieldResolver(() => Source, { nullable: true })
+  source(@Root() release: Release, @Ctx() context: Context): Promise<Source | null> | null {
+    return release.sourceId === null ? null : context.loaders.sourceById.load(release.sourceId);
+  }
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { CityResolver } from './modules/city/city.resolver';
+import { CommitmentResolver } from './modules/commitment/commitment.resolver';
+import { CountryResolver, RatificationResolver } from './modules/country/country.resolver';
+import { IndicatorResolver } from './modules/indicator/indicator.resolver';
+import { ObservationResolver } from './modules/indicator/observation.resolver';
+import { InstrumentResolver } from './modules/instrument/instrument.resolver';
+import { NetworkMembershipResolver, NetworkResolver } from './modules/network/network.resolver';
+import { RightResolver } from './modules/right/right.resolver';
+import { ReleaseResolver, SourceResolver } from './modules/source/source.resolver';
+
+export const resolvers = [
+  CityResolver,
+  CommitmentResolver,
+  CountryResolver,
+  RatificationResolver,
+  IndicatorResolver,
+  ObservationResolver,
+  InstrumentResolver,
+  NetworkResolver,
+  NetworkMembershipResolver,
+  RightResolver,
+  SourceResolver,
+  ReleaseResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema is pure code, so it is built once per process and shared by every server. */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers, validate: false });
+  return built;
+}
+
+/** The committed snapshot's text: sorted, so the file only changes when the API does. */
+export function printAppSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
