@@ -7,6 +7,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export interface EmbeddedPostgres {
   /** A postgres:// URL that `pg` (and so TypeORM) can connect to. */
   url: string;
+  /** A snapshot of the whole database, from which `startEmbeddedPostgres({ from })` starts a copy. */
+  dump(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
@@ -17,20 +19,22 @@ export interface EmbeddedPostgres {
  * `createDataSource({ poolSize: 1 })`) to keep transactions from interleaving.
  *
  * `dataDir` persists the database between restarts; without it the database lives in memory.
+ * `from` starts from a snapshot taken with `dump()` (how the tests copy a migrated template).
  */
 export async function startEmbeddedPostgres(
-  options: { dataDir?: string; port?: number } = {},
+  options: { dataDir?: string; port?: number; from?: Blob } = {},
 ): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({
     dataDir: options.dataDir,
+    loadDataDir: options.from,
     extensions: { unaccent, pg_trgm },
   });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 8 });
   await server.start();
-  const conn = server.getServerConn();
   return {
-    url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
+    url: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
+    dump: () => db.dumpDataDir('none'),
     async stop() {
       await server.stop();
       await db.close();

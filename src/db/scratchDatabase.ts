@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 
-/** Where the test suite and the migration check find a Postgres to create databases in. */
+/** A Postgres server the test suite and the migration check can create databases in. */
 export interface PostgresServer {
   /** URL of a database to run CREATE/DROP DATABASE from. */
   adminUrl: string;
-  kind: 'TEST_DATABASE_URL' | 'local' | 'embedded';
-  embedded?: EmbeddedPostgres;
+  kind: 'TEST_DATABASE_URL' | 'local';
 }
 
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -26,17 +24,15 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /**
- * TEST_DATABASE_URL if set, else a Postgres on 127.0.0.1:5432 if one answers, else an embedded
- * PGlite. `probeUrl` exists so a test can prove the fallback by pointing it at a closed port.
+ * TEST_DATABASE_URL if set, else a Postgres on 127.0.0.1:5432 if one answers (the address can
+ * be changed with TEST_LOCAL_POSTGRES_URL, e.g. to a closed port to try the fallback), else
+ * null: the caller falls back to embedded PGlite.
  */
-export async function findPostgresServer(
-  env: NodeJS.ProcessEnv = process.env,
-  probeUrl = env.TEST_LOCAL_POSTGRES_URL ?? LOCAL_POSTGRES_URL,
-): Promise<PostgresServer> {
+export async function findPostgresServer(env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer | null> {
   if (env.TEST_DATABASE_URL) return { adminUrl: env.TEST_DATABASE_URL, kind: 'TEST_DATABASE_URL' };
+  const probeUrl = env.TEST_LOCAL_POSTGRES_URL ?? LOCAL_POSTGRES_URL;
   if (await answers(probeUrl)) return { adminUrl: probeUrl, kind: 'local' };
-  const embedded = await startEmbeddedPostgres();
-  return { adminUrl: embedded.url, kind: 'embedded', embedded };
+  return null;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -59,12 +55,8 @@ async function admin<T>(server: PostgresServer, fn: (client: Client) => Promise<
   }
 }
 
-/**
- * Creates a database (optionally a copy of `template`) and returns its URL. PGlite has a single
- * database, so in embedded mode this hands out the one database and the caller owns it whole.
- */
+/** Creates a database (optionally a copy of `template`) and returns its URL. */
 export async function createDatabase(server: PostgresServer, name: string, template?: string): Promise<string> {
-  if (server.kind === 'embedded') return server.adminUrl;
   if (!/^[a-z0-9_]+$/.test(name) || (template && !/^[a-z0-9_]+$/.test(template))) {
     throw new Error(`invalid database name ${name}`);
   }
@@ -73,6 +65,5 @@ export async function createDatabase(server: PostgresServer, name: string, templ
 }
 
 export async function dropDatabase(server: PostgresServer, name: string): Promise<void> {
-  if (server.kind === 'embedded') return;
   await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }

@@ -2,22 +2,28 @@ import 'reflect-metadata';
 import { createDataSource } from '../../src/db/dataSource';
 import { createDatabase, findPostgresServer, uniqueDatabaseName } from '../../src/db/scratchDatabase';
 import { seedDemoData } from '../../src/db/seedDemoData';
+import { startEmbeddedFactory } from './embeddedFactory';
 import { TEST_ENV } from './testEnv';
 
 /**
- * Decides once where the tests' databases live and, on a Postgres server, builds two template
+ * Decides once where the tests' databases live. On a Postgres server it builds two template
  * databases (migrated; migrated and seeded) that each test file copies with CREATE DATABASE
- * ... TEMPLATE, which takes milliseconds instead of re-running migrations per file.
+ * ... TEMPLATE, which takes milliseconds instead of re-running migrations per file. Without
+ * one it starts the embedded factory, which does the same with PGlite snapshots.
  */
 export default async function globalSetup(): Promise<void> {
   const server = await findPostgresServer();
-  if (server.embedded) await server.embedded.stop();
+  if (!server) {
+    const factory = await startEmbeddedFactory();
+    (globalThis as { rgEmbeddedFactory?: typeof factory }).rgEmbeddedFactory = factory;
+    process.env[TEST_ENV.kind] = 'embedded';
+    process.env[TEST_ENV.embeddedFactory] = factory.url;
+    process.stderr.write('\n[tests] Postgres: none answered; using embedded PGlite (one instance per test file)\n');
+    return;
+  }
   process.env[TEST_ENV.kind] = server.kind;
-  process.stderr.write(
-    `\n[tests] Postgres: ${server.kind === 'embedded' ? 'embedded PGlite (one per test file)' : server.kind}\n`,
-  );
-  if (server.kind === 'embedded') return;
   process.env[TEST_ENV.adminUrl] = server.adminUrl;
+  process.stderr.write(`\n[tests] Postgres: ${server.kind} (${new URL(server.adminUrl).host})\n`);
 
   const migrated = uniqueDatabaseName('rg_tpl_migrated');
   const seeded = uniqueDatabaseName('rg_tpl_seeded');

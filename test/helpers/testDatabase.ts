@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/dataSource';
-import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { createDatabase, dropDatabase, uniqueDatabaseName, type PostgresServer } from '../../src/db/scratchDatabase';
-import { seedDemoData } from '../../src/db/seedDemoData';
+import { requestEmbeddedDatabase } from './embeddedFactory';
 import { TEST_ENV } from './testEnv';
 
 export interface TestDatabase {
@@ -22,11 +21,10 @@ export async function createTestDatabase(options: { seed?: boolean; migrate?: bo
   const migrate = options.migrate ?? true;
   const kind = process.env[TEST_ENV.kind];
   if (kind === 'embedded') {
-    const embedded = await startEmbeddedPostgres();
+    const factoryUrl = process.env[TEST_ENV.embeddedFactory] as string;
+    const embedded = await requestEmbeddedDatabase(factoryUrl, !migrate ? 'empty' : seed ? 'seeded' : 'migrated');
     const dataSource = createDataSource({ url: embedded.url, poolSize: 1 });
     await dataSource.initialize();
-    if (migrate) await dataSource.runMigrations({ transaction: 'each' });
-    if (migrate && seed) await seedDemoData(dataSource);
     return {
       url: embedded.url,
       dataSource,

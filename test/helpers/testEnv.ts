@@ -4,4 +4,5 @@ export const TEST_ENV = {
   adminUrl: 'RG_TEST_PG_ADMIN_URL',
   migratedTemplate: 'RG_TEST_TEMPLATE_MIGRATED',
   seededTemplate: 'RG_TEST_TEMPLATE_SEEDED',
+  embeddedFactory: 'RG_TEST_EMBEDDED_FACTORY',
 } as const;
