@@ -59,6 +59,55 @@ async function databaseAnswers(dataSource: DataSource, timeoutMs: number): Promi
   }
 }
 
+/** The HTTP status an error thrown into Express asks for (http-errors, body-parser), else 500. */
+function httpStatusOf(error: unknown): number {
+  const candidate = error as { status?: unknown; statusCode?: unknown } | null;
+  const status = candidate?.status ?? candidate?.statusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
+}
+
+function httpErrorCode(status: number): string {
+  if (status === 404) return ErrorCode.NOT_FOUND;
+  if (status === 413) return ErrorCode.PAYLOAD_TOO_LARGE;
+  if (status === 415) return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+  return status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+function sendHttpError(res: express.Response, status: number, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code: httpErrorCode(status) } }] });
+}
+
+/**
+ * The last handler: errors that never reach Apollo (a malformed JSON body, a body over the
+ * limit, an unsupported charset) get the GraphQL error shape and their own 4xx status instead
+ * of Express's default HTML page, which prints the stack trace whenever NODE_ENV is not
+ * 'production'. A client error's message is meant for the client (http-errors marks it
+ * `expose`); an unexpected error's message may carry internals, so production hides it.
+ */
+export function jsonErrorHandler(config: Config): express.ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const status = httpStatusOf(error);
+    const detail = error instanceof Error ? error.message : String(error);
+    const marks = error as { expose?: unknown; type?: unknown } | null | undefined;
+    if (status < 500 && marks?.expose === true) {
+      const malformedJson = marks.type === 'entity.parse.failed';
+      sendHttpError(res, status, malformedJson ? `Request body is not valid JSON: ${detail}` : detail);
+      return;
+    }
+    if (status >= 500) {
+      process.stderr.write(
+        `[http] unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    }
+    const generic = status >= 500 ? 'Internal server error' : (http.STATUS_CODES[status] ?? 'Bad request');
+    sendHttpError(res, status, config.isProduction ? generic : detail);
+  };
+}
+
 /**
  * The HTTP app: GraphQL at /graphql, /healthz (the process is up) and /readyz (the database
  * answers). Tests build the same server and reach it with `apollo.executeOperation` or HTTP.
@@ -75,6 +124,18 @@ export async function createServer(
     schema: await buildAppSchema(),
     formatError: formatError(config),
     includeStacktraceInErrorResponses: !config.isProduction,
+    // src/index.ts owns SIGTERM/SIGINT (drain HTTP, then close the pool and PGlite). Apollo's own
+    // handler would race it, stopping twice and never reaching process.exit.
+    stopOnTerminationSignals: false,
+    // Apollo's default, stated so nobody turns it off to please an audit. A browser sends a
+    // "simple" request (a GET, a form or text/plain POST) cross-site without a CORS preflight:
+    // CORS only stops the page reading the answer, the operation still runs with the visitor's
+    // cookies and network position. Apollo refuses whatever could be simple, so a client sends
+    // `content-type: application/json` or, on GET, a non-empty `apollo-require-preflight` (or
+    // `x-apollo-operation-name`) header. graphql-http's MAY audits of header-less GETs fail
+    // for this reason; every MUST audit passes (test/integration/http.test.ts).
+    // https://www.apollographql.com/docs/apollo-server/security/cors#preventing-cross-site-request-forgery-csrf
+    csrfPrevention: true,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...plugins],
   });
   await apollo.start();
@@ -92,6 +153,10 @@ export async function createServer(
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async () => createContext(dataSource, config) }),
   );
+  app.use((req, res) => {
+    sendHttpError(res, 404, `No route for ${req.method} ${req.path}`);
+  });
+  app.use(jsonErrorHandler(config));
 
   return {
     app,

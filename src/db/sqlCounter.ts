@@ -11,7 +11,9 @@ export class SqlCounter extends AbstractLogger {
   recording = false;
 
   constructor(private readonly echo = false) {
-    super(echo ? ['query', 'error', 'warn'] : ['error', 'warn']);
+    // Failed statements surface as errors of the operation that sent them (and are logged there),
+    // so without LOG_SQL the logger stays quiet.
+    super(echo ? ['query', 'error', 'warn'] : false);
   }
 
   override logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
@@ -27,7 +29,6 @@ export class SqlCounter extends AbstractLogger {
   }
 
   protected writeLog(level: LogLevel, message: LogMessage | string | number | (LogMessage | string | number)[]): void {
-    if (!this.echo && level === 'query') return;
     const messages = Array.isArray(message) ? message : [message];
     for (const m of messages) {
       const text = typeof m === 'object' ? `${m.prefix ?? ''}${String(m.message)}` : String(m);
