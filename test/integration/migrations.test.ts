@@ -1,0 +1,51 @@
+import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function tables(): Promise<string[]> {
+  const rows: { table_name: string }[] = await db.dataSource.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+const DOMAIN_TABLES = [
+  'city',
+  'commitment',
+  'commitment_right',
+  'country',
+  'indicator',
+  'indicator_right',
+  'instrument',
+  'instrument_right',
+  'network',
+  'network_membership',
+  'observation',
+  'ratification',
+  'release',
+  'right',
+  'source',
+];
+
+describe('migrations', () => {
+  it('create the whole domain model, revert to nothing, and apply again', async () => {
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    expect(await tables()).toEqual([...DOMAIN_TABLES, 'typeorm_migrations'].sort());
+
+    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await tables()).toEqual(['typeorm_migrations']);
+    const functions: { proname: string }[] = await db.dataSource.query(
+      `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text')`,
+    );
+    expect(functions).toEqual([]);
+
+    await db.dataSource.runMigrations({ transaction: 'each' });
+    expect(await tables()).toEqual([...DOMAIN_TABLES, 'typeorm_migrations'].sort());
+  });
+});

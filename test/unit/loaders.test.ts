@@ -1,0 +1,59 @@
+import { groupLoader, parameterisedGroupLoader, uniqueLoader } from '../../src/modules/common/loaders';
+
+/** As in dataloader's own tests: assert the batches, not only the values. */
+describe('loader helpers', () => {
+  it('uniqueLoader batches keys into one call and answers in key order with null for misses', async () => {
+    const calls: number[][] = [];
+    const loader = uniqueLoader<number, { id: number }>(
+      async (ids) => {
+        calls.push(ids);
+        return ids.filter((id) => id !== 3).map((id) => ({ id }));
+      },
+      (row) => row.id,
+    );
+    const results = await Promise.all([loader.load(2), loader.load(1), loader.load(3), loader.load(2)]);
+    expect(calls).toEqual([[2, 1, 3]]);
+    expect(results).toEqual([{ id: 2 }, { id: 1 }, null, { id: 2 }]);
+  });
+
+  it('groupLoader answers [] for keys without rows', async () => {
+    const calls: string[][] = [];
+    const loader = groupLoader<string, { owner: string; n: number }>(
+      async (keys) => {
+        calls.push(keys);
+        return [
+          { owner: 'a', n: 1 },
+          { owner: 'b', n: 2 },
+          { owner: 'a', n: 3 },
+        ];
+      },
+      (row) => row.owner,
+    );
+    const [a, b, c] = await Promise.all([loader.load('a'), loader.load('b'), loader.load('c')]);
+    expect(calls).toEqual([['a', 'b', 'c']]);
+    expect(a.map((r) => r.n)).toEqual([1, 3]);
+    expect(b.map((r) => r.n)).toEqual([2]);
+    expect(c).toEqual([]);
+  });
+
+  it('parameterisedGroupLoader makes one call per distinct parameter set', async () => {
+    const calls: [number[], unknown][] = [];
+    const loader = parameterisedGroupLoader<{ kind: string } | null, number, { cityId: number; kind: string }>(
+      async (ids, params) => {
+        calls.push([ids, params]);
+        return ids.map((cityId) => ({ cityId, kind: params?.kind ?? 'any' }));
+      },
+      (row) => row.cityId,
+    );
+    const results = await Promise.all([
+      loader.load({ id: 1, params: null }),
+      loader.load({ id: 2, params: null }),
+      loader.load({ id: 1, params: { kind: 'ORDINANCE' } }),
+    ]);
+    expect(calls).toEqual([
+      [[1, 2], null],
+      [[1], { kind: 'ORDINANCE' }],
+    ]);
+    expect(results.map((r) => r.map((x) => x.kind))).toEqual([['any'], ['any'], ['ORDINANCE']]);
+  });
+});
