@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { cityLoaders } from './modules/city/city.loaders';
 import { commitmentLoaders } from './modules/commitment/commitment.loaders';
+import { knownCodesLoader } from './modules/common/knownCodes';
 import { countryLoaders } from './modules/country/country.loaders';
 import { indicatorLoaders } from './modules/indicator/indicator.loaders';
 import { observationLoaders } from './modules/indicator/observation.loaders';
@@ -22,6 +23,7 @@ export function createLoaders(dataSource: DataSource) {
     ...networkLoaders(dataSource),
     ...rightLoaders(dataSource),
     ...sourceLoaders(dataSource),
+    knownCodes: knownCodesLoader(dataSource),
   };
 }
 

@@ -82,6 +82,24 @@ describe('city lookups', () => {
     ]);
   });
 
+  it('finds several cities by slug', async () => {
+    expect(await slugs({ slugs: ['boston-us', 'pittsburgh-us', 'atlantis-xx'] })).toEqual([
+      'boston-us',
+      'pittsburgh-us',
+    ]);
+  });
+
+  it('gives the source of a national ratification', async () => {
+    const data = dataOf<{
+      country: {
+        ratifications: { status: string; instrument: { code: string }; source: { publisher: string } | null }[];
+      };
+    }>(await t.query(`{ country(code: "us") { ratifications { status instrument { code } source { publisher } } } }`));
+    const cedaw = data.country.ratifications.find((r) => r.instrument.code === 'CEDAW');
+    expect(cedaw?.status).toBe('SIGNED');
+    expect(cedaw?.source?.publisher).toMatch(/United Nations/);
+  });
+
   it('pages through all 25 cities with cursors, without gaps or repeats', async () => {
     const seen: string[] = [];
     let after: string | null = null;
@@ -141,6 +159,32 @@ describe('bad input', () => {
       },
     );
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('names unknown codes in filters instead of answering "no results"', async () => {
+    const cases: [string, string][] = [
+      [`{ cities(filter: { hasCommitment: { instrumentCodes: ["CEDAW", "CEDAW "] } }) { totalCount } }`, '"CEDAW "'],
+      [`{ cities(filter: { countryCodes: ["US", "XX"] }) { totalCount } }`, '"XX"'],
+      [`{ cities(filter: { networkCodes: ["nope"] }) { totalCount } }`, '"nope"'],
+      [`{ commitments(filter: { rightCodes: ["happiness"] }) { totalCount } }`, '"happiness"'],
+      [`{ indicators(filter: { rightCodes: ["happiness"] }) { totalCount } }`, '"happiness"'],
+      [`{ observations(filter: { countryCodes: ["XX"] }) { totalCount } }`, '"XX"'],
+    ];
+    for (const [query, named] of cases) {
+      const result = await t.query(query);
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors?.[0].message).toContain(named);
+    }
+  });
+
+  it('checks the codes of a nested filter once per request, not once per city', async () => {
+    const query = `query($first: Int) { cities(first: $first) { edges { node { commitments(filter: { instrumentCodes: ["CEDAW"] }) { title } } } } }`;
+    const small = await t.countStatements(query, { first: 2 });
+    const large = await t.countStatements(query, { first: 25 });
+    expect(large.result.errors).toBeUndefined();
+    // cities, known codes, commitments with instruments
+    expect(large.statements).toBe(3);
+    expect(small.statements).toBe(3);
   });
 
   it('names an unknown indicator', async () => {

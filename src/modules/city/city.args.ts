@@ -7,6 +7,9 @@ export class CityFilter {
   @Field(() => [ID], { nullable: true })
   ids?: string[] | null;
 
+  @Field(() => [String], { nullable: true, description: 'Slugs, e.g. ["pittsburgh-us", "boston-us"]' })
+  slugs?: string[] | null;
+
   @Field(() => [String], { nullable: true, description: 'ISO 3166-1 alpha-2 codes' })
   countryCodes?: string[] | null;
 

@@ -3,9 +3,10 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { CommitmentFilter } from '../commitment/commitment.args';
 import { Commitment } from '../commitment/commitment.entity';
-import { commitmentCondition } from '../commitment/commitment.sql';
+import { checkCommitmentFilterCodes, commitmentCondition } from '../commitment/commitment.sql';
+import { assertKnownCodes } from '../common/knownCodes';
 import { resolveAsOf } from '../common/asOf';
-import { type Connection, connectionType, paginate, type SortKey } from '../common/connection';
+import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
 import { OrderDirection } from '../common/order';
 import { checkYear, checkYearRange, parseId } from '../common/validate';
 import { Country } from '../country/country.entity';
@@ -18,18 +19,12 @@ import { City } from './city.entity';
 export const CityConnection = connectionType('City', City);
 
 @ArgsType()
-class CitiesArgs {
+class CitiesArgs extends PageArgs {
   @Field(() => CityFilter, { nullable: true })
   filter?: CityFilter | null;
 
   @Field(() => CityOrder, { nullable: true })
   orderBy?: CityOrder | null;
-
-  @Field(() => Int, { nullable: true, description: 'Page size (default and maximum in the README)' })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
 }
 
 const SORT_KEYS: Record<CityOrderField, SortKey<City>[]> = {
@@ -70,11 +65,22 @@ export class CityResolver {
 
   @Query(() => CityConnection)
   async cities(@Ctx() context: Context, @Args(() => CitiesArgs) args: CitiesArgs): Promise<Connection<City>> {
-    const query = context.dataSource.getRepository(City).createQueryBuilder('c');
     const filter = args.filter;
+    await Promise.all([
+      assertKnownCodes(
+        context,
+        'filter.countryCodes',
+        'country',
+        filter?.countryCodes?.map((c) => c.toUpperCase()),
+      ),
+      assertKnownCodes(context, 'filter.networkCodes', 'network', filter?.networkCodes),
+      checkCommitmentFilterCodes(context, filter?.hasCommitment, 'filter.hasCommitment'),
+    ]);
+    const query = context.dataSource.getRepository(City).createQueryBuilder('c');
     if (filter?.ids) {
       query.andWhere('c.id = ANY(:ids)', { ids: filter.ids.map((id) => parseId('filter.ids', id)) });
     }
+    if (filter?.slugs) query.andWhere('c.slug = ANY(:slugs)', { slugs: filter.slugs });
     if (filter?.countryCodes) {
       query.andWhere('c.country_code = ANY(:countryCodes)', {
         countryCodes: filter.countryCodes.map((code) => code.toUpperCase()),
@@ -129,11 +135,12 @@ export class CityResolver {
   }
 
   @FieldResolver(() => [Commitment], { description: "The city's local commitments, oldest first" })
-  commitments(
+  async commitments(
     @Root() city: City,
     @Ctx() context: Context,
     @Arg('filter', () => CommitmentFilter, { nullable: true }) filter?: CommitmentFilter | null,
   ): Promise<Commitment[]> {
+    await checkCommitmentFilterCodes(context, filter, 'filter');
     return context.loaders.commitmentsByCity.load({ id: city.id, params: filter ?? null });
   }
 

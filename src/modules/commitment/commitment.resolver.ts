@@ -1,14 +1,14 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
-import { type Connection, connectionType, paginate, type SortKey } from '../common/connection';
+import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
 import { OrderDirection } from '../common/order';
 import { Instrument } from '../instrument/instrument.entity';
 import { Right } from '../right/right.entity';
 import { Source } from '../source/source.entity';
 import { CommitmentFilter, CommitmentOrderField } from './commitment.args';
 import { Commitment, DatePrecision } from './commitment.entity';
-import { commitmentCondition } from './commitment.sql';
+import { checkCommitmentFilterCodes, commitmentCondition } from './commitment.sql';
 
 export const CommitmentConnection = connectionType('Commitment', Commitment);
 
@@ -22,18 +22,12 @@ class CommitmentOrder {
 }
 
 @ArgsType()
-class CommitmentsArgs {
+class CommitmentsArgs extends PageArgs {
   @Field(() => CommitmentFilter, { nullable: true })
   filter?: CommitmentFilter | null;
 
   @Field(() => CommitmentOrder, { nullable: true })
   orderBy?: CommitmentOrder | null;
-
-  @Field(() => Int, { nullable: true })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
 }
 
 // Undated commitments sort after dated ones; the coalesce keeps the keyset comparison total.
@@ -57,10 +51,11 @@ export function formatAdoptedOn(date: string | null, precision: DatePrecision | 
 @Resolver(() => Commitment)
 export class CommitmentResolver {
   @Query(() => CommitmentConnection)
-  commitments(
+  async commitments(
     @Ctx() context: Context,
     @Args(() => CommitmentsArgs) args: CommitmentsArgs,
   ): Promise<Connection<Commitment>> {
+    await checkCommitmentFilterCodes(context, args.filter, 'filter');
     const query = context.dataSource.getRepository(Commitment).createQueryBuilder('m');
     const condition = commitmentCondition(args.filter, 'f_');
     if (condition) query.where(condition.sql, condition.params);

@@ -1,4 +1,6 @@
+import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
+import { assertKnownCodes } from '../common/knownCodes';
 import { parseId, checkYearRange } from '../common/validate';
 import type { CommitmentFilter } from './commitment.args';
 
@@ -15,6 +17,25 @@ function nonEmpty<T>(argument: string, values: T[] | null | undefined): T[] | un
   if (values === null || values === undefined) return undefined;
   if (values.length > 1000) throw badUserInput(`${argument} takes at most 1000 values`, { argument });
   return values;
+}
+
+/** Rejects codes in a CommitmentFilter that name nothing (one batched statement per request). */
+export async function checkCommitmentFilterCodes(
+  context: Context,
+  filter: CommitmentFilter | null | undefined,
+  argument: string,
+): Promise<void> {
+  if (!filter) return;
+  await Promise.all([
+    assertKnownCodes(
+      context,
+      `${argument}.countryCodes`,
+      'country',
+      filter.countryCodes?.map((c) => c.toUpperCase()),
+    ),
+    assertKnownCodes(context, `${argument}.instrumentCodes`, 'instrument', filter.instrumentCodes),
+    assertKnownCodes(context, `${argument}.rightCodes`, 'right', filter.rightCodes),
+  ]);
 }
 
 /**

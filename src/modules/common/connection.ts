@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../errors';
 import { type CursorValue, decodeCursor, encodeCursor } from './cursor';
@@ -66,6 +66,19 @@ export function connectionType<T>(name: string, nodeType: ClassType<T>) {
     totalCount: number;
   }
   return ConnectionType;
+}
+
+/** `first` and `after` of every connection; list arguments extend it. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Page size: 25 by default, at most 100 (the server settings DEFAULT_PAGE_SIZE and MAX_PAGE_SIZE)',
+  })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' })
+  after?: string | null;
 }
 
 export interface PageLimits {

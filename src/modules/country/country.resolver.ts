@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { Instrument } from '../instrument/instrument.entity';
+import { Source } from '../source/source.entity';
 import { Country } from './country.entity';
 import { Ratification } from './ratification.entity';
 
@@ -27,6 +28,11 @@ export class RatificationResolver {
   @FieldResolver(() => Instrument)
   async instrument(@Root() ratification: Ratification, @Ctx() context: Context): Promise<Instrument> {
     return (await context.loaders.instrumentById.load(ratification.instrumentId)) as Instrument;
+  }
+
+  @FieldResolver(() => Source, { nullable: true, description: 'Where the status comes from' })
+  source(@Root() ratification: Ratification, @Ctx() context: Context): Promise<Source | null> | null {
+    return ratification.sourceId === null ? null : context.loaders.sourceById.load(ratification.sourceId);
   }
 
   @FieldResolver(() => Country)

@@ -1,6 +1,7 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { type Connection, connectionType, paginate } from '../common/connection';
+import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
+import { assertKnownCodes } from '../common/knownCodes';
 import { Right } from '../right/right.entity';
 import { Indicator, IndicatorKind } from './indicator.entity';
 
@@ -19,15 +20,9 @@ class IndicatorFilter {
 }
 
 @ArgsType()
-class IndicatorsArgs {
+class IndicatorsArgs extends PageArgs {
   @Field(() => IndicatorFilter, { nullable: true })
   filter?: IndicatorFilter | null;
-
-  @Field(() => Int, { nullable: true })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
 }
 
 @Resolver(() => Indicator)
@@ -38,10 +33,11 @@ export class IndicatorResolver {
   }
 
   @Query(() => IndicatorConnection, { description: 'Indicators, by code' })
-  indicators(
+  async indicators(
     @Ctx() context: Context,
     @Args(() => IndicatorsArgs) args: IndicatorsArgs,
   ): Promise<Connection<Indicator>> {
+    await assertKnownCodes(context, 'filter.rightCodes', 'right', args.filter?.rightCodes);
     const query = context.dataSource.getRepository(Indicator).createQueryBuilder('i');
     if (args.filter?.codes) query.andWhere('i.code = ANY(:codes)', { codes: args.filter.codes });
     if (args.filter?.kinds) query.andWhere('i.kind = ANY(:kinds)', { kinds: args.filter.kinds });

@@ -3,7 +3,8 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
 import { resolveAsOf } from '../common/asOf';
-import { type Connection, connectionType, paginate } from '../common/connection';
+import { assertKnownCodes } from '../common/knownCodes';
+import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
 import { checkYearRange, parseId } from '../common/validate';
 import { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
@@ -35,18 +36,12 @@ export class ObservationFilter {
 }
 
 @ArgsType()
-class ObservationsArgs {
+class ObservationsArgs extends PageArgs {
   @Field(() => ObservationFilter, { nullable: true })
   filter?: ObservationFilter | null;
 
   @Field(() => ID, { nullable: true, description: 'Release id: the data as it stood then' })
   asOf?: string | null;
-
-  @Field(() => Int, { nullable: true })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
 }
 
 @Resolver(() => Observation)
@@ -88,9 +83,9 @@ export class ObservationResolver {
       });
     }
     if (filter.countryCodes) {
-      query.andWhere('o.city_id IN (SELECT id FROM city WHERE country_code = ANY(:countryCodes))', {
-        countryCodes: filter.countryCodes.map((c) => c.toUpperCase()),
-      });
+      const countryCodes = filter.countryCodes.map((c) => c.toUpperCase());
+      await assertKnownCodes(context, 'filter.countryCodes', 'country', countryCodes);
+      query.andWhere('o.city_id IN (SELECT id FROM city WHERE country_code = ANY(:countryCodes))', { countryCodes });
     }
     if (filter.yearFrom !== null && filter.yearFrom !== undefined) {
       query.andWhere('o.year >= :yearFrom', { yearFrom: filter.yearFrom });

@@ -1,20 +1,11 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { type Connection, connectionType, paginate } from '../common/connection';
+import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
 import { Release } from './release.entity';
 import { Source } from './source.entity';
 
 export const SourceConnection = connectionType('Source', Source);
 export const ReleaseConnection = connectionType('Release', Release);
-
-@ArgsType()
-class PageArgs {
-  @Field(() => Int, { nullable: true })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true })
-  after?: string | null;
-}
 
 @Resolver(() => Source)
 export class SourceResolver {
