@@ -127,21 +127,25 @@ describe('README example answers agree with the fact sheet', () => {
   });
 
   it('peer cities: the 2015 homicide and violent crime rates of Pittsburgh, Boston and Minneapolis', async () => {
-    type Safety = { homicideRate: { year: number; value: number }; violentCrimeRate: { year: number; value: number } };
-    const data = await run<Record<string, Safety>>(blockContaining('fragment safety on City'));
+    type Safety = {
+      slug: string;
+      homicideRate: { year: number; value: number };
+      violentCrimeRate: { year: number; value: number };
+    };
+    const data = await run<{ cities: { edges: { node: Safety }[] } }>(blockContaining('query PeerSafety'));
     const rates = Object.fromEntries(
-      Object.entries(data).map(([alias, c]) => [alias, [c.homicideRate, c.violentCrimeRate]]),
+      data.cities.edges.map(({ node }) => [node.slug, [node.homicideRate, node.violentCrimeRate]]),
     );
     expect(rates).toEqual({
-      pittsburgh: [
+      'pittsburgh-us': [
         { year: 2015, value: 18.57 },
         { year: 2015, value: 706.16 },
       ],
-      boston: [
+      'boston-us': [
         { year: 2015, value: 5.71 },
         { year: 2015, value: 706.79 },
       ],
-      minneapolis: [
+      'minneapolis-us': [
         { year: 2015, value: 11.37 },
         { year: 2015, value: 1062.93 },
       ],
