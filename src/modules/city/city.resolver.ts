@@ -3,8 +3,7 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { CommitmentFilter } from '../commitment/commitment.args';
 import { Commitment } from '../commitment/commitment.entity';
-import { checkCommitmentFilterCodes, commitmentCondition } from '../commitment/commitment.sql';
-import { assertKnownCodes } from '../common/knownCodes';
+import { checkCommitmentFilterCodes } from '../commitment/commitment.sql';
 import { resolveAsOf } from '../common/asOf';
 import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
 import { OrderDirection } from '../common/order';
@@ -15,6 +14,7 @@ import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
 import { City } from './city.entity';
+import { checkCityFilter, cityFilterCondition } from './city.filter';
 
 export const CityConnection = connectionType('City', City);
 
@@ -41,11 +41,6 @@ const SORT_KEYS: Record<CityOrderField, SortKey<City>[]> = {
   [CityOrderField.ID]: [{ expression: 'c.id', value: (c) => c.id }],
 };
 
-/** Escapes LIKE wildcards so a search for "50%" or "a_b" matches those characters literally. */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
 @Resolver(() => City)
 export class CityResolver {
   @Query(() => City, { nullable: true, description: 'One city by id or slug; null when there is none' })
@@ -65,49 +60,10 @@ export class CityResolver {
 
   @Query(() => CityConnection)
   async cities(@Ctx() context: Context, @Args(() => CitiesArgs) args: CitiesArgs): Promise<Connection<City>> {
-    const filter = args.filter;
-    await Promise.all([
-      assertKnownCodes(
-        context,
-        'filter.countryCodes',
-        'country',
-        filter?.countryCodes?.map((c) => c.toUpperCase()),
-      ),
-      assertKnownCodes(context, 'filter.networkCodes', 'network', filter?.networkCodes),
-      checkCommitmentFilterCodes(context, filter?.hasCommitment, 'filter.hasCommitment'),
-    ]);
+    await checkCityFilter(context, args.filter);
     const query = context.dataSource.getRepository(City).createQueryBuilder('c');
-    if (filter?.ids) {
-      query.andWhere('c.id = ANY(:ids)', { ids: filter.ids.map((id) => parseId('filter.ids', id)) });
-    }
-    if (filter?.slugs) query.andWhere('c.slug = ANY(:slugs)', { slugs: filter.slugs });
-    if (filter?.countryCodes) {
-      query.andWhere('c.country_code = ANY(:countryCodes)', {
-        countryCodes: filter.countryCodes.map((code) => code.toUpperCase()),
-      });
-    }
-    if (filter?.search !== null && filter?.search !== undefined) {
-      const search = filter.search.trim();
-      if (search.length > 200) throw badUserInput('search is limited to 200 characters', { argument: 'filter.search' });
-      if (search.includes('\u0000'))
-        throw badUserInput('search contains a NUL character', { argument: 'filter.search' });
-      query.andWhere(`city_search_text(c.name, c.ascii_name, c.alternate_names) LIKE '%' || rg_fold(:search) || '%'`, {
-        search: likeLiteral(search),
-      });
-    }
-    if (filter?.networkCodes) {
-      query.andWhere(
-        `c.id IN (SELECT nm.city_id FROM network_membership nm JOIN network n ON n.id = nm.network_id WHERE n.code = ANY(:networkCodes))`,
-        { networkCodes: filter.networkCodes },
-      );
-    }
-    const condition = commitmentCondition(filter?.hasCommitment, 'hc_');
-    if (condition) {
-      query.andWhere(
-        `EXISTS (SELECT 1 FROM commitment m WHERE m.city_id = c.id AND ${condition.sql})`,
-        condition.params,
-      );
-    }
+    const condition = cityFilterCondition(args.filter);
+    if (condition) query.where(condition.sql, condition.params);
     const field = args.orderBy?.field ?? CityOrderField.NAME;
     return paginate(query, {
       ordering: `city:${field}`,
