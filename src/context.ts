@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { analyticsLoaders } from './modules/analytics/analytics.loaders';
 import { cityLoaders } from './modules/city/city.loaders';
 import { commitmentLoaders } from './modules/commitment/commitment.loaders';
 import { knownCodesLoader } from './modules/common/knownCodes';
@@ -14,6 +15,7 @@ import { sourceLoaders } from './modules/source/source.loaders';
 export function createLoaders(dataSource: DataSource) {
   const instruments = instrumentLoaders(dataSource);
   return {
+    ...analyticsLoaders(dataSource),
     ...cityLoaders(dataSource),
     ...commitmentLoaders(dataSource, instruments.instrumentById),
     ...countryLoaders(dataSource),

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
+import { CompareResolver } from './modules/analytics/compare.resolver';
+import { ImpactResolver } from './modules/analytics/impact.resolver';
+import { RankingResolver } from './modules/analytics/ranking.resolver';
+import { StatisticsResolver } from './modules/analytics/statistics.resolver';
 import { CityResolver } from './modules/city/city.resolver';
 import { CommitmentResolver } from './modules/commitment/commitment.resolver';
 import { CountryResolver, RatificationResolver } from './modules/country/country.resolver';
@@ -12,6 +17,11 @@ import { RightResolver } from './modules/right/right.resolver';
 import { ReleaseResolver, SourceResolver } from './modules/source/source.resolver';
 
 export const resolvers = [
+  AnalyticsResolver,
+  CompareResolver,
+  ImpactResolver,
+  RankingResolver,
+  StatisticsResolver,
   CityResolver,
   CommitmentResolver,
   CountryResolver,
