@@ -1,0 +1,41 @@
+import { parse } from 'csv-parse';
+import { Readable } from 'node:stream';
+import { type ImportProblem, problem } from './importErrors';
+
+export interface CsvRecord {
+  /** 1-based line where the record starts (a quoted field may span several lines). */
+  line: number;
+  values: string[];
+}
+
+/**
+ * Reads CSV as real files come: with or without a UTF-8 byte-order mark, CRLF or LF line ends,
+ * quoted fields holding commas, quotes and newlines, blank lines, and whitespace around fields.
+ * Yields the header once, then records with the line each starts on. A syntax error (e.g. an
+ * unclosed quote) ends the file with a problem rather than an exception.
+ */
+export async function* readCsv(
+  input: Readable | string | Buffer,
+  onProblem: (p: ImportProblem) => void,
+): AsyncGenerator<CsvRecord> {
+  const source = typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from([input]) : input;
+  const parser = source.pipe(
+    parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
+  );
+  let previousEnd = 0;
+  let previousEmpty = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number; empty_lines: number };
+    }>) {
+      const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
+      previousEnd = info.lines;
+      previousEmpty = info.empty_lines;
+      yield { line, values: record };
+    }
+  } catch (error) {
+    const e = error as { message?: string; lines?: number };
+    onProblem(problem(e.lines ?? previousEnd + 1, null, null, `CSV syntax error: ${e.message ?? String(error)}`));
+  }
+}

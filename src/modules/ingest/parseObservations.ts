@@ -1,0 +1,171 @@
+import type { Readable } from 'node:stream';
+import { ObservationStatus } from '../indicator/observation.entity';
+import { readCsv } from './csvRecords';
+import { type ImportProblem, problem } from './importErrors';
+import { isMissing, parseNumber } from './values';
+
+export const REQUIRED_COLUMNS = ['city', 'country', 'indicator', 'year', 'value'] as const;
+export const OPTIONAL_COLUMNS = ['region', 'lower', 'upper', 'status', 'note'] as const;
+
+/** A row that passed every check that needs no database. */
+export interface ParsedRow {
+  line: number;
+  city: string;
+  country: string;
+  region: string | null;
+  indicator: string;
+  year: number;
+  value: number;
+  lower: number | null;
+  upper: number | null;
+  status: ObservationStatus;
+  note: string | null;
+  /** Canonical 'dimension=value' pairs sorted by dimension and joined by ';'; '' for the total. */
+  disaggregation: string;
+}
+
+export interface ParseResult {
+  rows: ParsedRow[];
+  /** Rows whose value is missing (NA, .., -, empty): counted and reported, never stored. */
+  missing: { line: number; city: string; indicator: string; year: string }[];
+  records: number;
+  problems: ImportProblem[];
+}
+
+/**
+ * Reads a tidy observations CSV (one value per row) and checks everything that needs no
+ * database: the header, numbers, years, statuses, bounds. Collects every problem instead of
+ * stopping at the first, so a curator fixes the file in one pass.
+ */
+export async function parseObservations(
+  input: Readable | string | Buffer,
+  options: { disaggregations?: string[]; onProgress?: (records: number) => void } = {},
+): Promise<ParseResult> {
+  const problems: ImportProblem[] = [];
+  const rows: ParsedRow[] = [];
+  const missing: ParseResult['missing'] = [];
+  const disaggregations = new Set((options.disaggregations ?? []).map((d) => d.toLowerCase()));
+  let header: string[] | null = null;
+  let index: Map<string, number> = new Map();
+  let records = 0;
+
+  for await (const record of readCsv(input, (p) => problems.push(p))) {
+    if (header === null) {
+      header = record.values.map((h) => h.trim().toLowerCase());
+      index = checkHeader(header, record.line, disaggregations, problems);
+      if (problems.length > 0) break;
+      continue;
+    }
+    records += 1;
+    if (options.onProgress && records % 100_000 === 0) options.onProgress(records);
+    if (record.values.length !== header.length) {
+      problems.push(
+        problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`),
+      );
+      continue;
+    }
+    const get = (column: string): string => {
+      const i = index.get(column);
+      return i === undefined ? '' : record.values[i];
+    };
+    const line = record.line;
+    const before = problems.length;
+    const city = get('city');
+    const country = get('country').toUpperCase();
+    const indicator = get('indicator');
+    const yearText = get('year');
+    if (!city) problems.push(problem(line, 'city', city, 'is empty'));
+    if (!/^[A-Z]{2}$/.test(country))
+      problems.push(problem(line, 'country', get('country'), 'must be an ISO 3166-1 alpha-2 code, e.g. US'));
+    if (!indicator) problems.push(problem(line, 'indicator', indicator, 'is empty'));
+    const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
+    if (!(year >= 1900 && year <= 2100))
+      problems.push(problem(line, 'year', yearText, 'must be a year between 1900 and 2100'));
+    const statusText = get('status')
+      .toUpperCase()
+      .replace(/[\s-]+/g, '_');
+    const status = statusText === '' ? ObservationStatus.MEASURED : (statusText as ObservationStatus);
+    if (!(status in ObservationStatus)) {
+      problems.push(
+        problem(line, 'status', get('status'), `must be one of ${Object.keys(ObservationStatus).join(', ')}`),
+      );
+    }
+    const dims: string[] = [];
+    for (const dimension of [...disaggregations].sort()) {
+      const v = get(dimension);
+      if (v !== '') dims.push(`${dimension}=${v.toLowerCase()}`);
+    }
+    const valueText = get('value');
+    if (isMissing(valueText)) {
+      if (problems.length === before) missing.push({ line, city, indicator, year: yearText });
+      continue;
+    }
+    const value = parseNumber(valueText);
+    if (value === null)
+      problems.push(problem(line, 'value', valueText, 'is not a number (missing values are empty, NA, .. or -)'));
+    const bound = (column: 'lower' | 'upper'): number | null => {
+      const t = get(column);
+      if (isMissing(t)) return null;
+      const n = parseNumber(t);
+      if (n === null) problems.push(problem(line, column, t, 'is not a number'));
+      return n;
+    };
+    const lower = bound('lower');
+    const upper = bound('upper');
+    if (value !== null && lower !== null && lower > value)
+      problems.push(problem(line, 'lower', get('lower'), `is above the value ${value}`));
+    if (value !== null && upper !== null && upper < value)
+      problems.push(problem(line, 'upper', get('upper'), `is below the value ${value}`));
+    if (problems.length > before || value === null) continue;
+    rows.push({
+      line,
+      city,
+      country,
+      region: get('region') || null,
+      indicator,
+      year,
+      value,
+      lower,
+      upper,
+      status,
+      note: get('note') || null,
+      disaggregation: dims.join(';'),
+    });
+  }
+  if (header === null && problems.length === 0)
+    problems.push(problem(0, null, null, 'the file is empty: expected a header line'));
+  return { rows, missing, records, problems };
+}
+
+function checkHeader(
+  header: string[],
+  line: number,
+  disaggregations: Set<string>,
+  problems: ImportProblem[],
+): Map<string, number> {
+  const index = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (index.has(name))
+      problems.push(
+        problem(line, name, name, `the column name appears twice (columns ${index.get(name)! + 1} and ${i + 1})`),
+      );
+    else index.set(name, i);
+  });
+  for (const column of REQUIRED_COLUMNS) {
+    if (!index.has(column)) problems.push(problem(line, column, null, 'required column is missing from the header'));
+  }
+  const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS, ...disaggregations]);
+  for (const name of index.keys()) {
+    if (!known.has(name)) {
+      problems.push(
+        problem(
+          line,
+          name,
+          name,
+          'unknown column: declare it in datapackage.json (rightsgraph.disaggregations) if it splits the values',
+        ),
+      );
+    }
+  }
+  return index;
+}
