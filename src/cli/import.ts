@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { openDatabase } from '../db/openDatabase';
+import { type ImportMetadata, readDatapackage } from '../modules/ingest/datapackage';
+import { formatProblem, type ImportProblem } from '../modules/ingest/importErrors';
+import { importObservations } from '../modules/ingest/importObservations';
+
+const USAGE = `usage: npm run import -- FILE.csv [options]
+
+  --package FILE          Frictionless datapackage.json (default: datapackage.json beside the CSV, if any)
+  --source-title TEXT     source title (overrides the package)
+  --source-publisher TEXT source publisher
+  --source-url URL        source URL
+  --license TEXT          licence of the data, e.g. CC-BY-4.0
+  --citation TEXT         citation text (default: publisher. title. url.)
+  --description TEXT      description of the release
+  --create-cities         create cities the file names that do not exist
+  --dry-run               validate and count, write nothing
+  --report FILE           also write the report (problems included) as JSON
+
+Imports into DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set;
+stop a server using the embedded database first. Exit code 0: imported (or nothing to do),
+1: problems found (nothing written), 2: bad usage.`;
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        package: { type: 'string' },
+        'source-title': { type: 'string' },
+        'source-publisher': { type: 'string' },
+        'source-url': { type: 'string' },
+        license: { type: 'string' },
+        citation: { type: 'string' },
+        description: { type: 'string' },
+        'create-cities': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        report: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length !== 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const file = path.resolve(positionals[0]);
+  if (!existsSync(file)) {
+    process.stderr.write(`no such file: ${file}\n`);
+    return 2;
+  }
+  const packagePath = values.package ?? path.join(path.dirname(file), 'datapackage.json');
+  const packageProblems: ImportProblem[] = [];
+  let metadata: ImportMetadata = { source: null, indicators: [], disaggregations: [] };
+  if (values.package || existsSync(packagePath)) {
+    try {
+      metadata = readDatapackage(JSON.parse(readFileSync(packagePath, 'utf8')), packageProblems);
+    } catch (error) {
+      process.stderr.write(`cannot read ${packagePath}: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  if (values['source-title'] || values['source-publisher']) {
+    const title = values['source-title'] ?? metadata.source?.title;
+    const publisher = values['source-publisher'] ?? metadata.source?.publisher;
+    if (!title || !publisher) {
+      process.stderr.write('--source-title and --source-publisher go together (unless the package gives the other)\n');
+      return 2;
+    }
+    const url = values['source-url'] ?? metadata.source?.url ?? null;
+    metadata.source = {
+      title,
+      publisher,
+      url,
+      license: values.license ?? metadata.source?.license ?? null,
+      citation: values.citation ?? [publisher, title, url].filter(Boolean).join('. ') + '.',
+      synthetic: metadata.source?.synthetic ?? false,
+    };
+  }
+  if (packageProblems.length > 0) {
+    for (const p of packageProblems) process.stderr.write(`${formatProblem(p)}\n`);
+    return 1;
+  }
+
+  const started = Date.now();
+  const database = await openDatabase(loadConfig(), (line) => process.stderr.write(`${line}\n`));
+  try {
+    const report = await importObservations(database.dataSource, createReadStream(file), {
+      metadata,
+      createCities: values['create-cities'],
+      dryRun: values['dry-run'],
+      description: values.description,
+      onProgress: (message) => process.stderr.write(`${message}\n`),
+    });
+    for (const p of report.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    if (report.problemCount > report.problems.length) {
+      process.stderr.write(`... and ${report.problemCount - report.problems.length} more problems\n`);
+    }
+    if (values.report) writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(
+      `${report.message} (${report.records} rows, ${report.missing} missing, ${seconds.toFixed(1)} s)\n` +
+        (report.createdCities.length ? `created cities: ${report.createdCities.join(', ')}\n` : '') +
+        (report.createdIndicators.length ? `created indicators: ${report.createdIndicators.join(', ')}\n` : ''),
+    );
+    return report.ok ? 0 : 1;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`import failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
