@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
+import { exportRouter } from './modules/export/export.routes';
 import { buildAppSchema } from './schema';
 
 export interface AppServer {
@@ -153,6 +154,7 @@ export async function createServer(
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async () => createContext(dataSource, config) }),
   );
+  app.use('/export', exportRouter(dataSource, config));
   app.use((req, res) => {
     sendHttpError(res, 404, `No route for ${req.method} ${req.path}`);
   });
