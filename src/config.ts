@@ -18,6 +18,8 @@ export interface Config {
   defaultPageSize: number;
   maxPageSize: number;
   logSql: boolean;
+  /** Largest request body POST /imports accepts. */
+  importMaxBytes: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -57,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultPageSize,
     maxPageSize,
     logSql: boolFrom(env, 'LOG_SQL', false),
+    importMaxBytes: intFrom(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 2 ** 31 - 1),
   };
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { ANONYMOUS, type Auth } from './modules/auth/apiKeys';
 import { analyticsLoaders } from './modules/analytics/analytics.loaders';
 import { cityLoaders } from './modules/city/city.loaders';
 import { commitmentLoaders } from './modules/commitment/commitment.loaders';
@@ -35,12 +36,14 @@ export interface Context {
   dataSource: DataSource;
   config: Config;
   loaders: Loaders;
+  /** Who is calling; reads need nothing, writes check it with requireRole. */
+  auth: Auth;
 }
 
 /**
  * A fresh context per request: DataLoader caches live exactly as long as one request, so no
  * user ever sees another's cached rows and nothing goes stale between requests.
  */
-export function createContext(dataSource: DataSource, config: Config): Context {
-  return { dataSource, config, loaders: createLoaders(dataSource) };
+export function createContext(dataSource: DataSource, config: Config, auth: Auth = ANONYMOUS): Context {
+  return { dataSource, config, loaders: createLoaders(dataSource), auth };
 }

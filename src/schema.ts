@@ -9,6 +9,7 @@ import { StatisticsResolver } from './modules/analytics/statistics.resolver';
 import { CityResolver } from './modules/city/city.resolver';
 import { CommitmentResolver } from './modules/commitment/commitment.resolver';
 import { CountryResolver, RatificationResolver } from './modules/country/country.resolver';
+import { CurationResolver } from './modules/curation/curation.resolver';
 import { IndicatorResolver } from './modules/indicator/indicator.resolver';
 import { ObservationResolver } from './modules/indicator/observation.resolver';
 import { InstrumentResolver } from './modules/instrument/instrument.resolver';
@@ -25,6 +26,7 @@ export const resolvers = [
   CityResolver,
   CommitmentResolver,
   CountryResolver,
+  CurationResolver,
   RatificationResolver,
   IndicatorResolver,
   ObservationResolver,

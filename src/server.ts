@@ -9,7 +9,9 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
+import { authenticate } from './modules/auth/apiKeys';
 import { exportRouter } from './modules/export/export.routes';
+import { importRouter } from './modules/ingest/import.routes';
 import { buildAppSchema } from './schema';
 
 export interface AppServer {
@@ -40,7 +42,37 @@ export function formatError(config: Config) {
         };
       }
     }
+    const validation = formatted.extensions?.validationErrors;
+    if (Array.isArray(validation)) return { ...formatted, ...describeValidationErrors(validation) };
     return formatted;
+  };
+}
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+/**
+ * class-validator's errors, as type-graphql reports them, carry the whole input object
+ * (`target`); clients get a message naming each bad field and a compact list instead.
+ */
+function describeValidationErrors(
+  errors: ValidationErrorLike[],
+): Pick<GraphQLFormattedError, 'message' | 'extensions'> {
+  const fields: { field: string; problems: string[] }[] = [];
+  const walk = (list: ValidationErrorLike[], prefix: string) => {
+    for (const e of list) {
+      const field = `${prefix}${e.property}`;
+      if (e.constraints) fields.push({ field, problems: Object.values(e.constraints) });
+      if (e.children?.length) walk(e.children, `${field}.`);
+    }
+  };
+  walk(errors, '');
+  return {
+    message: `Invalid input: ${fields.map((f) => f.problems.join('; ')).join('; ')}`,
+    extensions: { code: ErrorCode.BAD_USER_INPUT, fields },
   };
 }
 
@@ -152,9 +184,13 @@ export async function createServer(
     '/graphql',
     cors<cors.CorsRequest>(),
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async () => createContext(dataSource, config) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext(dataSource, config, await authenticate(dataSource, req.headers.authorization)),
+    }),
   );
   app.use('/export', exportRouter(dataSource, config));
+  app.use('/imports', importRouter(dataSource, config));
   app.use((req, res) => {
     sendHttpError(res, 404, `No route for ${req.method} ${req.path}`);
   });

@@ -1,3 +1,4 @@
+import { ApiKey } from '../modules/auth/apiKey.entity';
 import { City } from '../modules/city/city.entity';
 import { Commitment } from '../modules/commitment/commitment.entity';
 import { Country } from '../modules/country/country.entity';
@@ -24,4 +25,5 @@ export const entities = [
   Observation,
   Source,
   Release,
+  ApiKey,
 ];

@@ -1,6 +1,7 @@
 import type { FormattedExecutionResult } from 'graphql';
 import { loadConfig, type Config } from '../../src/config';
 import { createContext } from '../../src/context';
+import { authenticate } from '../../src/modules/auth/apiKeys';
 import { sqlCounterOf } from '../../src/db/dataSource';
 import { type AppServer, createServer } from '../../src/server';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
@@ -13,6 +14,7 @@ export interface TestServer {
   query<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    options?: { authorization?: string },
   ): Promise<FormattedExecutionResult<T>>;
   /** Like `query`, and counts the SQL statements the operation sent. */
   countStatements(
@@ -28,10 +30,15 @@ export async function createTestServer(options: { seed?: boolean; env?: NodeJS.P
   const server = await createServer(db.dataSource, config);
   const counter = sqlCounterOf(db.dataSource);
 
-  async function query<T>(text: string, variables?: Record<string, unknown>): Promise<FormattedExecutionResult<T>> {
+  async function query<T>(
+    text: string,
+    variables?: Record<string, unknown>,
+    options: { authorization?: string } = {},
+  ): Promise<FormattedExecutionResult<T>> {
+    const auth = await authenticate(db.dataSource, options.authorization);
     const response = await server.apollo.executeOperation<T>(
       { query: text, variables },
-      { contextValue: createContext(db.dataSource, config) },
+      { contextValue: createContext(db.dataSource, config, auth) },
     );
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return response.body.singleResult;

@@ -16,6 +16,7 @@ async function tables(): Promise<string[]> {
 }
 
 const DOMAIN_TABLES = [
+  'api_key',
   'city',
   'commitment',
   'commitment_right',
@@ -38,7 +39,10 @@ describe('migrations', () => {
     await db.dataSource.runMigrations({ transaction: 'each' });
     expect(await tables()).toEqual([...DOMAIN_TABLES, 'typeorm_migrations'].sort());
 
-    await db.dataSource.undoLastMigration({ transaction: 'each' });
+    // Revert every migration, newest first.
+    while ((await db.dataSource.query(`SELECT count(*)::int AS n FROM typeorm_migrations`))[0].n > 0) {
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
+    }
     expect(await tables()).toEqual(['typeorm_migrations']);
     const functions: { proname: string }[] = await db.dataSource.query(
       `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text')`,

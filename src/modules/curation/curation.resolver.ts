@@ -1,0 +1,301 @@
+import { GraphQLError } from 'graphql';
+import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../context';
+import { badUserInput, ErrorCode } from '../../errors';
+import { Role } from '../auth/apiKey.entity';
+import { requireRole } from '../auth/authorize';
+import { City } from '../city/city.entity';
+import { Commitment, DatePrecision } from '../commitment/commitment.entity';
+import { assertKnownCodes } from '../common/knownCodes';
+import { parseId } from '../common/validate';
+import { Indicator } from '../indicator/indicator.entity';
+import { slugify } from '../ingest/values';
+import { Instrument } from '../instrument/instrument.entity';
+import { Network } from '../network/network.entity';
+import { NetworkMembership } from '../network/networkMembership.entity';
+import { Source } from '../source/source.entity';
+import {
+  CommitmentInput,
+  CreateCityInput,
+  IndicatorInput,
+  NetworkInput,
+  SourceInput,
+  UpdateCityInput,
+} from './curation.inputs';
+
+const VALIDATE = { validate: true } as const;
+
+function notFound(what: string, key: string): GraphQLError {
+  return new GraphQLError(`No ${what} ${key}`, { extensions: { code: ErrorCode.NOT_FOUND } });
+}
+
+/** A unique-key violation is the client's doing (a taken slug or code): say which, as BAD_USER_INPUT. */
+async function saving<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw badUserInput(`${what} already exists: ${(error as { detail?: string }).detail ?? ''}`.trim());
+    }
+    throw error;
+  }
+}
+
+/** Keeps only the fields given (undefined means "leave as is"; null clears a nullable field). */
+function given<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function replaceRights(
+  manager: EntityManager,
+  table: 'indicator_right' | 'commitment_right',
+  ownerColumn: string,
+  ownerId: number,
+  codes: string[],
+) {
+  await manager.query(`DELETE FROM ${table} WHERE ${ownerColumn} = $1`, [ownerId]);
+  await manager.query(
+    `INSERT INTO ${table} (${ownerColumn}, right_id) SELECT $1, id FROM "right" WHERE code = ANY($2)`,
+    [ownerId, codes],
+  );
+}
+
+function adopted(on: string | null | undefined): { adoptedOn: string | null; adoptedPrecision: DatePrecision | null } {
+  if (!on) return { adoptedOn: null, adoptedPrecision: null };
+  const date = on.length === 4 ? `${on}-01-01` : on.length === 7 ? `${on}-01` : on;
+  const precision = on.length === 4 ? DatePrecision.YEAR : on.length === 7 ? DatePrecision.MONTH : DatePrecision.DAY;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
+    throw badUserInput(`adoptedOn ${on} is not a calendar date`, { argument: 'adoptedOn', value: on });
+  }
+  return { adoptedOn: date, adoptedPrecision: precision };
+}
+
+/**
+ * Curator mutations: each needs a key with the editor (or admin) role, validates its input
+ * (class-validator on the input types, then references such as country and right codes), and
+ * answers BAD_USER_INPUT or NOT_FOUND with the offending value rather than a database error.
+ * Observations are not edited here: they arrive by import, as releases.
+ */
+@Resolver()
+export class CurationResolver {
+  @Mutation(() => City)
+  async createCity(
+    @Ctx() context: Context,
+    @Arg('input', () => CreateCityInput, VALIDATE) input: CreateCityInput,
+  ): Promise<City> {
+    requireRole(context.auth, Role.EDITOR);
+    const countryCode = input.countryCode.toUpperCase();
+    await assertKnownCodes(context, 'input.countryCode', 'country', [countryCode]);
+    const repository = context.dataSource.getRepository(City);
+    const slug = input.slug ?? slugify(`${input.name} ${countryCode}`);
+    return saving(`city ${slug}`, () =>
+      repository.save(
+        repository.create({
+          ...input,
+          countryCode,
+          slug,
+          asciiName: input.asciiName ?? input.name.normalize('NFKD').replace(/\p{M}/gu, ''),
+          alternateNames: input.alternateNames ?? [],
+        }),
+      ),
+    );
+  }
+
+  @Mutation(() => City)
+  async updateCity(
+    @Ctx() context: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateCityInput, VALIDATE) input: UpdateCityInput,
+  ): Promise<City> {
+    requireRole(context.auth, Role.EDITOR);
+    const repository = context.dataSource.getRepository(City);
+    const city = await repository.findOneBy({ id: parseId('id', id) as number });
+    if (!city) throw notFound('city', id);
+    if (input.name === null) throw badUserInput('name cannot be cleared', { argument: 'input.name' });
+    Object.assign(city, given(input));
+    return repository.save(city);
+  }
+
+  @Mutation(() => Indicator)
+  async createIndicator(
+    @Ctx() context: Context,
+    @Arg('input', () => IndicatorInput, VALIDATE) input: IndicatorInput,
+  ): Promise<Indicator> {
+    return this.saveIndicator(context, null, input);
+  }
+
+  @Mutation(() => Indicator, { description: 'Replaces the definition of the indicator with this code' })
+  async updateIndicator(
+    @Ctx() context: Context,
+    @Arg('code', () => String) code: string,
+    @Arg('input', () => IndicatorInput, VALIDATE) input: IndicatorInput,
+  ): Promise<Indicator> {
+    return this.saveIndicator(context, code, input);
+  }
+
+  private async saveIndicator(context: Context, code: string | null, input: IndicatorInput): Promise<Indicator> {
+    requireRole(context.auth, Role.EDITOR);
+    await assertKnownCodes(context, 'input.rightCodes', 'right', input.rightCodes);
+    return context.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(Indicator);
+      let indicator = repository.create();
+      if (code !== null) {
+        const existing = await repository.findOneBy({ code });
+        if (!existing) throw notFound('indicator', code);
+        indicator = existing;
+      }
+      const { rightCodes, ...fields } = input;
+      Object.assign(indicator, fields);
+      const saved = await saving(`indicator ${input.code}`, () => repository.save(indicator));
+      if (rightCodes) await replaceRights(manager, 'indicator_right', 'indicator_id', saved.id, rightCodes);
+      return saved;
+    });
+  }
+
+  @Mutation(() => Source)
+  async createSource(
+    @Ctx() context: Context,
+    @Arg('input', () => SourceInput, VALIDATE) input: SourceInput,
+  ): Promise<Source> {
+    requireRole(context.auth, Role.EDITOR);
+    const repository = context.dataSource.getRepository(Source);
+    return saving(`source "${input.title}"`, () => repository.save(repository.create({ ...input, synthetic: false })));
+  }
+
+  @Mutation(() => Source, { description: 'Replaces the source with this id' })
+  async updateSource(
+    @Ctx() context: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => SourceInput, VALIDATE) input: SourceInput,
+  ): Promise<Source> {
+    requireRole(context.auth, Role.EDITOR);
+    const repository = context.dataSource.getRepository(Source);
+    const source = await repository.findOneBy({ id: parseId('id', id) as number });
+    if (!source) throw notFound('source', id);
+    Object.assign(source, input);
+    return saving(`source "${input.title}"`, () => repository.save(source));
+  }
+
+  @Mutation(() => Network)
+  async createNetwork(
+    @Ctx() context: Context,
+    @Arg('input', () => NetworkInput, VALIDATE) input: NetworkInput,
+  ): Promise<Network> {
+    requireRole(context.auth, Role.EDITOR);
+    const repository = context.dataSource.getRepository(Network);
+    return saving(`network ${input.code}`, () => repository.save(repository.create(input)));
+  }
+
+  @Mutation(() => Network, { description: 'Replaces the network with this code' })
+  async updateNetwork(
+    @Ctx() context: Context,
+    @Arg('code', () => String) code: string,
+    @Arg('input', () => NetworkInput, VALIDATE) input: NetworkInput,
+  ): Promise<Network> {
+    requireRole(context.auth, Role.EDITOR);
+    const repository = context.dataSource.getRepository(Network);
+    const network = await repository.findOneBy({ code });
+    if (!network) throw notFound('network', code);
+    Object.assign(network, input);
+    return saving(`network ${input.code}`, () => repository.save(network));
+  }
+
+  @Mutation(() => Network, { description: 'Adds a city to a network, or updates the year it joined' })
+  async addNetworkMember(
+    @Ctx() context: Context,
+    @Arg('network', () => String) code: string,
+    @Arg('cityId', () => ID) cityId: string,
+    @Arg('joinedYear', () => Int, { nullable: true }) joinedYear?: number | null,
+  ): Promise<Network> {
+    requireRole(context.auth, Role.EDITOR);
+    const network = await context.dataSource.getRepository(Network).findOneBy({ code });
+    if (!network) throw notFound('network', code);
+    const city = await context.loaders.cityById.load(parseId('cityId', cityId) as number);
+    if (!city) throw notFound('city', cityId);
+    if (joinedYear !== null && joinedYear !== undefined && (joinedYear < 1900 || joinedYear > 2100)) {
+      throw badUserInput('joinedYear must be between 1900 and 2100', { argument: 'joinedYear', value: joinedYear });
+    }
+    await context.dataSource
+      .getRepository(NetworkMembership)
+      .save({ networkId: network.id, cityId: city.id, joinedYear: joinedYear ?? null });
+    return network;
+  }
+
+  @Mutation(() => Boolean, { description: 'True when the city was a member' })
+  async removeNetworkMember(
+    @Ctx() context: Context,
+    @Arg('network', () => String) code: string,
+    @Arg('cityId', () => ID) cityId: string,
+  ): Promise<boolean> {
+    requireRole(context.auth, Role.EDITOR);
+    const network = await context.dataSource.getRepository(Network).findOneBy({ code });
+    if (!network) throw notFound('network', code);
+    const result = await context.dataSource
+      .getRepository(NetworkMembership)
+      .delete({ networkId: network.id, cityId: parseId('cityId', cityId) as number });
+    return (result.affected ?? 0) > 0;
+  }
+
+  @Mutation(() => Commitment)
+  async createCommitment(
+    @Ctx() context: Context,
+    @Arg('input', () => CommitmentInput, VALIDATE) input: CommitmentInput,
+  ): Promise<Commitment> {
+    return this.saveCommitment(context, null, input);
+  }
+
+  @Mutation(() => Commitment, { description: 'Replaces the commitment with this id (e.g. to record a status change)' })
+  async updateCommitment(
+    @Ctx() context: Context,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => CommitmentInput, VALIDATE) input: CommitmentInput,
+  ): Promise<Commitment> {
+    return this.saveCommitment(context, parseId('id', id) as number, input);
+  }
+
+  private async saveCommitment(context: Context, id: number | null, input: CommitmentInput): Promise<Commitment> {
+    requireRole(context.auth, Role.EDITOR);
+    await assertKnownCodes(context, 'input.rightCodes', 'right', input.rightCodes);
+    const cityId = parseId('input.cityId', input.cityId) as number;
+    if (!(await context.loaders.cityById.load(cityId)))
+      throw badUserInput(`Unknown city ${input.cityId}`, { argument: 'input.cityId' });
+    let instrumentId: number | null = null;
+    if (input.instrumentCode) {
+      const instrument = await context.dataSource.getRepository(Instrument).findOneBy({ code: input.instrumentCode });
+      if (!instrument)
+        throw badUserInput(`Unknown instrument code "${input.instrumentCode}"`, { argument: 'input.instrumentCode' });
+      instrumentId = instrument.id;
+    }
+    const sourceId = parseId('input.sourceId', input.sourceId) ?? null;
+    if (sourceId !== null && !(await context.loaders.sourceById.load(sourceId))) {
+      throw badUserInput(`Unknown source ${input.sourceId}`, { argument: 'input.sourceId' });
+    }
+    return context.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(Commitment);
+      let commitment = repository.create();
+      if (id !== null) {
+        const existing = await repository.findOneBy({ id });
+        if (!existing) throw notFound('commitment', String(id));
+        commitment = existing;
+      }
+      Object.assign(commitment, {
+        cityId,
+        instrumentId,
+        kind: input.kind,
+        title: input.title,
+        ...adopted(input.adoptedOn),
+        status: input.status,
+        adoptingBody: input.adoptingBody ?? null,
+        documentRef: input.documentRef ?? null,
+        sourceId,
+        notes: input.notes ?? null,
+      });
+      const saved = await repository.save(commitment);
+      if (input.rightCodes)
+        await replaceRights(manager, 'commitment_right', 'commitment_id', saved.id, input.rightCodes);
+      return saved;
+    });
+  }
+}
