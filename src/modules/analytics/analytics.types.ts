@@ -17,6 +17,8 @@ export enum WarningCode {
   NO_DATA = 'NO_DATA',
   /** The indicator has no better direction; ordered highest first. */
   NEUTRAL_DIRECTION = 'NEUTRAL_DIRECTION',
+  /** Some adopted commitments have no date, so the cities were left out of a before/after comparison. */
+  UNDATED_COMMITMENTS = 'UNDATED_COMMITMENTS',
 }
 registerEnumType(WarningCode, { name: 'WarningCode' });
 

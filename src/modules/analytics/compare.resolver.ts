@@ -1,5 +1,41 @@
-import { Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../context';
+import { compare, COMPARE_MAX_CITIES, COMPARE_MAX_INDICATORS, CompareResult } from './compare';
+import { scorecard, SCORECARD_MAX_PEERS, ScorecardResult } from './scorecard';
 
-/** Placeholder: the queries of this file are being built (issue 3). */
+const AS_OF = { nullable: true, description: 'Release id: the data as it stood then (default: the newest release)' };
+
+/** `compare` (series side by side) and `scorecard` (one city against its peers, right by right). */
 @Resolver()
-export class CompareResolver {}
+export class CompareResolver {
+  @Query(() => CompareResult, {
+    description: `One series per city and indicator, points by year, missing years absent (at most ${COMPARE_MAX_CITIES} cities and ${COMPARE_MAX_INDICATORS} indicators)`,
+  })
+  compare(
+    @Ctx() context: Context,
+    @Arg('cityIds', () => [ID]) cityIds: string[],
+    @Arg('indicatorCodes', () => [String]) indicatorCodes: string[],
+    @Arg('yearFrom', () => Int, { nullable: true }) yearFrom?: number | null,
+    @Arg('yearTo', () => Int, { nullable: true }) yearTo?: number | null,
+    @Arg('asOf', () => ID, AS_OF) asOf?: string | null,
+  ): Promise<CompareResult> {
+    return compare(context, { cityIds, indicatorCodes, yearFrom, yearTo, asOf });
+  }
+
+  @Query(() => ScorecardResult, {
+    description:
+      "Per right: the city's commitments, and for each indicator its latest value, rank among its peers and 10-year trend",
+  })
+  scorecard(
+    @Ctx() context: Context,
+    @Arg('cityId', () => ID) cityId: string,
+    @Arg('peerCityIds', () => [ID], {
+      nullable: true,
+      description: `Cities to rank against (at most ${SCORECARD_MAX_PEERS}); default: the other cities of the same country, or all other cities when it has none`,
+    })
+    peerCityIds?: string[] | null,
+    @Arg('asOf', () => ID, AS_OF) asOf?: string | null,
+  ): Promise<ScorecardResult> {
+    return scorecard(context, { cityId, peerCityIds, asOf });
+  }
+}

@@ -1,0 +1,356 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import type { DataSource } from 'typeorm';
+import type { Context } from '../../context';
+import { badUserInput } from '../../errors';
+import { City } from '../city/city.entity';
+import type { CityFilter } from '../city/city.args';
+import { pageSize } from '../common/connection';
+import { runSql, type SqlCondition } from '../common/sql';
+import { checkYear } from '../common/validate';
+import { Direction, Indicator } from '../indicator/indicator.entity';
+import { ObservationStatus } from '../indicator/observation.entity';
+import { Source } from '../source/source.entity';
+import { Citation, Warning, WarningCode } from './analytics.types';
+import { buildCitation } from './citation';
+import {
+  closestCodes,
+  fewObservations,
+  noData,
+  observationScope,
+  resolveCities,
+  resolveIndicator,
+  resolveRelease,
+  statusWarnings,
+} from './scope';
+
+@ObjectType({ description: 'One city in a ranking' })
+export class RankingEntry {
+  @Field(() => City)
+  city: City;
+
+  @Field(() => Int, { description: 'Competition rank ("1224"): 1 + the number of cities with a strictly better value' })
+  rank: number;
+
+  @Field(() => Float)
+  value: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Lower bound of the uncertainty interval, if the source gives one',
+  })
+  lower: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Upper bound of the uncertainty interval, if the source gives one',
+  })
+  upper: number | null;
+
+  @Field(() => Int, { description: 'Year of the value: the year asked for, else the latest year the city has' })
+  year: number;
+
+  @Field(() => ObservationStatus)
+  status: ObservationStatus;
+
+  @Field(() => Float, {
+    description:
+      'Share of ranked cities (itself included) whose value is equal or worse, in percent: 100 * (totalCount - rank + 1) / totalCount',
+  })
+  percentile: number;
+
+  @Field(() => Int, {
+    description:
+      "Uncertainty tier: walking best-first, an entry shares the tier of the tier's first entry while their intervals [lower, upper] overlap",
+  })
+  tier: number;
+
+  @Field(() => Source)
+  source: Source;
+}
+
+@ObjectType({ description: 'Cities ordered best-first by an indicator' })
+export class RankingResult {
+  @Field(() => [RankingEntry], { description: 'Best first; ties in rank by city name, then id; at most `first`' })
+  entries: RankingEntry[];
+
+  @Field(() => Int, { description: 'Number of cities ranked (cities without a value are not ranked)' })
+  totalCount: number;
+
+  @Field(() => Indicator)
+  indicator: Indicator;
+
+  @Field(() => Int, { nullable: true, description: 'The year asked for; null when each city uses its latest year' })
+  year: number | null;
+
+  @Field(() => Citation)
+  citation: Citation;
+
+  @Field(() => [Warning])
+  warnings: Warning[];
+}
+
+@ObjectType({ description: "A city's place in the ranking of all cities in scope" })
+export class CityRank {
+  @Field(() => Int, { description: 'Competition rank ("1224")' })
+  rank: number;
+
+  @Field(() => Float)
+  value: number;
+
+  @Field(() => Int, { description: 'Year of the value used' })
+  year: number;
+
+  @Field(() => Float, { description: 'Percent of ranked cities whose value is equal or worse (itself included)' })
+  percentile: number;
+
+  @Field(() => Int, { description: 'Uncertainty tier, as in `ranking`' })
+  tier: number;
+
+  @Field(() => Int, { description: 'Number of cities ranked' })
+  of: number;
+}
+
+/** One ranked value, before the city and source are attached. */
+export interface RankedRow {
+  cityId: number;
+  year: number;
+  value: number;
+  lower: number | null;
+  upper: number | null;
+  status: ObservationStatus;
+  sourceId: number;
+  rank: number;
+  percentile: number;
+  tier: number;
+}
+
+export interface RankingTable {
+  indicatorId: number;
+  /** All cities ranked, whatever the limit. */
+  total: number;
+  /** Sources of every ranked value (all of them shape ranks and percentiles). */
+  sourceIds: number[];
+  statusCounts: Partial<Record<ObservationStatus, number>>;
+  /** Best first, at most `limit`. */
+  rows: RankedRow[];
+}
+
+/**
+ * Tiers, walking best-first: an entry joins the current tier while its interval overlaps the
+ * interval of the tier's first entry (closed intervals: touching counts); otherwise it starts
+ * the next tier. A missing bound is the value itself, so a value without bounds is [value, value].
+ * Comparing with the tier's first entry rather than the previous one keeps a chain of small
+ * overlaps from merging cities whose intervals are far apart.
+ */
+export function assignTiers(rows: readonly { value: number; lower: number | null; upper: number | null }[]): number[] {
+  let tier = 0;
+  let head: [number, number] | null = null;
+  return rows.map((row) => {
+    const lower = row.lower ?? row.value;
+    const upper = row.upper ?? row.value;
+    if (head === null || lower > head[1] || upper < head[0]) {
+      tier += 1;
+      head = [lower, upper];
+    }
+    return tier;
+  });
+}
+
+interface Row {
+  indicator_id: number;
+  total: number;
+  source_ids: number[];
+  status_counts: Record<string, number>;
+  city_id: number | null;
+  year: number;
+  value: number;
+  lower: number | null;
+  upper: number | null;
+  status: ObservationStatus;
+  source_id: number;
+  rank: number;
+  percentile: number;
+}
+
+/**
+ * The ranking of one indicator in one statement; null when no indicator has the code.
+ *
+ * Each city in scope contributes one value: the year asked for, else its latest year; when
+ * several sources give that city-year, the lowest source id. Values are ordered by a sort key
+ * that is the value for LOWER_IS_BETTER and minus the value otherwise (HIGHER_IS_BETTER, and
+ * NEUTRAL, which is ranked highest first), so `rank()` over it is the competition rank. The
+ * percentile is 100 * (n - rank + 1) / n: rank - 1 cities are strictly better, so n - rank + 1
+ * are equal or worse. Totals, status counts and sources cover all ranked cities; only the first
+ * `limit` entries are returned. Tiers are walked here over those rows (a prefix of the
+ * ranking, so a page's tiers are the full ranking's).
+ */
+export async function computeRanking(
+  dataSource: DataSource,
+  params: { indicatorCode: string; year: number | null; scope: SqlCondition; limit: number | null },
+): Promise<RankingTable | null> {
+  // Constant text chosen by whether a year was given, not a value spliced in.
+  const yearCondition = params.year === null ? '' : 'AND o.year = CAST(:year AS int)';
+  const rows = await runSql<Row>(
+    dataSource,
+    `WITH ind AS (
+       SELECT i.id, i.direction FROM indicator i WHERE i.code = :indicatorCode
+     ),
+     chosen AS (
+       SELECT ct.id AS city_id, ct.name AS city_name, v.year, v.value, v.lower, v.upper, v.status, v.source_id,
+              CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN v.value ELSE -v.value END AS sort_key
+       FROM ind
+       CROSS JOIN city ct
+       CROSS JOIN LATERAL (
+         SELECT o.year, o.value, o.lower, o.upper, o.status, o.source_id
+         FROM observation o
+         WHERE o.city_id = ct.id AND o.indicator_id = ind.id ${yearCondition} AND ${params.scope.sql}
+         ORDER BY o.year DESC, o.source_id
+         LIMIT 1
+       ) v
+     ),
+     ranked AS (
+       SELECT chosen.*,
+              rank() OVER (ORDER BY sort_key)::int AS rank,
+              row_number() OVER (ORDER BY sort_key, city_name, city_id)::int AS pos,
+              count(*) OVER ()::int AS n
+       FROM chosen
+     ),
+     summary AS (
+       SELECT count(*)::int AS total,
+              coalesce(array_agg(DISTINCT source_id), '{}') AS source_ids,
+              (SELECT coalesce(jsonb_object_agg(g.status, g.n), '{}'::jsonb)
+                 FROM (SELECT status, count(*)::int AS n FROM ranked GROUP BY status) g) AS status_counts
+       FROM ranked
+     )
+     SELECT ind.id AS indicator_id, s.total,
+            -- Once, not on each of up to thousands of rows.
+            CASE WHEN coalesce(r.pos, 1) = 1 THEN s.source_ids END AS source_ids,
+            CASE WHEN coalesce(r.pos, 1) = 1 THEN s.status_counts END AS status_counts,
+            r.city_id, r.year, r.value, r.lower, r.upper, r.status, r.source_id, r.rank,
+            (100 * (r.n - r.rank + 1))::float8 / r.n AS percentile
+     FROM ind
+     CROSS JOIN summary s
+     LEFT JOIN ranked r ON r.pos <= coalesce(CAST(:limit AS int), 2147483647)
+     ORDER BY r.pos`,
+    {
+      ...params.scope.params,
+      indicatorCode: params.indicatorCode,
+      year: params.year,
+      limit: params.limit,
+    },
+  );
+  if (rows.length === 0) return null;
+  const entries = rows.filter((r) => r.city_id !== null);
+  const tiers = assignTiers(entries);
+  return {
+    indicatorId: rows[0].indicator_id,
+    total: rows[0].total,
+    sourceIds: rows[0].source_ids,
+    statusCounts: rows[0].status_counts,
+    rows: entries.map((r, i) => ({
+      cityId: r.city_id as number,
+      year: r.year,
+      value: r.value,
+      lower: r.lower,
+      upper: r.upper,
+      status: r.status,
+      sourceId: r.source_id,
+      rank: r.rank,
+      percentile: r.percentile,
+      tier: tiers[i],
+    })),
+  };
+}
+
+/** BAD_USER_INPUT for an unknown code, with the closest codes (the same message as resolveIndicator). */
+export async function unknownIndicator(dataSource: DataSource, code: string, argument = 'indicator') {
+  const known = await runSql<{ code: string }>(dataSource, 'SELECT code FROM indicator');
+  const suggestions = closestCodes(
+    code,
+    known.map((k) => k.code),
+  );
+  return badUserInput(
+    `Unknown indicator "${code}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`,
+    { argument, value: [code], suggestions },
+  );
+}
+
+/** The parameters of one full ranking (City.rank): one statement per distinct set per request. */
+export interface RankingTableKey {
+  indicatorCode: string;
+  year: number | null;
+  /** observationScope(filter, release): its SQL and parameters identify the scope exactly. */
+  scope: SqlCondition;
+}
+
+export function rankingTableCacheKey(key: RankingTableKey): string {
+  return JSON.stringify([key.indicatorCode, key.year, key.scope.sql, key.scope.params]);
+}
+
+/** Every city's rank in the full ranking, by city id; an Error for an unknown indicator. */
+export async function rankingTable(dataSource: DataSource, key: RankingTableKey): Promise<Map<number, CityRank>> {
+  const table = await computeRanking(dataSource, { ...key, limit: null });
+  if (!table) throw await unknownIndicator(dataSource, key.indicatorCode);
+  return new Map(
+    table.rows.map((r) => [
+      r.cityId,
+      { rank: r.rank, value: r.value, year: r.year, percentile: r.percentile, tier: r.tier, of: table.total },
+    ]),
+  );
+}
+
+export interface RankingArgs {
+  indicator: string;
+  year?: number | null;
+  filter?: CityFilter | null;
+  first?: number | null;
+  asOf?: string | null;
+}
+
+export async function ranking(context: Context, args: RankingArgs): Promise<RankingResult> {
+  checkYear('year', args.year);
+  const limit = pageSize(args.first, context.config);
+  const indicator = await resolveIndicator(context, args.indicator);
+  if (args.filter?.ids) await resolveCities(context, args.filter.ids, 'filter.ids');
+  const release = await resolveRelease(context, args.asOf);
+  const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
+  const year = args.year ?? null;
+  const table = await computeRanking(context.dataSource, { indicatorCode: indicator.code, year, scope, limit });
+  if (!table) throw await unknownIndicator(context.dataSource, indicator.code);
+
+  const citation = await buildCitation(context, { query: 'ranking', args, sourceIds: table.sourceIds, release });
+  const [cities, sources] = await Promise.all([
+    context.loaders.cityById.loadMany(table.rows.map((r) => r.cityId)),
+    context.loaders.sourceById.loadMany(table.rows.map((r) => r.sourceId)),
+  ]);
+  const entries = table.rows.map((r, i) => ({
+    city: cities[i] as City,
+    rank: r.rank,
+    value: r.value,
+    lower: r.lower,
+    upper: r.upper,
+    year: r.year,
+    status: r.status,
+    percentile: r.percentile,
+    tier: r.tier,
+    source: sources[i] as Source,
+  }));
+
+  const warnings: Warning[] = [];
+  if (indicator.direction === Direction.NEUTRAL) {
+    warnings.push({
+      code: WarningCode.NEUTRAL_DIRECTION,
+      message: `${indicator.code} has no better direction; cities are ordered highest value first`,
+    });
+  }
+  if (table.total === 0) {
+    warnings.push(
+      noData(`No values for ${indicator.code}${year === null ? '' : ` in ${year}`} in the cities asked for`),
+    );
+  } else if (table.total < 3) {
+    warnings.push(fewObservations(`Only ${table.total} cit${table.total === 1 ? 'y has' : 'ies have'} a value`));
+  }
+  warnings.push(...statusWarnings(table.statusCounts));
+
+  return { entries, totalCount: table.total, indicator, year, citation, warnings };
+}
