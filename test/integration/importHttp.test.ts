@@ -23,12 +23,16 @@ afterAll(async () => {
 
 const count = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM observation`))[0].n as number;
 
-function post(body: string, contentType: string, key?: string, query = '') {
-  return fetch(`${http.origin}/imports${query}`, {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+type Json = any;
+
+async function post(body: string, contentType: string, key?: string, query = '') {
+  const response = await fetch(`${http.origin}/imports${query}`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body,
   });
+  return { status: response.status, json: async (): Promise<Json> => response.json() };
 }
 
 describe('POST /imports', () => {
