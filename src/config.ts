@@ -20,6 +20,22 @@ export interface Config {
   logSql: boolean;
   /** Largest request body POST /imports accepts. */
   importMaxBytes: number;
+  /** Postgres statement_timeout for API connections (imports run without one). */
+  statementTimeoutMs: number;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  maxAliases: number;
+  maxQueryTokens: number;
+  rateLimitPerMinute: number;
+  /** Share rate-limit counts between instances through Redis. */
+  redisUrl: string | undefined;
+  /** Whether the schema can be introspected (and field suggestions shown). */
+  introspection: boolean;
+  /** Serve Apollo's landing page at GET /graphql in a browser. */
+  landingPage: boolean;
+  logLevel: string;
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  shutdownTimeoutMs: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -60,5 +76,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPageSize,
     logSql: boolFrom(env, 'LOG_SQL', false),
     importMaxBytes: intFrom(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    statementTimeoutMs: intFrom(env, 'STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000),
+    maxQueryDepth: intFrom(env, 'MAX_QUERY_DEPTH', 10, 2, 100),
+    maxQueryCost: intFrom(env, 'MAX_QUERY_COST', 5000, 10, 1_000_000),
+    maxAliases: intFrom(env, 'MAX_ALIASES', 30, 1, 1000),
+    maxQueryTokens: intFrom(env, 'MAX_QUERY_TOKENS', 2000, 100, 100_000),
+    rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
+    introspection: boolFrom(env, 'INTROSPECTION', true),
+    landingPage: boolFrom(env, 'LANDING_PAGE', nodeEnv !== 'production'),
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    shutdownTimeoutMs: intFrom(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   };
 }

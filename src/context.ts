@@ -38,12 +38,19 @@ export interface Context {
   loaders: Loaders;
   /** Who is calling; reads need nothing, writes check it with requireRole. */
   auth: Auth;
+  /** Ties the request's log lines to what the client was told (x-request-id). */
+  requestId: string;
 }
 
 /**
  * A fresh context per request: DataLoader caches live exactly as long as one request, so no
  * user ever sees another's cached rows and nothing goes stale between requests.
  */
-export function createContext(dataSource: DataSource, config: Config, auth: Auth = ANONYMOUS): Context {
-  return { dataSource, config, loaders: createLoaders(dataSource), auth };
+export function createContext(
+  dataSource: DataSource,
+  config: Config,
+  auth: Auth = ANONYMOUS,
+  requestId = 'in-process',
+): Context {
+  return { dataSource, config, loaders: createLoaders(dataSource), auth, requestId };
 }

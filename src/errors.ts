@@ -11,6 +11,14 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** The query's depth, cost, aliases, directives or tokens exceed the limits. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** Too many requests for this key or address; see Retry-After. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The database is unreachable or restarting; retry later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A statement ran past STATEMENT_TIMEOUT_MS. */
+  TIMEOUT: 'TIMEOUT',
 } as const;
 
 /**

@@ -1,33 +1,44 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { openDatabase } from './db/openDatabase';
+import { createLogger } from './logger';
 import { createServer } from './server';
-
-const log = (line: string) => process.stdout.write(`[rightsgraph] ${line}\n`);
 
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
-  const database = await openDatabase(config, log);
-  const server = await createServer(database.dataSource, config);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, (line) => logger.info(line));
+  const server = await createServer(database.dataSource, config, [], logger);
   await new Promise<void>((resolve) => server.httpServer.listen(config.port, config.host, resolve));
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log(
-    `GraphQL at http://localhost:${port}/graphql (${database.embedded ? 'embedded PGlite' : 'DATABASE_URL'}), ready in ${Date.now() - started} ms`,
+  logger.info(
+    { port, database: database.embedded ? 'embedded PGlite' : 'DATABASE_URL', readyMs: Date.now() - started },
+    `GraphQL at http://localhost:${port}/graphql`,
   );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: draining requests and closing the database`);
+    logger.info({ signal }, 'stopping: no new connections, draining requests in flight');
+    // Bounded: a request stuck past the timeout must not keep the process from stopping.
+    const timer = setTimeout(() => {
+      logger.warn(
+        { timeoutMs: config.shutdownTimeoutMs },
+        'requests still in flight after the shutdown timeout; closing anyway',
+      );
+      void database.close().finally(() => process.exit(0));
+    }, config.shutdownTimeoutMs);
+    timer.unref();
     try {
       await server.stop();
       await database.close();
+      logger.info('stopped');
       process.exit(0);
     } catch (error) {
-      process.stderr.write(`shutdown failed: ${String(error)}\n`);
+      logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
     }
   };

@@ -1,5 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { randomUUID } from 'node:crypto';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
@@ -9,6 +11,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
+import { isQueryLimitError, queryLimits, rateLimiter } from './limits';
+import { createLogger, type Logger } from './logger';
 import { authenticate } from './modules/auth/apiKeys';
 import { exportRouter } from './modules/export/export.routes';
 import { importRouter } from './modules/ingest/import.routes';
@@ -22,29 +26,117 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+/** Codes and conditions under which the database, not the request, is at fault. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+
+function causes(error: unknown): { code?: unknown; message?: unknown }[] {
+  const chain: { code?: unknown; message?: unknown }[] = [];
+  let current = error as { originalError?: unknown; driverError?: unknown; cause?: unknown } | null;
+  for (let depth = 0; current && typeof current === 'object' && depth < 6; depth += 1) {
+    chain.push(current as { code?: unknown; message?: unknown });
+    current = (current.originalError ?? current.driverError ?? current.cause ?? null) as typeof current;
+  }
+  return chain;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return causes(error).some(
+    (e) =>
+      (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) ||
+      (typeof e.message === 'string' &&
+        /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/.test(
+          e.message,
+        )),
+  );
+}
+
+function isStatementTimeout(error: unknown): boolean {
+  return causes(error).some((e) => e.code === '57014');
+}
+
 /**
- * In production an unexpected error's message may carry SQL text or internal paths: clients
- * get a generic message and the code, the server log gets the detail.
+ * Gives every error a code a client can act on, and in production never lets an unexpected
+ * error's message (which may carry SQL text or internal paths) reach the client: the server
+ * log has the detail, under the request id the client also receives.
  */
 export function formatError(config: Config) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const base = { locations: formatted.locations, path: formatted.path };
+    if (isQueryLimitError(error)) {
+      return { ...formatted, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } };
+    }
+    if (isDatabaseUnavailable(error)) {
+      return {
+        ...base,
+        message: 'The database is unavailable; try again shortly',
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
+    }
+    if (isStatementTimeout(error)) {
+      return {
+        ...base,
+        message: `The query took longer than ${config.statementTimeoutMs} ms and was stopped; narrow it down`,
+        extensions: { code: ErrorCode.TIMEOUT },
+      };
+    }
     const code = formatted.extensions?.code;
-    if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
-      process.stderr.write(
-        `[graphql] unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      if (config.isProduction) {
-        return {
-          message: 'Internal server error',
-          locations: formatted.locations,
-          path: formatted.path,
-          extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-        };
-      }
+    if ((code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) && config.isProduction) {
+      return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
     }
     const validation = formatted.extensions?.validationErrors;
     if (Array.isArray(validation)) return { ...formatted, ...describeValidationErrors(validation) };
     return formatted;
+  };
+}
+
+const SERVER_FAULTS = new Set<unknown>([
+  ErrorCode.INTERNAL_SERVER_ERROR,
+  ErrorCode.SERVICE_UNAVAILABLE,
+  ErrorCode.TIMEOUT,
+]);
+
+/**
+ * Logs the errors that are the server's fault, as structured JSON with the request id, and
+ * hands that id to the client in the error's extensions so a report can be matched to the log.
+ */
+function errorLogging(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, request }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            if (isDatabaseUnavailable(error)) {
+              logger.warn(
+                { requestId: contextValue.requestId, err: error.originalError ?? error },
+                'database unavailable',
+              );
+            } else {
+              logger.error(
+                {
+                  requestId: contextValue.requestId,
+                  operation: request.operationName,
+                  err: error.originalError ?? error,
+                },
+                'unexpected error',
+              );
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (SERVER_FAULTS.has(error.extensions?.code)) {
+              (error as { extensions: Record<string, unknown> }).extensions = {
+                ...error.extensions,
+                requestId: contextValue.requestId,
+              };
+            }
+          }
+        },
+      };
+    },
   };
 }
 
@@ -117,7 +209,7 @@ function sendHttpError(res: express.Response, status: number, message: string): 
  * 'production'. A client error's message is meant for the client (http-errors marks it
  * `expose`); an unexpected error's message may carry internals, so production hides it.
  */
-export function jsonErrorHandler(config: Config): express.ErrorRequestHandler {
+export function jsonErrorHandler(config: Config, logger: Logger = createLogger('silent')): express.ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -131,11 +223,7 @@ export function jsonErrorHandler(config: Config): express.ErrorRequestHandler {
       sendHttpError(res, status, malformedJson ? `Request body is not valid JSON: ${detail}` : detail);
       return;
     }
-    if (status >= 500) {
-      process.stderr.write(
-        `[http] unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-    }
+    if (status >= 500) logger.error({ requestId: _req.headers['x-request-id'], err: error }, 'unexpected HTTP error');
     const generic = status >= 500 ? 'Internal server error' : (http.STATUS_CODES[status] ?? 'Bad request');
     sendHttpError(res, status, config.isProduction ? generic : detail);
   };
@@ -149,14 +237,21 @@ export async function createServer(
   dataSource: DataSource,
   config: Config,
   plugins: ApolloServerPlugin<Context>[] = [],
+  logger: Logger = createLogger(config.logLevel),
 ): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const limits = queryLimits(config);
   const apollo = new ApolloServer<Context>({
     schema: await buildAppSchema(),
     formatError: formatError(config),
     includeStacktraceInErrorResponses: !config.isProduction,
+    introspection: config.introspection,
+    validationRules: limits.validationRules,
+    parseOptions: { maxTokens: config.maxQueryTokens },
+    // One operation per request: batching would multiply every other limit.
+    allowBatchedHttpRequests: false,
     // src/index.ts owns SIGTERM/SIGINT (drain HTTP, then close the pool and PGlite). Apollo's own
     // handler would race it, stopping twice and never reaching process.exit.
     stopOnTerminationSignals: false,
@@ -169,10 +264,25 @@ export async function createServer(
     // for this reason; every MUST audit passes (test/integration/http.test.ts).
     // https://www.apollographql.com/docs/apollo-server/security/cors#preventing-cross-site-request-forgery-csrf
     csrfPrevention: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(limits.plugins as ApolloServerPlugin<Context>[]),
+      errorLogging(logger),
+      ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      ...plugins,
+    ],
   });
   await apollo.start();
 
+  // A request id for every request: taken from a sane x-request-id (set by a proxy), else new.
+  app.use((req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
+    req.headers['x-request-id'] = id;
+    res.setHeader('x-request-id', id);
+    next();
+  });
+  const limiter = rateLimiter(config, logger);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -183,18 +293,24 @@ export async function createServer(
   app.use(
     '/graphql',
     cors<cors.CorsRequest>(),
+    limiter.middleware,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createContext(dataSource, config, await authenticate(dataSource, req.headers.authorization)),
+        createContext(
+          dataSource,
+          config,
+          await authenticate(dataSource, req.headers.authorization),
+          req.headers['x-request-id'] as string,
+        ),
     }),
   );
-  app.use('/export', exportRouter(dataSource, config));
-  app.use('/imports', importRouter(dataSource, config));
+  app.use('/export', limiter.middleware, exportRouter(dataSource, config));
+  app.use('/imports', limiter.middleware, importRouter(dataSource, config));
   app.use((req, res) => {
     sendHttpError(res, 404, `No route for ${req.method} ${req.path}`);
   });
-  app.use(jsonErrorHandler(config));
+  app.use(jsonErrorHandler(config, logger));
 
   return {
     app,
@@ -203,6 +319,7 @@ export async function createServer(
     async stop() {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await limiter.close();
     },
   };
 }

@@ -9,6 +9,8 @@ export interface DataSourceOptions {
   url: string;
   logSql?: boolean;
   poolSize?: number;
+  /** Postgres statement_timeout for every connection of the pool; 0 or absent: none. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -28,6 +30,12 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     logger: new SqlCounter(options.logSql ?? false),
     poolSize: options.poolSize ?? 10,
     applicationName: 'rightsgraph',
+    // Fail fast while Postgres is down or restarting instead of queueing requests for minutes;
+    // the pool reconnects on its own once it is back.
+    extra: {
+      connectionTimeoutMillis: 5000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
   });
 }
 

@@ -26,20 +26,38 @@ export async function openDatabase(
     url = embedded.url;
   }
   // PGlite runs one session; a single connection keeps transactions from interleaving.
-  const dataSource = createDataSource({ url, logSql: config.logSql, poolSize: embedded ? 1 : 10 });
+  const poolSize = embedded ? 1 : 10;
   try {
-    await dataSource.initialize();
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
-    if (config.seedOnStart) {
-      const [{ count }] = await dataSource.query('SELECT count(*)::int AS count FROM release');
-      if (count === 0) {
-        const seeded = await seedDemoData(dataSource);
-        log(`seeded the demo data as release ${seeded.releaseId}`);
+    // Migrations and the seed run without the API's statement timeout (an index on a large
+    // table may take longer), on a connection of their own that closes before serving starts.
+    const setup = createDataSource({ url, logSql: config.logSql, poolSize: 1 });
+    await setup.initialize();
+    try {
+      const applied = await setup.runMigrations({ transaction: 'each' });
+      if (applied.length > 0) log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+      if (config.seedOnStart) {
+        const [{ count }] = await setup.query('SELECT count(*)::int AS count FROM release');
+        if (count === 0) {
+          const seeded = await seedDemoData(setup);
+          log(`seeded the demo data as release ${seeded.releaseId}`);
+        }
       }
+    } finally {
+      await setup.destroy();
     }
   } catch (error) {
-    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+  const dataSource = createDataSource({
+    url,
+    logSql: config.logSql,
+    poolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
+  try {
+    await dataSource.initialize();
+  } catch (error) {
     await embedded?.stop();
     throw error;
   }

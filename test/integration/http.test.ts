@@ -210,7 +210,12 @@ describe('error discipline', () => {
       const body = JSON.parse(text) as GraphQLBody;
       expect(body.errors).toHaveLength(1);
       expect(body.errors?.[0].message).toBe('Internal server error');
-      expect(body.errors?.[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+      // The request id is the one the server logs the detail under, and the response header.
+      expect(body.errors?.[0].extensions).toEqual({
+        code: 'INTERNAL_SERVER_ERROR',
+        requestId: response.headers.get('x-request-id'),
+      });
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     } finally {
       await broken.close();
     }

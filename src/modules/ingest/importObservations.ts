@@ -102,6 +102,8 @@ export async function importObservations(
   await queryRunner.connect();
   try {
     await queryRunner.startTransaction();
+    // An import may take minutes: the API's statement timeout does not apply to it.
+    await queryRunner.query(`SET LOCAL statement_timeout = 0`);
     // One import at a time: two merges of the same keys would race for the current row.
     await queryRunner.query(`SELECT pg_advisory_xact_lock(hashtext('rightsgraph import'))`);
     const created = await createMissing(queryRunner, rows, options);
