@@ -299,3 +299,299 @@ describe('README example answers agree with the fact sheet', () => {
     }
   });
 });
+
+/**
+ * The 2015 rates of the fact sheet (FBI UCR via The Marshall Project), per 100,000 residents:
+ * [city name, homicides, violent crimes]. The comparative examples' expectations derive from these.
+ */
+const US_2015: [string, number, number][] = [
+  ['Pittsburgh', 18.57, 706.16],
+  ['Washington', 24.1, 1202.57],
+  ['San Francisco', 6.14, 776.82],
+  ['Seattle', 3.36, 598.65],
+  ['Boston', 5.71, 706.79],
+  ['Los Angeles', 7.12, 634.82],
+  ['Honolulu', 1.5, 243.87],
+  ['Salt Lake City', 4.17, 855.24],
+  ['Louisville', 11.9, 631.84],
+  ['Minneapolis', 11.37, 1062.93],
+  ['Long Beach', 7.56, 580.7],
+  ['Miami', 17.12, 1021.31],
+];
+
+/** Homicides per 100k, 2010..2015, from the fact sheet. */
+const HOMICIDES: Record<string, number[]> = {
+  Pittsburgh: [17.88, 14.26, 13.14, 14.63, 22.43, 18.57],
+  Washington: [21.94, 17.48, 13.92, 15.93, 15.94, 24.1],
+  'San Francisco': [5.96, 6.14, 8.41, 5.76, 5.29, 6.14],
+  Seattle: [3.12, 3.24, 3.99, 2.8, 3.92, 3.36],
+  Boston: [11.82, 10.14, 9.04, 6.06, 8.1, 5.71],
+  'Los Angeles': [7.73, 7.74, 7.76, 6.47, 6.66, 7.12],
+  Honolulu: [1.99, 1.45, 1.13, 1.83, 1.91, 1.5],
+  'Salt Lake City': [4.29, 3.68, 4.16, 3.68, 3.64, 4.17],
+  Louisville: [7.87, 7.22, 9.31, 7.15, 8.26, 11.9],
+  Minneapolis: [9.67, 8.3, 9.99, 9.09, 7.66, 11.37],
+  'Long Beach': [6.92, 5.35, 6.81, 7.24, 4.88, 7.56],
+  Miami: [17.02, 16.79, 16.65, 16.97, 19.19, 17.12],
+};
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sampleStddev = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+function pearson(xs: number[], ys: number[]): number {
+  const mx = mean(xs);
+  const my = mean(ys);
+  const sxy = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0);
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  const syy = ys.reduce((a, y) => a + (y - my) ** 2, 0);
+  return sxy / Math.sqrt(sxx * syy);
+}
+/** Least-squares slope of values over consecutive years. */
+function slope(values: number[]): number {
+  const xs = values.map((_, i) => i);
+  const mx = mean(xs);
+  const my = mean(values);
+  return xs.reduce((a, x, i) => a + (x - mx) * (values[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+}
+
+describe('README comparative examples agree with the fact sheet', () => {
+  it('ranking: the 12 US homicide rates of 2015, lowest first, with competition ranks and percentiles', async () => {
+    type Ranking = {
+      ranking: {
+        totalCount: number;
+        year: number;
+        entries: {
+          rank: number;
+          city: { name: string };
+          value: number;
+          year: number;
+          percentile: number;
+          tier: number;
+        }[];
+        warnings: { code: string }[];
+        citation: { text: string; queryHash: string };
+      };
+      pittsburgh: { rank: { rank: number; value: number; percentile: number; tier: number; of: number } };
+    };
+    const data = await run<Ranking>(blockContaining('ranking(indicator: "homicide-rate", year: 2015'));
+    const expected = [...US_2015].sort((a, b) => a[1] - b[1]);
+    expect(data.ranking.totalCount).toBe(12);
+    expect(data.ranking.warnings).toEqual([]);
+    expect(data.ranking.entries.map((e) => [e.city.name, e.value, e.year])).toEqual(
+      expected.map(([name, rate]) => [name, rate, 2015]),
+    );
+    // No ties and no bounds: rank = position, tier = rank, percentile = 100 (n - rank + 1) / n.
+    data.ranking.entries.forEach((e, i) => {
+      expect([e.rank, e.tier]).toEqual([i + 1, i + 1]);
+      expect(e.percentile).toBeCloseTo((100 * (12 - i)) / 12, 10);
+    });
+    expect(data.ranking.citation.text).toContain('The Marshall Project');
+    expect(data.ranking.citation.queryHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(data.pittsburgh.rank).toMatchObject({ rank: 11, value: 18.57, tier: 11, of: 12 });
+    expect(data.pittsburgh.rank.percentile).toBeCloseTo(100 * (2 / 12), 10);
+  });
+
+  it('compare: four series in the order asked, missing years absent, MIXED_UNITS', async () => {
+    type Compare = {
+      compare: {
+        series: { city: { slug: string }; indicator: { code: string }; points: { year: number; value: number }[] }[];
+        warnings: { code: string }[];
+      };
+    };
+    const data = await run<Compare>(blockContaining('compare(cityIds: ["10", "19"]'));
+    const homicides = (name: string) => HOMICIDES[name].map((value, i) => ({ year: 2010 + i, value }));
+    expect(
+      data.compare.series.map((s) => [
+        s.city.slug,
+        s.indicator.code,
+        s.points.map((p) => ({ year: p.year, value: p.value })),
+      ]),
+    ).toEqual([
+      ['pittsburgh-us', 'homicide-rate', homicides('Pittsburgh')],
+      ['pittsburgh-us', 'pm25-annual-mean', [{ year: 2015, value: 9 }]],
+      ['boston-us', 'homicide-rate', homicides('Boston')],
+      ['boston-us', 'pm25-annual-mean', [{ year: 2016, value: 7 }]],
+    ]);
+    expect(data.compare.warnings.map((w) => w.code)).toEqual(['MIXED_UNITS']);
+  });
+
+  it('statistics: PM2.5 in 2016 by country, with sample stddev and percentile_cont quartiles', async () => {
+    type Group = {
+      key: string;
+      count: number;
+      mean: number;
+      median: number;
+      min: number;
+      max: number;
+      stddev: number | null;
+      p25: number;
+      p75: number;
+    };
+    type Statistics = {
+      statistics: { count: number; groups: Group[]; warnings: { code: string; message: string }[] };
+    };
+    const data = await run<Statistics>(blockContaining('statistics(indicator: "pm25-annual-mean", year: 2016'));
+    expect(data.statistics.count).toBe(16);
+    expect(data.statistics.groups.map((g) => [g.key, g.count])).toEqual([
+      ['AT', 2],
+      ['ES', 1],
+      ['GB', 1],
+      ['KR', 1],
+      ['NL', 1],
+      ['US', 10],
+    ]);
+    const byKey = Object.fromEntries(data.statistics.groups.map((g) => [g.key, g]));
+    const at = [17, 14];
+    expect(byKey.AT).toMatchObject({ mean: 15.5, median: 15.5, min: 14, max: 17, p25: 14.75, p75: 16.25 });
+    expect(byKey.AT.stddev).toBeCloseTo(sampleStddev(at), 10);
+    // Boston, Honolulu, Los Angeles, Louisville KY, Miami, Minneapolis, Salt Lake City, San Francisco, Seattle, Washington
+    const us = [7, 3, 12, 8, 8, 7, 9, 8, 6, 7];
+    expect(byKey.US).toMatchObject({ mean: mean(us), median: 7.5, min: 3, max: 12, p25: 7, p75: 8 });
+    expect(byKey.US.stddev).toBeCloseTo(sampleStddev(us), 10);
+    expect(byKey.NL).toMatchObject({ mean: 11, median: 11, stddev: null });
+    expect(data.statistics.warnings.map((w) => w.code)).toEqual(['FEW_OBSERVATIONS']);
+    expect(data.statistics.warnings[0].message).toContain('AT (2), ES (1), GB (1), KR (1), NL (1)');
+  });
+
+  it('correlation: homicide and violent crime rates across the 12 US cities in 2015', async () => {
+    type Correlation = {
+      correlation: { n: number; pearson: number; spearman: number; points: { city: { name: string }; x: number }[] };
+    };
+    const data = await run<Correlation>(blockContaining('correlation(x: "homicide-rate"'));
+    expect(data.correlation.n).toBe(12);
+    expect(data.correlation.pearson).toBeCloseTo(
+      pearson(
+        US_2015.map((r) => r[1]),
+        US_2015.map((r) => r[2]),
+      ),
+      10,
+    );
+    expect(data.correlation.pearson).toBeCloseTo(0.6987, 4);
+    expect(data.correlation.spearman).toBeCloseTo(73 / 143, 10);
+  });
+
+  it("commitmentImpact: Pittsburgh's declaration against ten US controls; Washington has no data before", async () => {
+    type Adopter = {
+      city: { name: string };
+      adoptionYear: number;
+      before: number | null;
+      after: number | null;
+      change: number | null;
+      nControls: number;
+      controlMeanChange: number | null;
+      differenceInDifferences: number | null;
+      used: boolean;
+      reason: string | null;
+    };
+    type Impact = {
+      commitmentImpact: {
+        adopters: Adopter[];
+        differenceInDifferences: number;
+        nAdopters: number;
+        nControls: number;
+        warnings: { code: string }[];
+      };
+    };
+    const data = await run<Impact>(blockContaining('commitmentImpact(instrument: "HRC"'));
+    const [washington, pittsburgh] = data.commitmentImpact.adopters;
+    expect(washington).toMatchObject({
+      city: { name: 'Washington' },
+      adoptionYear: 2008,
+      before: null,
+      used: false,
+      reason: 'NO_DATA_BEFORE',
+    });
+    expect(washington.after).toBeCloseTo((21.94 + 17.48) / 2, 10);
+    // Windows around 2011: before = 2010 (the data starts then), after = 2012..2014.
+    const change = (series: number[]) => mean(series.slice(2, 5)) - series[0];
+    const controls = Object.keys(HOMICIDES).filter((name) => name !== 'Pittsburgh' && name !== 'Washington');
+    const controlMean = mean(controls.map((name) => change(HOMICIDES[name])));
+    expect(controlMean).toBeCloseTo(-0.512, 10);
+    expect(pittsburgh).toMatchObject({ adoptionYear: 2011, before: 17.88, nControls: 10, used: true, reason: null });
+    expect(pittsburgh.after).toBeCloseTo((13.14 + 14.63 + 22.43) / 3, 10);
+    expect(pittsburgh.change).toBeCloseTo(change(HOMICIDES.Pittsburgh), 10);
+    expect(pittsburgh.controlMeanChange).toBeCloseTo(controlMean, 10);
+    expect(pittsburgh.differenceInDifferences).toBeCloseTo(change(HOMICIDES.Pittsburgh) - controlMean, 10);
+    expect(data.commitmentImpact).toMatchObject({ nAdopters: 1, nControls: 10 });
+    expect(data.commitmentImpact.differenceInDifferences).toBeCloseTo(-0.6347, 4);
+    expect(data.commitmentImpact.warnings.map((w) => w.code)).toEqual(['FEW_OBSERVATIONS']);
+  });
+
+  it("scorecard: Pittsburgh's ranks among the 16 other US cities and its trends", async () => {
+    type Row = {
+      indicator: { code: string };
+      value: number;
+      year: number;
+      rank: number;
+      rankedCount: number;
+      trend: number | null;
+      trendPoints: number;
+    };
+    type Scorecard = {
+      scorecard: {
+        peers: { slug: string }[];
+        rights: {
+          right: { code: string };
+          commitments: { instrument: { code: string } | null }[];
+          indicators: Row[];
+        }[];
+        otherCommitments: { kind: string; adoptedOn: string }[];
+        warnings: { code: string }[];
+      };
+    };
+    const data = await run<Scorecard>(blockContaining('scorecard(cityId: "10")'));
+    const card = data.scorecard;
+    expect(card.peers).toHaveLength(16);
+    expect(card.rights.map((r) => r.right.code)).toEqual([
+      'education',
+      'gender-equality',
+      'health',
+      'healthy-environment',
+      'life-and-security',
+      'participation',
+      'work',
+    ]);
+    expect(card.otherCommitments).toEqual([expect.objectContaining({ kind: 'DECLARATION', adoptedOn: '2011-04-19' })]);
+    const rows = Object.fromEntries(card.rights.flatMap((r) => r.indicators).map((row) => [row.indicator.code, row]));
+    expect(rows['homicide-rate']).toMatchObject({
+      value: 18.57,
+      year: 2015,
+      rank: 11,
+      rankedCount: 12,
+      trendPoints: 6,
+    });
+    expect(rows['homicide-rate'].trend).toBeCloseTo(slope(HOMICIDES.Pittsburgh), 10);
+    expect(rows['homicide-rate'].trend).toBeCloseTo(14.725 / 17.5, 10);
+    expect(rows['violent-crime-rate']).toMatchObject({ value: 706.16, year: 2015, rank: 6, rankedCount: 12 });
+    expect(rows['violent-crime-rate'].trend).toBeCloseTo(slope([913.43, 802.31, 751.97, 734.32, 798.08, 706.16]), 10);
+    expect(rows['pm25-annual-mean']).toMatchObject({ value: 9, year: 2015, rank: 9, rankedCount: 11, trend: null });
+    expect(card.warnings.map((w) => w.code)).toEqual(['FEW_OBSERVATIONS']);
+  });
+
+  it('coverage: 234 values of 4 indicators, two sources, release 1', async () => {
+    type Coverage = {
+      coverage: {
+        indicators: {
+          indicator: { code: string };
+          cities: number;
+          firstYear: number;
+          lastYear: number;
+          observations: number;
+        }[];
+        warnings: unknown[];
+        citation: { sources: { title: string }[]; release: { id: string } };
+      };
+    };
+    const data = await run<Coverage>(blockContaining('coverage {'));
+    expect(
+      data.coverage.indicators.map((r) => [r.indicator.code, r.cities, r.firstYear, r.lastYear, r.observations]),
+    ).toEqual([
+      ['homicide-rate', 12, 2010, 2015, 72],
+      ['pm25-annual-mean', 18, 2015, 2016, 18],
+      ['population', 12, 2010, 2015, 72],
+      ['violent-crime-rate', 12, 2010, 2015, 72],
+    ]);
+    expect(data.coverage.warnings).toEqual([]);
+    expect(data.coverage.citation.sources).toHaveLength(2);
+    expect(data.coverage.citation.release.id).toBe('1');
+  });
+});
