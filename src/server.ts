@@ -14,6 +14,7 @@ import { ErrorCode } from './errors';
 import { isQueryLimitError, queryLimits, rateLimiter } from './limits';
 import { createLogger, type Logger } from './logger';
 import { authenticate } from './modules/auth/apiKeys';
+import { explorerRouter } from './modules/explorer/explorer.routes';
 import { exportRouter } from './modules/export/export.routes';
 import { importRouter } from './modules/ingest/import.routes';
 import { buildAppSchema } from './schema';
@@ -290,6 +291,7 @@ export async function createServer(
     const ready = await databaseAnswers(dataSource, 2000);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
+  app.use(explorerRouter(config));
   app.use(
     '/graphql',
     cors<cors.CorsRequest>(),
