@@ -78,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxBytes: intFrom(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 2 ** 31 - 1),
     statementTimeoutMs: intFrom(env, 'STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000),
     maxQueryDepth: intFrom(env, 'MAX_QUERY_DEPTH', 10, 2, 100),
-    maxQueryCost: intFrom(env, 'MAX_QUERY_COST', 5000, 10, 1_000_000),
+    maxQueryCost: intFrom(env, 'MAX_QUERY_COST', 20_000, 10, 1_000_000),
     maxAliases: intFrom(env, 'MAX_ALIASES', 30, 1, 1000),
     maxQueryTokens: intFrom(env, 'MAX_QUERY_TOKENS', 2000, 100, 100_000),
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),

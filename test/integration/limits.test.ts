@@ -54,6 +54,15 @@ describe('query shape limits', () => {
     expect(shallow.body.errors).toBeUndefined();
   });
 
+  it('admits the dashboard list query of the product design at the maximum page size', async () => {
+    const dashboard = `{ cities(first: 100) { edges { node { country { code } commitments { instrument { code } }
+      latest(indicator: "homicide-rate") { year value }
+      observations(indicator: "homicide-rate", yearFrom: 2006, yearTo: 2015) { year value } } } } }`;
+    const response = await post(s, { query: dashboard });
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toBeUndefined();
+  });
+
   it('rejects more than MAX_ALIASES (30) aliases', async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: city(slug: "graz-at") { name }`).join(' ');
     const response = await post(s, { query: `{ ${aliases} }` });

@@ -1,0 +1,122 @@
+import type { WebManifest } from './webBundle';
+
+/**
+ * The explorer's HTML: the controls and the empty frames the script fills in
+ * (src/modules/explorer/web/explorer.ts). Static apart from the hashed asset names: nothing of
+ * the request is in it.
+ */
+export function explorerPage(manifest: WebManifest): string {
+  const asset = (entry: string) => `/web/${manifest.files[entry]}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>rightsgraph explorer</title>
+<link rel="icon" href="data:,">
+<meta name="description" content="Compare human-rights conditions and commitments across cities: charts, rankings and the data behind them, with sources.">
+<link rel="stylesheet" href="${asset('explorer-style')}">
+<script defer src="${asset('explorer')}"></script>
+</head>
+<body>
+<a class="skip-link" href="#results">Skip to the results</a>
+<header class="site-header">
+  <div>
+    <h1 class="brand"><span class="brand-name">rightsgraph</span> explorer</h1>
+    <p class="tagline">Human-rights conditions and the commitments cities made, side by side, with their sources.</p>
+  </div>
+  <nav aria-label="Elsewhere">
+    <a href="/graphql">GraphQL IDE</a>
+  </nav>
+</header>
+<div class="layout">
+<form id="controls" class="controls" aria-label="What to show" novalidate>
+  <fieldset>
+    <legend>Indicator</legend>
+    <label for="indicator">Indicator, grouped by the right it measures</label>
+    <select id="indicator" name="indicator" aria-describedby="indicator-info"><option>Loading…</option></select>
+    <p id="indicator-info" class="facts"></p>
+  </fieldset>
+  <fieldset>
+    <legend>Cities</legend>
+    <label for="city-search">Add a city</label>
+    <div class="combobox">
+      <input id="city-search" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false"
+        aria-controls="city-options" aria-describedby="city-search-hint" autocomplete="off" spellcheck="false"
+        placeholder="Type a name: wien, pitts…">
+      <ul id="city-options" role="listbox" aria-label="Matching cities" hidden></ul>
+    </div>
+    <p id="city-search-hint" class="hint" aria-live="polite"></p>
+    <p id="chosen-count" class="hint">No city chosen yet</p>
+    <ul id="chosen-cities" class="chips" aria-label="Chosen cities"></ul>
+    <div class="quick-picks" role="group" aria-labelledby="quick-picks-label">
+      <p id="quick-picks-label" class="group-label">Quick picks</p>
+      <button type="button" id="pick-hrc">All human rights cities</button>
+      <button type="button" id="pick-cedaw">Cities with a CEDAW commitment</button>
+      <button type="button" id="pick-country" disabled>Same country</button>
+      <button type="button" id="pick-clear" class="quiet" disabled>Clear</button>
+    </div>
+  </fieldset>
+  <fieldset>
+    <legend>Years over time</legend>
+    <div class="years">
+      <label>From <input id="year-from" type="number" inputmode="numeric" min="1900" max="2100" step="1" placeholder="first"></label>
+      <label>To <input id="year-to" type="number" inputmode="numeric" min="1900" max="2100" step="1" placeholder="last"></label>
+    </div>
+    <p class="hint">Leave empty for every year with data.</p>
+  </fieldset>
+</form>
+<main id="results" class="results" tabindex="-1" aria-labelledby="results-title">
+  <h2 id="results-title">Loading…</h2>
+  <div class="tabs" role="tablist" aria-label="View">
+    <button type="button" role="tab" id="tab-timeline" aria-controls="panel-timeline" aria-selected="true">Over time</button>
+    <button type="button" role="tab" id="tab-ranking" aria-controls="panel-ranking" aria-selected="false" tabindex="-1">Ranking</button>
+  </div>
+  <div id="status" class="visually-hidden" role="status" aria-live="polite"></div>
+  <div id="error" class="error" role="alert" hidden></div>
+  <div id="empty" class="empty" hidden>
+    <p>Choose one or more cities to compare: type a name under <a href="#city-search">Add a city</a>, or start with a quick pick.</p>
+  </div>
+  <section id="warnings" class="warnings" aria-label="Warnings" hidden></section>
+  <section id="panel-timeline" role="tabpanel" aria-labelledby="tab-timeline" tabindex="0">
+    <figure id="timeline-chart" class="chart" data-chart="timeline"></figure>
+    <div id="timeline-note" class="note"></div>
+    <div id="timeline-table"></div>
+  </section>
+  <section id="panel-ranking" role="tabpanel" aria-labelledby="tab-ranking" tabindex="0" hidden>
+    <div class="ranking-controls">
+      <label>Year <select id="ranking-year"></select></label>
+      <label>Rank among <select id="ranking-scope">
+        <option value="chosen">the chosen cities</option>
+        <option value="all">all cities with a value</option>
+      </select></label>
+    </div>
+    <figure id="ranking-chart" class="chart" data-chart="ranking"></figure>
+    <div id="ranking-note" class="note"></div>
+    <div id="ranking-table"></div>
+  </section>
+  <section id="take" class="take" aria-labelledby="take-title" hidden>
+    <h3 id="take-title">Take it with you</h3>
+    <div class="actions">
+      <a id="download-csv" class="button" href="/export/observations.csv" download>Download the data (CSV)</a>
+      <button type="button" id="copy-citation">Copy the citation</button>
+      <button type="button" id="copy-query">Copy the GraphQL query</button>
+      <button type="button" id="copy-link">Copy a link to this view</button>
+    </div>
+    <figure class="citation">
+      <figcaption>Cite as</figcaption>
+      <blockquote id="citation-text"></blockquote>
+    </figure>
+    <details>
+      <summary>The GraphQL query behind this view</summary>
+      <pre><code id="query-text"></code></pre>
+      <p class="hint">Paste it into the <a href="/graphql">GraphQL IDE</a> or POST it to <code>/graphql</code>.</p>
+    </details>
+  </section>
+  <noscript><p class="error">The explorer needs JavaScript. The data is also at <a href="/graphql">/graphql</a> and <a href="/export/observations.csv">/export/observations.csv</a>.</p></noscript>
+</main>
+</div>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,61 @@
+/// <reference lib="dom" />
+/**
+ * What the explorer shows, as a query string: the address of a view is the view. Cities are
+ * named by slug (ids differ between databases), and only settings that differ from the
+ * defaults are written, so a shared link stays short.
+ */
+export type View = 'timeline' | 'ranking';
+export type Scope = 'chosen' | 'all';
+
+export interface ViewState {
+  indicator: string | null;
+  /** City slugs, in the order chosen. */
+  cities: string[];
+  view: View;
+  yearFrom: number | null;
+  yearTo: number | null;
+  /** The ranking's year; 'latest' ranks each city's latest value; null: not chosen yet. */
+  year: number | 'latest' | null;
+  /** Rank the chosen cities only, or every city with a value (the chosen ones highlighted). */
+  scope: Scope;
+}
+
+function year(raw: string | null): number | null {
+  if (raw === null || !/^\d{4}$/.test(raw.trim())) return null;
+  return Number(raw);
+}
+
+export function parseViewState(search: string): ViewState {
+  const params = new URLSearchParams(search);
+  const rawYear = params.get('year');
+  return {
+    indicator: params.get('indicator')?.trim() || null,
+    cities: [
+      ...new Set(
+        (params.get('cities') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ],
+    view: params.get('view') === 'ranking' ? 'ranking' : 'timeline',
+    yearFrom: year(params.get('from')),
+    yearTo: year(params.get('to')),
+    year: rawYear === 'latest' ? 'latest' : year(rawYear),
+    scope: params.get('scope') === 'all' ? 'all' : 'chosen',
+  };
+}
+
+export function viewStateQuery(state: ViewState): string {
+  const params: string[] = [];
+  const add = (name: string, value: string) => params.push(`${name}=${encodeURIComponent(value)}`);
+  if (state.indicator) add('indicator', state.indicator);
+  // Commas stay literal between the slugs, so the link reads as it would be typed.
+  if (state.cities.length > 0) params.push(`cities=${state.cities.map(encodeURIComponent).join(',')}`);
+  if (state.view !== 'timeline') add('view', state.view);
+  if (state.yearFrom !== null) add('from', String(state.yearFrom));
+  if (state.yearTo !== null) add('to', String(state.yearTo));
+  if (state.year !== null) add('year', String(state.year));
+  if (state.scope !== 'chosen') add('scope', state.scope);
+  return params.join('&');
+}

@@ -1,0 +1,416 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config';
+import { explorerRouter } from '../../src/modules/explorer/explorer.routes';
+import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
+import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
+
+/**
+ * The explorer page (/) and the GraphQL IDE (GET /graphql in a browser) end to end: the real
+ * server on the seeded demo database, driven in Debian's headless Chromium. Expected numbers
+ * are those of the seed fact sheet (FBI UCR via The Marshall Project), not of the code.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+
+/** The flags known to work on this kind of machine: nothing reaches for the network on its own. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Homicides per 100,000 residents, 2010–2015 (seed fact sheet). */
+const HOMICIDE_RATES: Record<string, number[]> = {
+  Pittsburgh: [17.88, 14.26, 13.14, 14.63, 22.43, 18.57],
+  Boston: [11.82, 10.14, 9.04, 6.06, 8.1, 5.71],
+  Washington: [21.94, 17.48, 13.92, 15.93, 15.94, 24.1],
+};
+
+/**
+ * Builds dist/web unless it is up to date (the build script checks), so `npm test` works on a
+ * clean clone and never tests a stale bundle.
+ */
+function ensureWebBundle(): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
+}
+
+function isLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') return true;
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** Every request of the context that leaves the machine is refused, and recorded. */
+async function offlineContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}) {
+  const context = await browser.newContext(options);
+  const blocked: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (isLoopback(url)) {
+      await route.continue();
+    } else {
+      blocked.push(url);
+      await route.abort('internetdisconnected');
+    }
+  });
+  return { context, blocked };
+}
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+let db: TestDatabase;
+let server: HttpTestServer;
+
+beforeAll(async () => {
+  ensureWebBundle();
+  db = await createTestDatabase();
+  server = await startHttpServer(db.dataSource);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await db?.close();
+});
+
+describe('the explorer routes over HTTP', () => {
+  it('serves the explorer page at / with hashed, pre-compressed assets and a same-origin policy', async () => {
+    const page = await fetch(`${server.origin}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await page.text();
+    expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+    const script = /<script defer src="(\/web\/explorer-[A-Z0-9]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+
+    const asset = await fetch(`${server.origin}${script}`, { headers: { 'accept-encoding': 'br' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-encoding')).toBe('br');
+    expect(asset.headers.get('content-type')).toContain('text/javascript');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+
+    const unknown = await fetch(`${server.origin}/web/..%2Fmanifest.json`);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('gives GET /graphql to GraphiQL only for a browser visit; API clients still reach Apollo', async () => {
+    const browserVisit = await fetch(server.graphqlUrl, {
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    expect(browserVisit.status).toBe(200);
+    const html = await browserVisit.text();
+    expect(html).toContain('id="graphiql-config"');
+    expect(html).toContain('HomicideRanking2015');
+
+    const curl = await fetch(server.graphqlUrl, { headers: { accept: '*/*' } });
+    expect(curl.headers.get('content-type')).toContain('application/json');
+
+    const get = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': '1' },
+    });
+    expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
+
+    // A browser GET that carries an operation is Apollo's to answer, not the IDE's.
+    const withQuery = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(await withQuery.text()).not.toContain('graphiql-config');
+
+    const post = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(await post.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('says how to build the bundle when dist/web is missing, and leaves /graphql to Apollo', async () => {
+    const app = express();
+    app.use(explorerRouter(loadConfig({ NODE_ENV: 'test' }), { webDirs: [path.join(ROOT, 'no-such-dir')] }));
+    app.use((_req, res) => {
+      res.status(418).send('next');
+    });
+    const listener = http.createServer(app).listen(0, '127.0.0.1');
+    await new Promise((resolve) => listener.once('listening', resolve));
+    const origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    try {
+      const page = await fetch(`${origin}/`);
+      expect(page.status).toBe(503);
+      expect(await page.text()).toContain('npm run build');
+      const ide = await fetch(`${origin}/graphql`, { headers: { accept: 'text/html' } });
+      expect(ide.status).toBe(418);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+});
+
+const describeInBrowser = HAS_CHROMIUM ? describe : describe.skip;
+if (!HAS_CHROMIUM) {
+  process.stderr.write(
+    `\n[e2e] SKIPPED the browser tests: no Chromium at ${CHROMIUM}. Install it with .ci/install-chromium.sh ` +
+      '(apt-get install chromium), or set CHROMIUM_PATH.\n\n',
+  );
+}
+
+describeInBrowser('in headless Chromium, offline', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describe('the explorer', () => {
+    let context: BrowserContext;
+    let blocked: string[];
+    let page: Page;
+    let errors: string[];
+
+    beforeAll(async () => {
+      ({ context, blocked } = await offlineContext(browser, {
+        viewport: { width: 1280, height: 900 },
+        acceptDownloads: true,
+      }));
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+      page = await context.newPage();
+      errors = watchErrors(page);
+    });
+
+    afterAll(async () => {
+      await context?.close();
+    });
+
+    /** The values the chart's dots announce, by city. */
+    async function chartValues(): Promise<Record<string, { year: number; value: number }[]>> {
+      const labels = await page
+        .locator('#timeline-chart svg [aria-label]')
+        .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label') ?? ''));
+      const values: Record<string, { year: number; value: number }[]> = {};
+      for (const label of labels) {
+        const match = /^([^,]+), [^,]+, (\d{4}): ([\d.,]+) per 100k/.exec(label);
+        if (!match) continue;
+        (values[match[1]] ??= []).push({ year: Number(match[2]), value: Number(match[3].replace(/,/g, '')) });
+      }
+      return values;
+    }
+
+    async function addCity(typed: string, name: string): Promise<void> {
+      await page.locator('#city-search').fill(typed);
+      await page.locator('#city-options [role="option"]', { hasText: name }).first().waitFor();
+      // Keyboard only: the first match is active; arrow down to the one named if needed.
+      const options = await page.locator('#city-options [role="option"]').allInnerTexts();
+      const index = options.findIndex((text) => text.includes(name));
+      for (let i = 0; i < index; i += 1) await page.locator('#city-search').press('ArrowDown');
+      await page.locator('#city-search').press('Enter');
+      await page.locator('#chosen-cities .chip', { hasText: name }).waitFor();
+    }
+
+    it('shows homicide rates of three cities over time, with their values and commitments', async () => {
+      await page.goto(`${server.origin}/`);
+      await page.locator('#indicator option[value="homicide-rate"]').waitFor({ state: 'attached' });
+      await page.locator('#indicator').selectOption('homicide-rate');
+      await expect(page.locator('#indicator-info').innerText()).resolves.toContain('lower is better');
+
+      // Search as you type, accent- and case-insensitive on the server: "wien" finds Vienna.
+      await page.locator('#city-search').fill('wien');
+      await expect(
+        page.locator('#city-options [role="option"]', { hasText: 'Vienna' }).first().innerText(),
+      ).resolves.toContain('Vienna');
+
+      await addCity('pitts', 'Pittsburgh');
+      await addCity('bost', 'Boston');
+      await addCity('washing', 'Washington');
+
+      await page.locator('#timeline-chart svg [aria-label^="Washington, DC, 2015"]').waitFor();
+      const values = await chartValues();
+      for (const [city, rates] of Object.entries(HOMICIDE_RATES)) {
+        expect(values[city]).toEqual(rates.map((value, i) => ({ year: 2010 + i, value })));
+      }
+
+      // Pittsburgh's 2011-04-19 human rights city declaration, on its line between 2011 and 2012.
+      const marker = page.locator(
+        '#timeline-chart svg [aria-label^="Pittsburgh, PA: Declared the 5th US human rights city (human rights city), adopted 2011-04-19"]',
+      );
+      await expect(marker.count()).resolves.toBe(1);
+      const box = async (selector: string) => {
+        const b = await page.locator(selector).boundingBox();
+        if (!b) throw new Error(`${selector} is not drawn`);
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      };
+      const at = await box('#timeline-chart svg [aria-label^="Pittsburgh, PA: Declared the 5th US human rights city"]');
+      const y2011 = await box('#timeline-chart svg [aria-label^="Pittsburgh, PA, 2011: 14.26"]');
+      const y2012 = await box('#timeline-chart svg [aria-label^="Pittsburgh, PA, 2012: 13.14"]');
+      const share = (at.x - y2011.x) / (y2012.x - y2011.x);
+      expect(share).toBeGreaterThan(0.2);
+      expect(share).toBeLessThan(0.4); // 19 April is 29% into the year
+      // A star's bounding box is not centred on its point: a few pixels of slack.
+      expect(Math.abs(at.y - (y2011.y + share * (y2012.y - y2011.y)))).toBeLessThan(3);
+
+      // The table carries the same values with their status flags.
+      await expect(
+        page.locator('#timeline-values tr[data-slug="pittsburgh-us"] td[data-year="2015"]').innerText(),
+      ).resolves.toBe('18.57');
+
+      await page.screenshot({ path: path.join(ARTIFACTS, 'explorer.png'), fullPage: true });
+    });
+
+    it('copies the citation and a GraphQL query that runs as pasted', async () => {
+      await page.locator('#copy-citation').click();
+      await page.locator('#status', { hasText: 'Copied the citation' }).waitFor();
+      const citation = await page.evaluate(() => navigator.clipboard.readText());
+      expect(citation).toContain('The Marshall Project');
+      expect(citation).toMatch(/Computed with rightsgraph \(compare\) from release 1 .*; query [0-9a-f]{16}\./);
+
+      await page.locator('#copy-query').click();
+      await page.locator('#status', { hasText: 'Copied the GraphQL query' }).waitFor();
+      const query = await page.evaluate(() => navigator.clipboard.readText());
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as {
+        data: { compare: { series: { city: { slug: string }; points: { year: number; value: number }[] }[] } };
+      };
+      expect(body.data.compare.series.map((s) => s.city.slug)).toEqual(['pittsburgh-us', 'boston-us', 'washington-us']);
+      expect(body.data.compare.series[0].points.map((p) => p.value)).toEqual(HOMICIDE_RATES.Pittsburgh);
+    });
+
+    it('ranks the three cities in 2015 and downloads the shown rows as CSV', async () => {
+      // Keyboard: from the selected tab, the right arrow moves to the ranking.
+      await page.locator('#tab-timeline').focus();
+      await page.keyboard.press('ArrowRight');
+      await expect(page.locator('#tab-ranking').getAttribute('aria-selected')).resolves.toBe('true');
+      await page.locator('#ranking-chart .ranking-bar [aria-label^="Rank 3"]').waitFor();
+      const bars = await page
+        .locator('#ranking-chart .ranking-bar [aria-label]')
+        .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+      expect(bars).toEqual([
+        'Rank 1: Boston, MA, 5.71 per 100k in 2015, tier 1',
+        'Rank 2: Pittsburgh, PA, 18.57 per 100k in 2015, tier 2',
+        'Rank 3: Washington, DC, 24.1 per 100k in 2015, tier 3',
+      ]);
+      await expect(page.locator('#ranking-year').inputValue()).resolves.toBe('2015');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-ranking.png'), fullPage: true });
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
+      const file = await download.path();
+      const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+      const header = lines[0].split(',');
+      const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [header[i], v])));
+      expect(
+        rows
+          .map((r) => [r.city, r.indicator, r.year, Number(r.value)])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual([
+        ['boston-us', 'homicide-rate', '2015', 5.71],
+        ['pittsburgh-us', 'homicide-rate', '2015', 18.57],
+        ['washington-us', 'homicide-rate', '2015', 24.1],
+      ]);
+    });
+
+    it('restores the same view from its link', async () => {
+      const url = page.url();
+      expect(url).toContain('indicator=homicide-rate');
+      expect(url).toContain('cities=pittsburgh-us,boston-us,washington-us');
+      expect(url).toContain('view=ranking');
+      await page.locator('#copy-link').click();
+      await page.locator('#status', { hasText: 'Copied the link to this view' }).waitFor();
+      await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(url);
+
+      const shared = await context.newPage();
+      const sharedErrors = watchErrors(shared);
+      await shared.goto(url);
+      await shared.locator('#ranking-chart .ranking-bar [aria-label^="Rank 3"]').waitFor();
+      const read = async (p: Page) => ({
+        indicator: await p.locator('#indicator').inputValue(),
+        cities: await p
+          .locator('#chosen-cities .chip')
+          .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-slug'))),
+        tab: await p.locator('[role="tab"][aria-selected="true"]').innerText(),
+        year: await p.locator('#ranking-year').inputValue(),
+        title: await p.locator('#results-title').innerText(),
+        bars: await p
+          .locator('#ranking-chart .ranking-bar [aria-label]')
+          .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label'))),
+        citation: await p.locator('#citation-text').innerText(),
+      });
+      expect(await read(shared)).toEqual(await read(page));
+      expect(sharedErrors).toEqual([]);
+      await shared.close();
+    });
+
+    it('states the API warnings in words', async () => {
+      await page.locator('#chosen-cities .chip', { hasText: 'Washington' }).getByRole('button').click();
+      await page.locator('#warnings li[data-code="FEW_OBSERVATIONS"]').waitFor();
+      await expect(page.locator('#warnings').innerText()).resolves.toMatch(/Too few values to mean much\. .+/);
+    });
+
+    it('reads on a phone and made no request off the machine', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('#tab-timeline').click();
+      await page.locator('#timeline-chart svg').first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-phone.png'), fullPage: true });
+      expect(blocked).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+  });
+
+  describe('the GraphQL IDE', () => {
+    it('loads GraphiQL with the README examples as tabs and runs one, with the internet cut off', async () => {
+      const { context, blocked } = await offlineContext(browser, { viewport: { width: 1280, height: 800 } });
+      try {
+        const page = await context.newPage();
+        const errors = watchErrors(page);
+        await page.goto(server.graphqlUrl);
+        await page.locator('.graphiql-container .graphiql-tab').first().waitFor({ timeout: 20_000 });
+        const tabs = await page.locator('.graphiql-tab').allInnerTexts();
+        expect(tabs.map((t) => t.trim())).toEqual(
+          expect.arrayContaining(['PittsburghProfile', 'HomicideRanking2015', 'ComparePittsburghBoston']),
+        );
+
+        await page.locator('.graphiql-tab', { hasText: 'PittsburghProfile' }).click();
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.url() === server.graphqlUrl && r.request().method() === 'POST'),
+          page.locator('.graphiql-execute-button').click(),
+        ]);
+        const body = (await response.json()) as { data: { city: { name: string; latest: { value: number } } } };
+        expect(body.data.city.name).toBe('Pittsburgh');
+        expect(body.data.city.latest.value).toBe(18.57);
+        await page.locator('.graphiql-response', { hasText: '"name": "Pittsburgh"' }).waitFor();
+        await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql.png') });
+        expect(blocked).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  });
+});
