@@ -36,6 +36,8 @@ export interface Config {
   logLevel: string;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Express's `trust proxy`: false, or the number of proxies in front of the server. */
+  trustProxy: false | number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -87,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     landingPage: boolFrom(env, 'LANDING_PAGE', nodeEnv !== 'production'),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     shutdownTimeoutMs: intFrom(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    trustProxy: env.TRUST_PROXY ? intFrom(env, 'TRUST_PROXY', 0, 0, 10) || false : false,
   };
 }

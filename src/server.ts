@@ -30,12 +30,26 @@ export interface AppServer {
 /** Codes and conditions under which the database, not the request, is at fault. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
 
+/**
+ * The error and what it wraps. graphql-js wraps a thrown value that is not an `Error` of its own
+ * realm in NonErrorThrown (`thrownValue`): a plain object rejection, or a Node core error seen
+ * from another realm (Jest's sandbox gets ECONNREFUSED that way).
+ */
 function causes(error: unknown): { code?: unknown; message?: unknown }[] {
   const chain: { code?: unknown; message?: unknown }[] = [];
-  let current = error as { originalError?: unknown; driverError?: unknown; cause?: unknown } | null;
+  let current = error as {
+    originalError?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+    thrownValue?: unknown;
+  } | null;
   for (let depth = 0; current && typeof current === 'object' && depth < 6; depth += 1) {
     chain.push(current as { code?: unknown; message?: unknown });
-    current = (current.originalError ?? current.driverError ?? current.cause ?? null) as typeof current;
+    current = (current.originalError ??
+      current.driverError ??
+      current.cause ??
+      current.thrownValue ??
+      null) as typeof current;
   }
   return chain;
 }
@@ -56,6 +70,14 @@ function isStatementTimeout(error: unknown): boolean {
 }
 
 /**
+ * Postgres refuses a NUL character in any text value (22021, character_not_in_repertoire). Only
+ * a client sends one, in a slug, a code or a cursor, so it is the client's error, not a 500.
+ */
+function isUnstorableText(error: unknown): boolean {
+  return causes(error).some((e) => e.code === '22021');
+}
+
+/**
  * Gives every error a code a client can act on, and in production never lets an unexpected
  * error's message (which may carry SQL text or internal paths) reach the client: the server
  * log has the detail, under the request id the client also receives.
@@ -71,6 +93,13 @@ export function formatError(config: Config) {
         ...base,
         message: 'The database is unavailable; try again shortly',
         extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
+    }
+    if (isUnstorableText(error)) {
+      return {
+        ...base,
+        message: 'A string argument contains a character no value can hold (NUL, U+0000)',
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
       };
     }
     if (isStatementTimeout(error)) {
@@ -108,6 +137,7 @@ function errorLogging(logger: Logger): ApolloServerPlugin<Context> {
           for (const error of errors) {
             const code = error.extensions?.code;
             if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+            if (isUnstorableText(error)) continue;
             if (isDatabaseUnavailable(error)) {
               logger.warn(
                 { requestId: contextValue.requestId, err: error.originalError ?? error },
@@ -242,6 +272,8 @@ export async function createServer(
 ): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client address (for rate limits) is in X-Forwarded-For.
+  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   const limits = queryLimits(config);
   const apollo = new ApolloServer<Context>({
@@ -266,7 +298,7 @@ export async function createServer(
     // https://www.apollographql.com/docs/apollo-server/security/cors#preventing-cross-site-request-forgery-csrf
     csrfPrevention: true,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       errorLogging(logger),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
@@ -283,7 +315,10 @@ export async function createServer(
     res.setHeader('x-request-id', id);
     next();
   });
-  const limiter = rateLimiter(config, logger);
+  const limiter = rateLimiter(config, logger, async (authorization) => {
+    const auth = authorization ? await authenticate(dataSource, authorization) : null;
+    return auth?.kind === 'key' ? String(auth.keyId) : null;
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

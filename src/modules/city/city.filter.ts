@@ -6,11 +6,6 @@ import { andConditions, type SqlCondition } from '../common/sql';
 import { parseId } from '../common/validate';
 import type { CityFilter } from './city.args';
 
-/** Escapes LIKE wildcards so a search for "50%" or "a_b" matches those characters literally. */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
 /**
  * Validates what SQL cannot: codes that name nothing (one batched statement), an overlong or
  * NUL-carrying search. Call before `cityFilterCondition`.
@@ -63,8 +58,11 @@ export function cityFilterCondition(filter: CityFilter | null | undefined, prefi
   const search = filter.search?.trim();
   if (search) {
     parts.push({
-      sql: `city_search_text(c.name, c.ascii_name, c.alternate_names) LIKE '%' || rg_fold(${p('search')}) || '%'`,
-      params: { [`${prefix}search`]: likeLiteral(search) },
+      // LIKE wildcards are escaped after folding: unaccent turns "％", "＿" and "＼" into "%", "_"
+      // and "\", so a search escaped before folding would match anything, or end in a bare escape
+      // character and fail.
+      sql: `city_search_text(c.name, c.ascii_name, c.alternate_names) LIKE '%' || replace(replace(replace(rg_fold(${p('search')}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`,
+      params: { [`${prefix}search`]: search },
     });
   }
   if (filter.networkCodes) {

@@ -97,6 +97,23 @@ export function pageSize(first: number | null | undefined, limits: PageLimits): 
   return first;
 }
 
+/**
+ * A cursor is base64 JSON a client can forge: a well-formed one of the right ordering may still
+ * hold a value Postgres cannot compare with its column (text for an id, 1e300, "2016-13-45").
+ * Postgres rejects the value with a data exception (class 22: invalid text, out of range, bad
+ * date or time zone); that is an invalid cursor, not a server fault. A NUL (22021) may sit in
+ * any argument and is answered as such by formatError.
+ */
+function invalidCursorValue(after: string | null | undefined) {
+  return (error: unknown): never => {
+    const code = String((error as { driverError?: { code?: unknown } })?.driverError?.code ?? '');
+    if (after !== null && after !== undefined && code.startsWith('22') && code !== '22021') {
+      throw badUserInput(`Invalid cursor "${after.slice(0, 100)}"`, { argument: 'after' });
+    }
+    throw error;
+  };
+}
+
 export interface SortKey<T> {
   /** Query-builder expression, e.g. `c.name`. */
   expression: string;
@@ -134,7 +151,13 @@ export async function paginate<T extends ObjectLiteral>(
   options.keys.forEach((key, i) =>
     i === 0 ? page.orderBy(key.expression, direction) : page.addOrderBy(key.expression, direction),
   );
-  const rows = size === 0 ? [] : await page.limit(size + 1).getMany();
+  const rows =
+    size === 0
+      ? []
+      : await page
+          .limit(size + 1)
+          .getMany()
+          .catch(invalidCursorValue(options.after));
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({
     cursor: encodeCursor(

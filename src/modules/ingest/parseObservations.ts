@@ -64,6 +64,12 @@ export async function parseObservations(
       );
       continue;
     }
+    // Postgres text cannot hold NUL: report it here rather than fail the load half-way.
+    const nul = record.values.findIndex((v) => v.includes('\u0000'));
+    if (nul >= 0) {
+      problems.push(problem(record.line, header[nul], record.values[nul], 'contains a NUL character (U+0000)'));
+      continue;
+    }
     const get = (column: string): string => {
       const i = index.get(column);
       return i === undefined ? '' : record.values[i];

@@ -1,0 +1,407 @@
+import autocannon from 'autocannon';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Kind, type OperationDefinitionNode, parse } from 'graphql';
+import { createDatabase, dropDatabase, findPostgresServer, uniqueDatabaseName } from '../db/scratchDatabase';
+
+/**
+ * `npm run loadtest [-- --duration 30 --connections 50 --warmup 10 --max-requests 2000000]`
+ *
+ * Starts the built server (`node dist/src/index.js`) as a child on 127.0.0.1 with the demo data,
+ * warms it up, then sends every query example of the README (lists, nested fields, the
+ * comparative queries) from `--connections` concurrent clients for `--duration` seconds with
+ * autocannon. Reports p50/p95/p99, requests per second, errors and the server's RSS after the
+ * warm-up and at the end. Exits 1 when any request failed (connection error, timeout, non-2xx
+ * or a GraphQL error) or the RSS grew by more than 20 %.
+ *
+ * The database: DATABASE_URL when set (it must hold the demo data), else a temporary database
+ * on the Postgres the tests use (TEST_DATABASE_URL or 127.0.0.1:5432), seeded and dropped
+ * afterwards, else embedded PGlite in a temporary folder. Only loopback is ever loaded: the
+ * target is the child this command starts.
+ */
+
+interface Options {
+  duration: number;
+  connections: number;
+  warmup: number;
+  maxRequests: number;
+}
+
+const LIMITS = {
+  duration: [1, 600],
+  connections: [1, 1000],
+  warmup: [0, 120],
+  maxRequests: [1, 10_000_000],
+} as const;
+const MAX_RSS_GROWTH = 0.2;
+
+const USAGE = `usage: npm run loadtest -- [--duration SECONDS] [--connections N] [--warmup SECONDS] [--max-requests N]
+  --duration      seconds of measured load (default 30, ${LIMITS.duration.join('-')})
+  --connections   concurrent clients (default 50, ${LIMITS.connections.join('-')})
+  --warmup        seconds of unmeasured load first (default 10, ${LIMITS.warmup.join('-')})
+  --max-requests  stop the measured run after this many responses (default 2000000)
+CI short form: npm run loadtest -- --duration 5 --connections 10 --warmup 3`;
+
+export function parseOptions(argv: string[]): Options {
+  const options: Options = { duration: 30, connections: 50, warmup: 10, maxRequests: 2_000_000 };
+  const names: Record<string, keyof Options> = {
+    '--duration': 'duration',
+    '--connections': 'connections',
+    '--warmup': 'warmup',
+    '--max-requests': 'maxRequests',
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const key = names[flag];
+    if (!key) throw new Error(`unknown argument ${argv[i]}`);
+    const raw = inline ?? argv[(i += 1)];
+    const value = Number(raw);
+    const [min, max] = LIMITS[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`${flag} must be an integer between ${min} and ${max}, got "${raw}"`);
+    }
+    options[key] = value;
+  }
+  return options;
+}
+
+interface Query {
+  name: string;
+  body: string;
+}
+
+/**
+ * The README's ```graphql examples that read (mutations need a key; examples that need the
+ * worked import first are left out, as test/integration/readme.test.ts does).
+ */
+function readmeQueries(readmePath: string): Query[] {
+  const markdown = readFileSync(readmePath, 'utf8');
+  const blocks = [...markdown.matchAll(/^```graphql[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => m[1]);
+  const queries: Query[] = [];
+  for (const block of blocks) {
+    if (block.includes('workedExample.test.ts')) continue;
+    const operation = parse(block).definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    if (operation?.operation !== 'query') continue;
+    queries.push({
+      name: operation.name?.value ?? `query${queries.length + 1}`,
+      body: JSON.stringify({ query: block }),
+    });
+  }
+  return queries;
+}
+
+interface Database {
+  description: string;
+  env: NodeJS.ProcessEnv;
+  cleanup(): Promise<void>;
+}
+
+async function prepareDatabase(): Promise<Database> {
+  if (process.env.DATABASE_URL) {
+    const host = new URL(process.env.DATABASE_URL).host;
+    return { description: `DATABASE_URL (${host})`, env: {}, cleanup: async () => undefined };
+  }
+  const server = await findPostgresServer();
+  if (server) {
+    const name = uniqueDatabaseName('rg_loadtest');
+    const url = await createDatabase(server, name);
+    return {
+      description: `temporary database ${name} on ${new URL(server.adminUrl).host}, demo data`,
+      env: { DATABASE_URL: url, SEED_ON_START: 'true' },
+      cleanup: () => dropDatabase(server, name),
+    };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'rg-loadtest-'));
+  return {
+    description: 'embedded PGlite in a temporary folder, demo data (one connection: expect modest numbers)',
+    env: { DATABASE_URL: '', EMBEDDED_DATA_DIR: dir },
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Loaded into the server with `node --expose-gc -r`: on the message "gc" from this command, a
+ * full garbage collection, then the memory figures. RSS follows the collector's sawtooth (on
+ * the README mix it swings by half between collections), so a sample taken at a random moment
+ * says little; after a full collection it says what the server keeps. The IPC channel is
+ * unref'd so it never keeps the server alive.
+ */
+const GC_PROBE = `process.on('message', (m) => {
+  if (m !== 'gc') return;
+  global.gc();
+  global.gc();
+  const { rss, heapUsed } = process.memoryUsage();
+  process.send({ rss, heapUsed });
+});
+process.channel && process.channel.unref();
+`;
+
+function collectGarbage(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not answer the GC probe')), 30_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve(message as { rss: number; heapUsed: number });
+    });
+    child.send('gc');
+  });
+}
+
+/** Resident set size of a process in bytes (Linux /proc, else ps). */
+function rssOf(pid: number): number {
+  const status = `/proc/${pid}/status`;
+  if (existsSync(status)) {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(status, 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  }
+  const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
+  return Number(ps.stdout.trim()) * 1024;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface RunResult {
+  result: autocannon.Result;
+  latencies: Float64Array;
+  graphqlErrors: Map<string, number>;
+  firstError: string | null;
+}
+
+/** One autocannon run cycling through the queries on every connection. */
+function run(url: string, queries: Query[], connections: number, seconds: number, maxRequests: number) {
+  const graphqlErrors = new Map<string, number>();
+  let firstError: string | null = null;
+  const latencies = new Float64Array(maxRequests);
+  let count = 0;
+  return new Promise<RunResult>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        timeout: 30,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: queries.map((q) => ({
+          method: 'POST' as const,
+          body: q.body,
+          onResponse: (status: number, body: string) => {
+            // A GraphQL error comes with HTTP 200; only the body tells.
+            if (status === 200 && !body.includes('"errors"')) return;
+            graphqlErrors.set(q.name, (graphqlErrors.get(q.name) ?? 0) + 1);
+            firstError ??= `${q.name}: HTTP ${status} ${body.slice(0, 500)}`;
+          },
+        })),
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error) reject(error);
+        else resolve({ result, latencies: latencies.slice(0, count).sort(), graphqlErrors, firstError });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      if (count < maxRequests) latencies[count] = responseTime;
+      count += 1;
+      if (count === maxRequests) instance.stop();
+    });
+  });
+}
+
+async function waitUntilReady(origin: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${log()}`);
+    try {
+      if ((await fetch(`${origin}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`the server was not ready after 180 s:\n${log()}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const root = path.resolve(__dirname, '../../..');
+  const entry = path.join(root, 'dist/src/index.js');
+  if (!existsSync(entry)) {
+    process.stderr.write(`${entry} is missing: run \`npm run loadtest\`, which builds first\n`);
+    return 2;
+  }
+  const queries = readmeQueries(path.join(root, 'README.md'));
+  if (queries.length === 0) {
+    process.stderr.write('no query examples found in README.md\n');
+    return 2;
+  }
+
+  const probeDir = mkdtempSync(path.join(tmpdir(), 'rg-loadtest-probe-'));
+  const probe = path.join(probeDir, 'gcProbe.js');
+  writeFileSync(probe, GC_PROBE);
+  const database = await prepareDatabase();
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child = spawn(process.execPath, ['--expose-gc', '-r', probe, entry], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...database.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // The load comes from one address: the per-client limit would refuse most of it.
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  process.stdout.write(`database: ${database.description}\n`);
+  // The whole run is bounded: setup, warm-up, load and shutdown.
+  const budgetMs = (options.warmup + options.duration) * 1000 + 300_000;
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`load test exceeded its ${budgetMs / 1000} s budget; stopping\n`);
+    child.kill('SIGKILL');
+    void database.cleanup().finally(() => process.exit(1));
+  }, budgetMs);
+  const interrupted = () => {
+    child.kill('SIGKILL');
+    void database.cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+
+  let exitCode = 1;
+  try {
+    exitCode = await measure(options, queries, origin, child, () => output);
+  } finally {
+    clearTimeout(watchdog);
+    process.removeListener('SIGINT', interrupted);
+    const code = await stopChild(child);
+    if (code !== 0) {
+      process.stderr.write(`FAIL: the server exited with ${code} on SIGTERM:\n${output.slice(-4000)}\n`);
+      exitCode = 1;
+    }
+    await database.cleanup();
+    rmSync(probeDir, { recursive: true, force: true });
+  }
+  return exitCode;
+}
+
+async function measure(
+  options: Options,
+  queries: Query[],
+  origin: string,
+  child: ChildProcess,
+  output: () => string,
+): Promise<number> {
+  process.stdout.write(`starting the server on ${origin}\n`);
+  await waitUntilReady(origin, child, output);
+  for (const q of queries) {
+    const response = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: q.body,
+    });
+    const text = await response.text();
+    if (!response.ok || text.includes('"errors"')) {
+      process.stderr.write(
+        `${q.name} fails before any load (the queries need the demo data: \`npm run seed\` for DATABASE_URL): HTTP ${response.status} ${text.slice(0, 1000)}\n`,
+      );
+      return 1;
+    }
+  }
+  process.stdout.write(
+    `${queries.length} README queries: ${queries.map((q) => q.name).join(', ')}\n` +
+      `warm-up: ${options.warmup} s at ${options.connections} connections\n`,
+  );
+  const url = `${origin}/graphql`;
+  if (options.warmup > 0) await run(url, queries, options.connections, options.warmup, options.maxRequests);
+  const warm = await collectGarbage(child);
+  process.stdout.write(`load: ${options.duration} s at ${options.connections} connections\n`);
+  let rssPeak = warm.rss;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(child.pid!))), 250);
+  const measured = await run(url, queries, options.connections, options.duration, options.maxRequests);
+  clearInterval(sampler);
+  const end = await collectGarbage(child);
+  const [rssWarm, rssEnd] = [warm.rss, end.rss];
+
+  const { result, latencies } = measured;
+  const graphqlErrors = [...measured.graphqlErrors.values()].reduce((a, b) => a + b, 0);
+  const transportErrors = result.errors + result.timeouts;
+  const errors = graphqlErrors + transportErrors;
+  const growth = rssWarm > 0 ? (rssEnd - rssWarm) / rssWarm : 0;
+  const responses = latencies.length;
+  const lines = [
+    '',
+    `requests:  ${responses} in ${result.duration.toFixed(1)} s = ${(responses / result.duration).toFixed(1)}/s`,
+    `latency:   p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, ` +
+      `p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${percentile(latencies, 100).toFixed(1)} ms`,
+    `errors:    ${errors} (non-2xx or GraphQL errors ${graphqlErrors}, connection errors ${result.errors}, timeouts ${result.timeouts})`,
+    `RSS:       ${mb(rssWarm)} after warm-up, ${mb(rssEnd)} at the end (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %), ` +
+      `each after a full GC; heap used ${mb(warm.heapUsed)} -> ${mb(end.heapUsed)}; peak under load ${mb(rssPeak)}`,
+  ];
+  if (measured.graphqlErrors.size > 0) {
+    lines.push(`failing:   ${[...measured.graphqlErrors].map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    lines.push(`first:     ${measured.firstError}`);
+  }
+  const failures = [
+    ...(errors > 0 ? [`${errors} failed requests`] : []),
+    ...(growth > MAX_RSS_GROWTH ? [`RSS grew ${(growth * 100).toFixed(1)} % (limit ${MAX_RSS_GROWTH * 100} %)`] : []),
+    ...(responses === 0 ? ['no responses'] : []),
+  ];
+  lines.push(failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`load test failed: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+      process.exit(1);
+    },
+  );
+}
