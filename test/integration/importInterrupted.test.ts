@@ -43,8 +43,11 @@ maybe('an interrupted import', () => {
     const killer = new Client({ connectionString: db.url });
     await killer.connect();
     let killed = false;
+    let settled = false;
+    // Polls until the COPY shows up (parsing 300k rows first can take seconds on a busy machine)
+    // or the import is over, whichever comes first.
     const kill = async () => {
-      for (let attempt = 0; attempt < 400 && !killed; attempt += 1) {
+      while (!killed && !settled) {
         const rows = await killer.query(
           `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY import_staging%' AND state = 'active'`,
         );
@@ -70,6 +73,11 @@ maybe('an interrupted import', () => {
         disaggregations: ['sex'],
       },
     });
+    void importing
+      .finally(() => {
+        settled = true;
+      })
+      .catch(() => undefined);
     const [outcome] = await Promise.allSettled([importing, kill()]);
     await killer.end();
     expect(killed).toBe(true);

@@ -3,6 +3,7 @@ import type { Context } from '../../context';
 import type { Release } from '../source/release.entity';
 import type { Source } from '../source/source.entity';
 import type { Citation } from './analytics.types';
+import { loadAll } from '../common/loadAll';
 
 /** Sorted keys, no null/undefined members: the same question always hashes the same. */
 export function normalise(value: unknown): unknown {
@@ -35,7 +36,7 @@ export async function buildCitation(
   input: { query: string; args: unknown; sourceIds: Iterable<number>; release: Release | null },
 ): Promise<Citation> {
   const ids = [...new Set(input.sourceIds)].sort((a, b) => a - b);
-  const sources = (await context.loaders.sourceById.loadMany(ids)).filter(
+  const sources = (await loadAll(context.loaders.sourceById, ids)).filter(
     (s): s is Source => s !== null && !(s instanceof Error),
   );
   const hash = queryHash(input.query, input.args, input.release?.id ?? null);

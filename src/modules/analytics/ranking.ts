@@ -22,6 +22,7 @@ import {
   resolveRelease,
   statusWarnings,
 } from './scope';
+import { loadAll } from '../common/loadAll';
 
 @ObjectType({ description: 'One city in a ranking' })
 export class RankingEntry {
@@ -320,8 +321,14 @@ export async function ranking(context: Context, args: RankingArgs): Promise<Rank
 
   const citation = await buildCitation(context, { query: 'ranking', args, sourceIds: table.sourceIds, release });
   const [cities, sources] = await Promise.all([
-    context.loaders.cityById.loadMany(table.rows.map((r) => r.cityId)),
-    context.loaders.sourceById.loadMany(table.rows.map((r) => r.sourceId)),
+    loadAll(
+      context.loaders.cityById,
+      table.rows.map((r) => r.cityId),
+    ),
+    loadAll(
+      context.loaders.sourceById,
+      table.rows.map((r) => r.sourceId),
+    ),
   ]);
   const entries = table.rows.map((r, i) => ({
     city: cities[i] as City,

@@ -9,6 +9,7 @@ import { ObservationStatus } from '../indicator/observation.entity';
 import { visibleAsOf } from '../indicator/observation.loaders';
 import { Release } from '../source/release.entity';
 import { type Warning, WarningCode } from './analytics.types';
+import { loadAll } from '../common/loadAll';
 
 /** Edit distance, for suggesting the code a user probably meant. */
 export function levenshtein(a: string, b: string): number {
@@ -76,7 +77,7 @@ export async function resolveRelease(context: Context, asOf: string | null | und
 /** The cities with these ids, in the order asked; BAD_USER_INPUT naming ids that match no city. */
 export async function resolveCities(context: Context, ids: string[], argument: string): Promise<City[]> {
   const numeric = ids.map((id) => parseId(argument, id) as number);
-  const cities = await context.loaders.cityById.loadMany(numeric);
+  const cities = await loadAll(context.loaders.cityById, numeric);
   const unknown = ids.filter((_, i) => !(cities[i] instanceof City));
   if (unknown.length > 0) {
     throw badUserInput(`Unknown city id ${unknown.map((c) => `"${c}"`).join(', ')}`, { argument, value: unknown });

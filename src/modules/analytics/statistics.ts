@@ -19,6 +19,7 @@ import {
   resolveRelease,
   statusWarnings,
 } from './scope';
+import { loadAll } from '../common/loadAll';
 
 export enum StatisticsGroupBy {
   NONE = 'NONE',
@@ -335,6 +336,6 @@ export async function statistics(context: Context, args: StatisticsArgs): Promis
 
 /** The cities of a group, in the group's order (name, id); one statement for all groups. */
 export async function groupCities(context: Context, group: StatisticsGroup): Promise<City[]> {
-  const cities = await context.loaders.cityById.loadMany(group.cityIds);
+  const cities = await loadAll(context.loaders.cityById, group.cityIds);
   return cities.filter((c): c is City => c instanceof City);
 }

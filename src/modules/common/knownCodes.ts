@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
+import { loadAll } from './loadAll';
 
 /** Reference tables whose codes appear in filters. Values are table and column names (constants). */
 const CODE_TABLES = {
@@ -49,7 +50,10 @@ export async function assertKnownCodes(
   codes: readonly string[] | null | undefined,
 ): Promise<void> {
   if (!codes || codes.length === 0) return;
-  const known = await context.loaders.knownCodes.loadMany(codes.map((code) => `${kind}:${code}`));
+  const known = await loadAll(
+    context.loaders.knownCodes,
+    codes.map((code) => `${kind}:${code}`),
+  );
   const unknown = codes.filter((_, i) => known[i] !== true);
   if (unknown.length > 0) {
     throw badUserInput(

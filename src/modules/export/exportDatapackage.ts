@@ -5,6 +5,7 @@ import { ObservationStatus } from '../indicator/observation.entity';
 import type { Source } from '../source/source.entity';
 import { csvColumns } from './observationCsv';
 import type { ExportSelection } from './resolveExport';
+import { loadAll } from '../common/loadAll';
 
 /** A Frictionless table schema field. */
 interface SchemaField {
@@ -84,7 +85,7 @@ export async function buildDatapackage(
 ): Promise<Record<string, unknown>> {
   const { summary, release, parameters } = selection;
   const [loaded, indicators] = await Promise.all([
-    context.loaders.sourceById.loadMany(summary.sourceIds),
+    loadAll(context.loaders.sourceById, summary.sourceIds),
     runSql<IndicatorRow>(
       context.dataSource,
       `SELECT i.id, i.code, i.name, i.unit, i.direction, i.kind, i.description, i.methodology,

@@ -10,6 +10,7 @@ import type { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
 import type { ExportParameters } from './exportParameters';
 import { splitDisaggregation } from './splitDisaggregation';
+import { loadAll } from '../common/loadAll';
 
 /** What the selected rows contain, known before the first row is written (headers need it). */
 export interface ExportSummary {
@@ -108,7 +109,7 @@ async function resolveCityIds(context: Context, refs: string[]): Promise<{ ids: 
 
 async function resolveSourceIds(context: Context, refs: string[]): Promise<number[]> {
   const ids = refs.map((ref) => parseId('sources', ref) as number);
-  const sources = await context.loaders.sourceById.loadMany(ids);
+  const sources = await loadAll(context.loaders.sourceById, ids);
   const unknown = refs.filter((_, i) => !(sources[i] instanceof Source));
   if (unknown.length > 0) {
     throw badUserInput(`Unknown source id ${unknown.map((s) => `"${s}"`).join(', ')}`, {
