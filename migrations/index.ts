@@ -1,5 +1,6 @@
 import { Initial1795772321346 } from './1795772321346-Initial';
 import { AddApiKeys1795774497673 } from './1795774497673-AddApiKeys';
+import { AddPerformanceIndexes1795777576368 } from './1795777576368-AddPerformanceIndexes';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
-export const migrations = [Initial1795772321346, AddApiKeys1795774497673];
+export const migrations = [Initial1795772321346, AddApiKeys1795774497673, AddPerformanceIndexes1795777576368];

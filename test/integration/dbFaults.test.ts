@@ -121,14 +121,15 @@ maybe('the database going away and coming back', () => {
     }
     for (const outcome of after) {
       expect(outcome.ok).toBe(false);
-      // Fast: a refused connection is answered at once, not after the pool's connect timeout.
-      expect(outcome.ms).toBeLessThan(3000);
+      // Fast: a refused connection is answered at once, not after the pool's 5 s connect
+      // timeout (the margin is for a busy 2-core CI machine).
+      expect(outcome.ms).toBeLessThan(4500);
     }
 
     expect(await status('/healthz')).toBe(200);
     const readyStarted = Date.now();
     expect(await status('/readyz')).toBe(503);
-    expect(Date.now() - readyStarted).toBeLessThan(3000);
+    expect(Date.now() - readyStarted).toBeLessThan(4500);
 
     await pg!.start();
     // The pool drops its dead connections and opens new ones: no restart of the server.

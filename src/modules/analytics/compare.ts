@@ -93,7 +93,10 @@ export async function compare(context: Context, args: CompareArgs): Promise<Comp
 
   // One statement for every series: the pairs travel as two parallel arrays, `unnest ... WITH
   // ORDINALITY` numbers them, and each pair reads its own rows through the
-  // (city_id, indicator_id, year) index. The pair number keeps the order asked for.
+  // (city_id, indicator_id, year) index. The pair number keeps the order asked for. The ORDER
+  // BY inside the LATERAL subquery keeps Postgres from flattening it into a plain join, which
+  // it would answer with a hash join over a sequential scan of every observation whenever
+  // the table is small enough to look cheap (60 ms instead of 3 ms at 300,000 rows).
   const rows = await runSql<Record<string, unknown> & { ord: string }>(
     context.dataSource,
     `SELECT k.ord, o.*
@@ -102,6 +105,7 @@ export async function compare(context: Context, args: CompareArgs): Promise<Comp
        SELECT o.* FROM observation o
        WHERE o.city_id = k.city_id AND o.indicator_id = k.indicator_id AND ${scope.sql}
          AND o.year BETWEEN coalesce(CAST(:yearFrom AS int), 1900) AND coalesce(CAST(:yearTo AS int), 2100)
+       ORDER BY o.year, o.source_id
      ) o ON true
      ORDER BY k.ord, o.year, o.source_id`,
     {

@@ -30,7 +30,14 @@ registerEnumType(ObservationStatus, { name: 'ObservationStatus' });
   where: '"superseded_in_release_id" IS NULL',
 })
 @Index('IDX_observation_indicator_year', ['indicatorId', 'year'])
-@Index('IDX_observation_city_indicator_year', ['cityId', 'indicatorId', 'year'])
+// A city's latest value of an indicator, answered from the index alone: (city_id, indicator_id,
+// year DESC, source_id) INCLUDE (id, value, lower, upper, status, release_id,
+// superseded_in_release_id) WHERE disaggregation = ''. Ranking all cities is one probe per city,
+// and this made each probe an index-only read with no sort. Written by hand in the
+// AddPerformanceIndexes migration: TypeORM cannot express DESC or INCLUDE. It replaced a plain
+// (city_id, indicator_id, year) index, which the unique (city_id, indicator_id, year, ...)
+// index of UQ_observation_key_release already provides.
+@Index('IDX_observation_latest', { synchronize: false })
 @Check('CHK_observation_year', `"year" BETWEEN 1900 AND 2100`)
 @Check('CHK_observation_status', enumCheck('status', ObservationStatus))
 @Check('CHK_observation_bounds', `("lower" IS NULL OR "lower" <= "value") AND ("upper" IS NULL OR "value" <= "upper")`)

@@ -1,0 +1,352 @@
+import './productionMode';
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { createDataSource } from '../src/db/dataSource';
+import type { ScaleName } from './dataset';
+import { type BenchDatabase, DEFAULT_ADMIN_URL, ensureBenchDatabase } from './generate';
+import { CpuMeter } from './cpu';
+import { checkOperations, median, runLoad } from './load';
+import {
+  type BenchResult,
+  latestResult,
+  markdown,
+  type MeasuredLoad,
+  type MixResult,
+  type ScenarioResult,
+  scalingMarkdown,
+} from './report';
+import { buildScenarios, MIX_WEIGHTS, mixOperations, type Operation, type Scenario } from './scenarios';
+import { startServer } from './serverProcess';
+import { SqlProfiler } from './sqlProfile';
+
+const USAGE = `usage: npm run bench -- [--scale small|large] [options]
+
+  --scale small|large        200 or 2,000 cities (50 indicators, 30 years); default small
+  --regenerate               rebuild the benchmark database even if one of this generator version exists
+  --rounds N                 rounds per scenario, each a latency and a throughput run (default 3)
+  --seconds N                seconds per run (default 1 at small, 2 at large)
+  --connections N            connections of the throughput runs (default 8)
+  --mix-connections N        connections of the dashboard mix (default 32)
+  --mix-seconds N            seconds per mix round (default 3)
+  --repeats N                replays per variant for the pg floor and the in-process time (default 5)
+  --max-requests N           stop any load run after N answers (default 50000)
+  --indicators-per-import N  indicators per import when generating (default 5)
+  --only a,b                 only these scenarios (ranking, compare, statistics, nested-list, scorecard, impact)
+  --no-write                 print the table, do not write bench/results/
+  --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
+  --variant N                the variant --explain uses (default 0)
+
+Postgres: BENCH_DATABASE_URL (an admin URL; default ${DEFAULT_ADMIN_URL}). The benchmark uses
+its own database, rightsgraph_bench_<scale>, and never touches another.`;
+
+export const RESULTS_DIR = path.resolve(__dirname, '../../bench/results');
+
+/** The cheapest GraphQL request: parsing, validation, the HTTP stack, no resolver, no SQL. */
+const PING: Operation = { query: 'query Ping { __typename }', variables: {} };
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function intOption(values: Record<string, unknown>, name: string, fallback: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${String(raw)}`);
+  return n;
+}
+
+export async function cityIds(url: string): Promise<Map<string, number>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ slug: string; id: number }>('SELECT slug, id FROM city');
+    return new Map(rows.map((r) => [r.slug, r.id]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** A reused database gets the migrations added since it was generated (e.g. new indexes), then fresh statistics. */
+export async function migrate(url: string): Promise<string[]> {
+  const dataSource = createDataSource({ url });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) await dataSource.query('ANALYZE');
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function machine(url: string): Promise<Record<string, string | number>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const setting = async (name: string) =>
+      (await client.query<{ setting: string }>(`SELECT current_setting($1) AS setting`, [name])).rows[0].setting;
+    const version = (await client.query<{ v: string }>(`SELECT version() AS v`)).rows[0].v;
+    return {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      os: `${os.type()} ${os.release()}`,
+      postgres: version.split(' on ')[0],
+      sharedBuffers: await setting('shared_buffers'),
+      workMem: await setting('work_mem'),
+      jit: await setting('jit'),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openBenchDatabase(values: Record<string, unknown>): Promise<BenchDatabase> {
+  const scale = (values.scale ?? 'small') as string;
+  if (scale !== 'small' && scale !== 'large') throw new Error(`--scale must be small or large, got ${scale}`);
+  const db = await ensureBenchDatabase(scale as ScaleName, {
+    adminUrl: process.env.BENCH_DATABASE_URL || DEFAULT_ADMIN_URL,
+    regenerate: Boolean(values.regenerate),
+    indicatorsPerImport: intOption(values, 'indicators-per-import', 5),
+    log,
+  });
+  const applied = await migrate(db.url);
+  if (applied.length > 0) log(`applied migrations to ${db.name}: ${applied.join(', ')}`);
+  return db;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const { values } = parseArgs({
+    options: {
+      scale: { type: 'string', default: 'small' },
+      regenerate: { type: 'boolean' },
+      rounds: { type: 'string' },
+      seconds: { type: 'string' },
+      connections: { type: 'string' },
+      'mix-connections': { type: 'string' },
+      'mix-seconds': { type: 'string' },
+      repeats: { type: 'string' },
+      'max-requests': { type: 'string' },
+      'indicators-per-import': { type: 'string' },
+      only: { type: 'string' },
+      explain: { type: 'string' },
+      variant: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const settings = {
+    rounds: intOption(values, 'rounds', 3),
+    seconds: intOption(values, 'seconds', values.scale === 'large' ? 2 : 1),
+    connections: intOption(values, 'connections', 8),
+    mixConnections: intOption(values, 'mix-connections', 32),
+    mixSeconds: intOption(values, 'mix-seconds', 3),
+    repeats: intOption(values, 'repeats', 5),
+    maxRequests: intOption(values, 'max-requests', 50_000),
+  };
+  const loadBefore = os.loadavg();
+  const db = await openBenchDatabase(values);
+  const all = buildScenarios({ plan: db.plan, cityIdBySlug: await cityIds(db.url) });
+  if (values.explain) {
+    const scenario = all.find((s) => s.name === values.explain);
+    if (!scenario) throw new Error(`no scenario ${values.explain}; there are ${all.map((s) => s.name).join(', ')}`);
+    const profiler = await SqlProfiler.open(db.url);
+    try {
+      const variant = scenario.variants[Number(values.variant ?? 0)];
+      process.stdout.write(`variables: ${JSON.stringify(variant.variables)}\n\n`);
+      for (const { sql, plan } of await profiler.explain(variant)) process.stdout.write(`${sql}\n\n${plan}\n\n`);
+    } finally {
+      await profiler.close();
+    }
+    return;
+  }
+  const only = values.only?.split(',').map((s) => s.trim());
+  const scenarios = only ? all.filter((s) => only.includes(s.name)) : all;
+
+  log(`profiling SQL in-process (statements, pg floor) for ${scenarios.length} scenarios`);
+  const profiler = await SqlProfiler.open(db.url);
+  const profiles = new Map<string, Awaited<ReturnType<SqlProfiler['profile']>>>();
+  try {
+    for (const scenario of scenarios) {
+      profiles.set(scenario.name, await profiler.profile(scenario, settings.repeats));
+      const p = profiles.get(scenario.name)!;
+      const slowest = [...p.statementTimings].sort((a, b) => b.medianMs - a.medianMs)[0];
+      log(
+        `  ${scenario.name}: ${p.statements} statements, floor ${p.floorMs} ms, in-process ${p.inProcessMs} ms; slowest statement ${slowest?.medianMs} ms: ${slowest?.sql.slice(0, 100)}`,
+      );
+    }
+  } finally {
+    await profiler.close();
+  }
+
+  const server = await startServer({ databaseUrl: db.url });
+  const cpu = await CpuMeter.open(db.url, server.pid, db.name);
+  /** A load run with the CPU the server and its Postgres backends spent on it, per request. */
+  // Each run starts on an idle server and is charged for the requests it left in flight: their
+  // CPU is counted until they finish, and so are they.
+  const measured = async (ops: Operation[], options: { connections: number; seconds: number }) => {
+    const before = await cpu.sample();
+    const result = await runLoad(server.url, ops, { ...options, maxRequests: settings.maxRequests });
+    await cpu.waitIdle();
+    const spent = CpuMeter.delta(before, await cpu.sample());
+    const perRequest = (seconds: number) => (result.sent > 0 ? (1000 * seconds) / result.sent : NaN);
+    return { ...result, serverCpuMs: perRequest(spent.server), postgresCpuMs: perRequest(spent.postgres) };
+  };
+  const idleMb = server.rssMb();
+  log(`server pid ${server.pid} at ${server.url}, RSS ${idleMb.toFixed(0)} MB`);
+  const rounds = new Map<string, { latency: MeasuredLoad; load: MeasuredLoad }[]>();
+  const sizes = new Map<string, number>();
+  const mixRounds: MeasuredLoad[] = [];
+  const pingRounds: MeasuredLoad[] = [];
+  let peakMb = idleMb;
+  const sampler = setInterval(() => {
+    peakMb = Math.max(peakMb, server.rssMb());
+  }, 250);
+  try {
+    for (const scenario of scenarios)
+      sizes.set(scenario.name, median(await checkOperations(server.url, scenario.variants)));
+    // Rounds go through all scenarios in turn, so a burst of noise from other work on the
+    // machine hits one round of several scenarios rather than every round of one.
+    for (let round = 1; round <= settings.rounds; round += 1) {
+      for (const scenario of scenarios) {
+        const latency = await measured(scenario.variants, { connections: 1, seconds: settings.seconds });
+        const load = await measured(scenario.variants, {
+          connections: settings.connections,
+          seconds: settings.seconds,
+        });
+        rounds.set(scenario.name, [...(rounds.get(scenario.name) ?? []), { latency, load }]);
+        log(
+          `round ${round} ${scenario.name}: p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms; ${load.requestsPerSecond.toFixed(0)} req/s at ${settings.connections}; CPU/req ${load.serverCpuMs.toFixed(1)} ms node + ${load.postgresCpuMs.toFixed(1)} ms pg`,
+        );
+      }
+    }
+    if (scenarios.length === all.length) {
+      const operations = mixOperations(all);
+      for (let round = 1; round <= settings.rounds; round += 1) {
+        const result = await measured(operations, {
+          connections: settings.mixConnections,
+          seconds: settings.mixSeconds,
+        });
+        mixRounds.push(result);
+        log(
+          `round ${round} mix: ${result.requestsPerSecond.toFixed(0)} req/s at ${settings.mixConnections}, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, errors ${result.errors}; CPU/req ${result.serverCpuMs.toFixed(1)} ms node + ${result.postgresCpuMs.toFixed(1)} ms pg`,
+        );
+      }
+      // What the HTTP and GraphQL layers cost with no data: the ceiling of any request, and
+      // of a response served from a cache.
+      for (let round = 1; round <= settings.rounds; round += 1) {
+        const result = await measured([PING], { connections: settings.mixConnections, seconds: 1 });
+        pingRounds.push(result);
+        log(
+          `round ${round} ping: ${result.requestsPerSecond.toFixed(0)} req/s at ${settings.mixConnections}, p50 ${result.p50.toFixed(1)} ms; CPU/req ${result.serverCpuMs.toFixed(2)} ms node`,
+        );
+      }
+    }
+  } finally {
+    clearInterval(sampler);
+    peakMb = Math.max(peakMb, server.peakRssMb());
+    await cpu.close();
+    await server.stop();
+  }
+
+  const scenarioResults: ScenarioResult[] = scenarios.map((scenario: Scenario) => {
+    const r = rounds.get(scenario.name) ?? [];
+    const p = profiles.get(scenario.name)!;
+    const p50 = median(r.map((x) => x.latency.p50));
+    const met = scenario.target ? p50 <= scenario.target.value : undefined;
+    return {
+      name: scenario.name,
+      description: scenario.description,
+      variants: scenario.variants.length,
+      p50,
+      p95: median(r.map((x) => x.latency.p95)),
+      requestsPerSecondSerial: median(r.map((x) => x.latency.requestsPerSecond)),
+      requestsPerSecond: median(r.map((x) => x.load.requestsPerSecond)),
+      p50UnderLoad: median(r.map((x) => x.load.p50)),
+      loadConnections: settings.connections,
+      serverCpuMs: median(r.map((x) => x.load.serverCpuMs)),
+      postgresCpuMs: median(r.map((x) => x.load.postgresCpuMs)),
+      statements: p.statements,
+      floorMs: p.floorMs,
+      inProcessMs: p.inProcessMs,
+      ratioToFloor: p50 / p.floorMs,
+      responseBytes: sizes.get(scenario.name) ?? 0,
+      target: scenario.target,
+      met,
+      statementTimings: p.statementTimings,
+      rounds: r,
+    };
+  });
+  const mixRps = median(mixRounds.map((x) => x.requestsPerSecond));
+  const mix: MixResult = {
+    connections: settings.mixConnections,
+    weights: MIX_WEIGHTS,
+    requestsPerSecond: mixRps,
+    p50: median(mixRounds.map((x) => x.p50)),
+    p95: median(mixRounds.map((x) => x.p95)),
+    errors: mixRounds.reduce((n, x) => n + x.errors, 0),
+    serverCpuMs: median(mixRounds.map((x) => x.serverCpuMs)),
+    postgresCpuMs: median(mixRounds.map((x) => x.postgresCpuMs)),
+    target: { metric: 'rps', value: 500 },
+    met: mixRounds.length > 0 && mixRps >= 500,
+    rounds: mixRounds,
+    ping:
+      pingRounds.length === 0
+        ? null
+        : {
+            requestsPerSecond: median(pingRounds.map((x) => x.requestsPerSecond)),
+            p50: median(pingRounds.map((x) => x.p50)),
+            serverCpuMs: median(pingRounds.map((x) => x.serverCpuMs)),
+          },
+  };
+  const gen = db.generation;
+  const date = new Date().toISOString();
+  const result: BenchResult = {
+    scale: db.plan.scale.name,
+    date,
+    machine: await machine(db.url),
+    settings: { ...settings, scenarios: scenarios.map((s) => s.name).join(',') },
+    dataset: { ...gen, reused: db.reused, database: db.name },
+    scenarios: scenarioResults,
+    mix,
+    import: {
+      rowsPerSecond: gen.importRowsPerSecond,
+      target: { metric: 'rps', value: 100_000 },
+      met: gen.importRowsPerSecond >= 100_000,
+      measuredAt: gen.generatedAt,
+    },
+    rss: { idleMb, peakMb, targetMb: 512, met: peakMb <= 512 },
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+    totalSeconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+
+  const output = [markdown(result)];
+  if (!values['no-write']) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = path.join(RESULTS_DIR, `${result.scale}-${date.slice(0, 10)}.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${path.relative(process.cwd(), file)}`);
+  }
+  const other = latestResult(RESULTS_DIR, result.scale === 'small' ? 'large' : 'small');
+  if (other && scenarios.length === all.length) {
+    output.push(result.scale === 'small' ? scalingMarkdown(result, other) : scalingMarkdown(other, result));
+  }
+  process.stdout.write(`${output.join('\n\n')}\n`);
+  log(`done in ${result.totalSeconds} s`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
