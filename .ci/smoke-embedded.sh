@@ -50,6 +50,11 @@ node -e '
   if (pittsburgh.year !== 2015 || pittsburgh.value !== 18.57) throw new Error("Pittsburgh: " + JSON.stringify(pittsburgh));
   console.log("25 cities; Pittsburgh homicide-rate", pittsburgh.year, pittsburgh.value);
 ' "$answer"
+page=$(curl -fsS "http://127.0.0.1:$port/")
+case "$page" in
+  *"<title>rightsgraph explorer</title>"*) echo "explorer page served at /" ;;
+  *) echo "no explorer page at /"; exit 1 ;;
+esac
 stop_server
 
 start_server
