@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { ValidationRule } from 'graphql';
 import { RedisStore } from 'rate-limit-redis';
@@ -52,7 +52,7 @@ export function queryLimits(config: Config): { plugins: ApolloServerPlugin[]; va
 export function rateLimiter(
   config: Config,
   logger: Logger,
-  keyOf: (authorization: string | undefined) => Promise<string | null>,
+  keyOf: (res: Response) => string | null,
 ): { middleware: RequestHandler; close(): Promise<void> } {
   let store: Store | undefined;
   let close = async () => undefined as void;
@@ -75,8 +75,8 @@ export function rateLimiter(
     passOnStoreError: true,
     // Counted under the key only when the key is real: otherwise inventing keys would give
     // a client as many buckets as it likes.
-    keyGenerator: async (req) => {
-      const key = await keyOf(req.headers.authorization);
+    keyGenerator: (req, res) => {
+      const key = keyOf(res);
       return key ? `key:${key}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
     handler: (_req, res, _next, options) => {

@@ -13,7 +13,7 @@ import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
 import { isQueryLimitError, queryLimits, rateLimiter } from './limits';
 import { createLogger, type Logger } from './logger';
-import { authenticate } from './modules/auth/apiKeys';
+import { authenticate, authOf } from './modules/auth/apiKeys';
 import { explorerRouter } from './modules/explorer/explorer.routes';
 import { exportRouter } from './modules/export/export.routes';
 import { importRouter } from './modules/ingest/import.routes';
@@ -315,9 +315,19 @@ export async function createServer(
     res.setHeader('x-request-id', id);
     next();
   });
-  const limiter = rateLimiter(config, logger, async (authorization) => {
-    const auth = authorization ? await authenticate(dataSource, authorization) : null;
-    return auth?.kind === 'key' ? String(auth.keyId) : null;
+  // Who is calling, looked up once per request (no query at all without a key) and read by
+  // the rate limiter, the GraphQL context and POST /imports.
+  app.use(['/graphql', '/export', '/imports'], async (req, res, next) => {
+    try {
+      res.locals.auth = await authenticate(dataSource, req.headers.authorization);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+  const limiter = rateLimiter(config, logger, (res) => {
+    const auth = authOf(res);
+    return auth.kind === 'key' ? String(auth.keyId) : null;
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -333,13 +343,8 @@ export async function createServer(
     limiter.middleware,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(
-          dataSource,
-          config,
-          await authenticate(dataSource, req.headers.authorization),
-          req.headers['x-request-id'] as string,
-        ),
+      context: async ({ req, res }) =>
+        createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string),
     }),
   );
   app.use('/export', limiter.middleware, exportRouter(dataSource, config));

@@ -47,6 +47,15 @@ export async function revokeApiKey(dataSource: DataSource, prefixOrId: string): 
   return apiKey;
 }
 
+/**
+ * The caller as the server's authentication middleware found it (see src/server.ts), read by
+ * the rate limiter, the GraphQL context and POST /imports, so a key is looked up once per
+ * request. Without that middleware, everyone is anonymous: writes fail closed.
+ */
+export function authOf(res: { locals: Record<string, unknown> }): Auth {
+  return (res.locals.auth as Auth | undefined) ?? ANONYMOUS;
+}
+
 /** Reads `Authorization: Bearer <key>`; one indexed lookup by prefix, constant-time hash comparison. */
 export async function authenticate(dataSource: DataSource, header: string | undefined): Promise<Auth> {
   if (!header) return ANONYMOUS;
