@@ -351,13 +351,15 @@ describe('hostile strings in CityFilter', () => {
         const unknownCountry = f.countryCodes?.some((c) => !known.countries.has(c.toUpperCase()));
         const unknownNetwork = f.networkCodes?.some((c) => !known.networks.has(c));
         const badId = f.ids?.some((id) => !/^\d+$/.test(id) || Number(id) <= 0 || !Number.isSafeInteger(Number(id)));
+        // Postgres text cannot hold NUL: a slug with one is BAD_USER_INPUT, not "no such city".
+        const nulSlug = f.slugs?.some((s) => s.includes('\u0000'));
         const hc = f.hasCommitment;
         const badNested =
           hc?.countryCodes?.some((c) => !known.countries.has(c.toUpperCase())) ||
           hc?.instrumentCodes?.some((c) => !known.instruments.has(c)) ||
           hc?.rightCodes?.some((c) => !known.rights.has(c)) ||
           hc?.cityIds?.some((id) => !/^\d+$/.test(id) || Number(id) <= 0 || !Number.isSafeInteger(Number(id)));
-        expect({ ok, f }).toEqual({ ok: !(unknownCountry || unknownNetwork || badId || badNested), f });
+        expect({ ok, f }).toEqual({ ok: !(unknownCountry || unknownNetwork || badId || nulSlug || badNested), f });
         if (!ok || f.networkCodes || f.hasCommitment || f.ids) return;
         const found = (answer.body.data!.cities as { edges: { node: { slug: string } }[] }).edges
           .map((e) => e.node.slug)
