@@ -1,6 +1,12 @@
 import { Initial1795772321346 } from './1795772321346-Initial';
 import { AddApiKeys1795774497673 } from './1795774497673-AddApiKeys';
 import { AddPerformanceIndexes1795777576368 } from './1795777576368-AddPerformanceIndexes';
+import { AddLatestObservation1795782222833 } from './1795782222833-AddLatestObservation';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
-export const migrations = [Initial1795772321346, AddApiKeys1795774497673, AddPerformanceIndexes1795777576368];
+export const migrations = [
+  Initial1795772321346,
+  AddApiKeys1795774497673,
+  AddPerformanceIndexes1795777576368,
+  AddLatestObservation1795782222833,
+];

@@ -4,6 +4,7 @@ import { Commitment } from '../modules/commitment/commitment.entity';
 import { Country } from '../modules/country/country.entity';
 import { Ratification } from '../modules/country/ratification.entity';
 import { Indicator } from '../modules/indicator/indicator.entity';
+import { LatestObservation } from '../modules/indicator/latestObservation.entity';
 import { Observation } from '../modules/indicator/observation.entity';
 import { Instrument } from '../modules/instrument/instrument.entity';
 import { Network } from '../modules/network/network.entity';
@@ -23,6 +24,7 @@ export const entities = [
   Commitment,
   Indicator,
   Observation,
+  LatestObservation,
   Source,
   Release,
   ApiKey,

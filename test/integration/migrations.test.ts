@@ -25,6 +25,7 @@ const DOMAIN_TABLES = [
   'indicator_right',
   'instrument',
   'instrument_right',
+  'latest_observation',
   'network',
   'network_membership',
   'observation',
@@ -45,7 +46,7 @@ describe('migrations', () => {
     }
     expect(await tables()).toEqual(['typeorm_migrations']);
     const functions: { proname: string }[] = await db.dataSource.query(
-      `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text')`,
+      `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text', 'latest_observation_refresh', 'latest_observation_on_change', 'latest_observation_on_truncate')`,
     );
     expect(functions).toEqual([]);
 

@@ -5,7 +5,7 @@ import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
 import type { CityFilter } from '../city/city.args';
 import { pageSize } from '../common/connection';
-import { runSql, type SqlCondition } from '../common/sql';
+import { runSql } from '../common/sql';
 import { checkYear } from '../common/validate';
 import { Direction, Indicator } from '../indicator/indicator.entity';
 import { ObservationStatus } from '../indicator/observation.entity';
@@ -17,6 +17,7 @@ import {
   fewObservations,
   noData,
   observationScope,
+  type ObservationScope,
   resolveCities,
   resolveIndicator,
   resolveRelease,
@@ -187,16 +188,11 @@ interface Row {
  */
 export async function computeRanking(
   dataSource: DataSource,
-  params: { indicatorCode: string; year: number | null; scope: SqlCondition; limit: number | null },
+  params: { indicatorCode: string; year: number | null; scope: ObservationScope; limit: number | null },
 ): Promise<RankingTable | null> {
   // Constant text chosen by whether a year was given, not a value spliced in.
   const yearCondition = params.year === null ? '' : 'AND o.year = CAST(:year AS int)';
-  const rows = await runSql<Row>(
-    dataSource,
-    `WITH ind AS (
-       SELECT i.id, i.direction FROM indicator i WHERE i.code = :indicatorCode
-     ),
-     chosen AS (
+  const probe = `
        SELECT ct.id AS city_id, ct.name AS city_name, v.year, v.value, v.lower, v.upper, v.status, v.source_id,
               CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN v.value ELSE -v.value END AS sort_key
        FROM ind
@@ -207,7 +203,31 @@ export async function computeRanking(
          WHERE o.city_id = ct.id AND o.indicator_id = ind.id ${yearCondition} AND ${params.scope.sql}
          ORDER BY o.year DESC, o.source_id
          LIMIT 1
-       ) v
+       ) v`;
+  // Without a year, as of the newest release, each city's value is its row of
+  // latest_observation (kept by triggers to the probe's choice): one index range instead of a
+  // probe per city. Whether the release is still the newest is decided inside the statement, by
+  // a one-time filter on each branch, so an import committing meanwhile cannot mix the two.
+  const newer = 'SELECT 1 FROM release r WHERE r.id > CAST(:releaseId AS int)';
+  const chosen =
+    params.year !== null
+      ? probe
+      : `
+       SELECT c.id AS city_id, c.name AS city_name, l.year, l.value, l.lower, l.upper, l.status, l.source_id,
+              CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN l.value ELSE -l.value END AS sort_key
+       FROM ind
+       JOIN latest_observation l ON l.indicator_id = ind.id
+       JOIN city c ON c.id = l.city_id
+       WHERE NOT EXISTS (${newer}) ${params.scope.cities ? `AND ${params.scope.cities}` : ''}
+       UNION ALL
+       ${probe}
+       WHERE EXISTS (${newer})`;
+  const rows = await runSql<Row>(
+    dataSource,
+    `WITH ind AS (
+       SELECT i.id, i.direction FROM indicator i WHERE i.code = :indicatorCode
+     ),
+     chosen AS (${chosen}
      ),
      ranked AS (
        SELECT chosen.*,
@@ -281,7 +301,7 @@ export interface RankingTableKey {
   indicatorCode: string;
   year: number | null;
   /** observationScope(filter, release): its SQL and parameters identify the scope exactly. */
-  scope: SqlCondition;
+  scope: ObservationScope;
 }
 
 export function rankingTableCacheKey(key: RankingTableKey): string {

@@ -10,6 +10,7 @@ import { visibleAsOf } from '../indicator/observation.loaders';
 import { Release } from '../source/release.entity';
 import { type Warning, WarningCode } from './analytics.types';
 import { loadAll } from '../common/loadAll';
+import type { SqlCondition } from '../common/sql';
 
 /** Edit distance, for suggesting the code a user probably meant. */
 export function levenshtein(a: string, b: string): number {
@@ -86,14 +87,19 @@ export async function resolveCities(context: Context, ids: string[], argument: s
 }
 
 /**
- * SQL for "the observations an answer may use": as of the release (named parameter
- * `:releaseId`), totals only (disaggregated values are never mixed with totals), and, when a
- * CityFilter is given, only its cities. `o` is the observation alias, `c` the city's.
+ * The observations an answer may use, as SQL: as of the release (named parameter `:releaseId`),
+ * totals only (disaggregated values are never mixed with totals), and, when a CityFilter is
+ * given, only its cities. `o` is the observation alias, `c` the city's.
  */
+export interface ObservationScope extends SqlCondition {
+  /** The CityFilter alone, as a predicate over a city aliased `c` (same parameters); null without a filter. */
+  cities: string | null;
+}
+
 export async function observationScope(
   context: Context,
   options: { filter?: CityFilter | null; releaseId: number | null; argument?: string },
-): Promise<{ sql: string; params: Record<string, unknown> }> {
+): Promise<ObservationScope> {
   await checkCityFilter(context, options.filter, options.argument ?? 'filter');
   const cities = cityFilterCondition(options.filter);
   return {
@@ -101,6 +107,7 @@ export async function observationScope(
       cities ? ` AND o.city_id IN (SELECT c.id FROM city c WHERE ${cities.sql})` : ''
     }`,
     params: { releaseId: options.releaseId, ...(cities?.params ?? {}) },
+    cities: cities?.sql ?? null,
   };
 }
 
