@@ -2,6 +2,7 @@ import { Initial1795772321346 } from './1795772321346-Initial';
 import { AddApiKeys1795774497673 } from './1795774497673-AddApiKeys';
 import { AddPerformanceIndexes1795777576368 } from './1795777576368-AddPerformanceIndexes';
 import { AddLatestObservation1795782222833 } from './1795782222833-AddLatestObservation';
+import { AddDataChangeNotifications1795782409999 } from './1795782409999-AddDataChangeNotifications';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   AddApiKeys1795774497673,
   AddPerformanceIndexes1795777576368,
   AddLatestObservation1795782222833,
+  AddDataChangeNotifications1795782409999,
 ];

@@ -38,6 +38,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Express's `trust proxy`: false, or the number of proxies in front of the server. */
   trustProxy: false | number;
+  /** Memory for cached answers to anonymous queries (src/cache/); 0 turns the cache off. */
+  responseCacheBytes: number;
+  /** A cached answer's longest life, though every data change already empties the cache. */
+  responseCacheTtlMs: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -90,5 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     shutdownTimeoutMs: intFrom(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     trustProxy: env.TRUST_PROXY ? intFrom(env, 'TRUST_PROXY', 0, 0, 10) || false : false,
+    // Off under test by default: tests change data behind the server's back and count statements.
+    responseCacheBytes: intFrom(env, 'RESPONSE_CACHE_MB', nodeEnv === 'test' ? 0 : 64, 0, 16_384) * 1024 * 1024,
+    responseCacheTtlMs: intFrom(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400) * 1000,
   };
 }

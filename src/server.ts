@@ -18,6 +18,8 @@ import { explorerRouter } from './modules/explorer/explorer.routes';
 import { exportRouter } from './modules/export/export.routes';
 import { importRouter } from './modules/ingest/import.routes';
 import { buildAppSchema } from './schema';
+import { DataChanges } from './cache/dataChanges';
+import { responseCachePlugin } from './cache/responseCache';
 
 export interface AppServer {
   app: express.Express;
@@ -276,6 +278,14 @@ export async function createServer(
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   const limits = queryLimits(config);
+  // With DATABASE_URL other processes may write too: listen for their changes. Embedded PGlite
+  // is this process's alone (see DataChanges).
+  const changes = new DataChanges(config.databaseUrl ?? null, logger);
+  const cache =
+    config.responseCacheBytes > 0
+      ? [responseCachePlugin(changes, { maxBytes: config.responseCacheBytes, ttlMs: config.responseCacheTtlMs })]
+      : [];
+  if (cache.length > 0) await changes.start();
   const apollo = new ApolloServer<Context>({
     schema: await buildAppSchema(),
     formatError: formatError(config),
@@ -302,6 +312,7 @@ export async function createServer(
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       errorLogging(logger),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      ...cache,
       ...plugins,
     ],
   });
@@ -348,7 +359,16 @@ export async function createServer(
     }),
   );
   app.use('/export', limiter.middleware, exportRouter(dataSource, config));
-  app.use('/imports', limiter.middleware, importRouter(dataSource, config));
+  app.use(
+    '/imports',
+    limiter.middleware,
+    (_req, res, next) => {
+      // An import through this process: drop cached answers as soon as it has answered.
+      res.on('finish', () => changes.changed());
+      next();
+    },
+    importRouter(dataSource, config),
+  );
   app.use((req, res) => {
     sendHttpError(res, 404, `No route for ${req.method} ${req.path}`);
   });
@@ -360,6 +380,7 @@ export async function createServer(
     apollo,
     async stop() {
       await apollo.stop();
+      await changes.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await limiter.close();
     },

@@ -46,7 +46,7 @@ describe('migrations', () => {
     }
     expect(await tables()).toEqual(['typeorm_migrations']);
     const functions: { proname: string }[] = await db.dataSource.query(
-      `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text', 'latest_observation_refresh', 'latest_observation_on_change', 'latest_observation_on_truncate')`,
+      `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text', 'latest_observation_refresh', 'latest_observation_on_change', 'latest_observation_on_truncate', 'rg_notify_data_changed')`,
     );
     expect(functions).toEqual([]);
 
