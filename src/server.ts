@@ -1,6 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -309,6 +312,10 @@ export async function createServer(
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+      // Apollo installs its cache-control plugin by default, which wraps every field resolver to
+      // read @cacheControl hints this schema does not have: 1.5 ms of CPU per 2,900-point
+      // compare answer, and nothing reads its Cache-Control header here (src/cache/ decides).
+      ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       errorLogging(logger),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
