@@ -3,6 +3,7 @@ import { AddApiKeys1795774497673 } from './1795774497673-AddApiKeys';
 import { AddPerformanceIndexes1795777576368 } from './1795777576368-AddPerformanceIndexes';
 import { AddLatestObservation1795782222833 } from './1795782222833-AddLatestObservation';
 import { AddDataChangeNotifications1795782409999 } from './1795782409999-AddDataChangeNotifications';
+import { IncludeNoteInLatestIndex1795782899883 } from './1795782899883-IncludeNoteInLatestIndex';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   AddPerformanceIndexes1795777576368,
   AddLatestObservation1795782222833,
   AddDataChangeNotifications1795782409999,
+  IncludeNoteInLatestIndex1795782899883,
 ];

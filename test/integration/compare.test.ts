@@ -223,6 +223,70 @@ describe('compare on fixtures', () => {
     expect(three.statements).toBe(5);
   });
 
+  it('carries every field of a point exactly: doubles to the last bit, notes, ids, city and release', async () => {
+    // Written by hand: the doubles JavaScript itself computes or reads, and a note with quotes,
+    // a backslash, a newline and non-ASCII text, all of which must survive Postgres's JSON.
+    const doubles = [0.1 + 0.2, 5e-324, -1.7976931348623157e308, 123456789.12345679, 2 / 3];
+    const [{ id: releaseId }] = await t.db.dataSource.query(
+      `INSERT INTO release (description) VALUES ('exact') RETURNING id`,
+    );
+    const [{ id: cityId }] = await t.db.dataSource.query(
+      `INSERT INTO city (slug, name, ascii_name, country_code, alternate_names) VALUES ('exact', 'Exact', 'Exact', 'AT', '{}') RETURNING id`,
+    );
+    const note = 'said "ok" \\ then\nZürich – 東京';
+    const inserted: { id: number }[] = await t.db.dataSource.query(
+      `INSERT INTO observation (city_id, indicator_id, year, value, lower, upper, status, note, source_id, release_id)
+       SELECT $1, $2, 2010 + n, v, CASE WHEN n = 5 THEN v - 0.5 END, CASE WHEN n = 5 THEN v + 0.25 END,
+              'PROVISIONAL', CASE WHEN n = 1 THEN $3 END, $4, $5
+       FROM unnest($6::float8[]) WITH ORDINALITY AS t(v, n) ORDER BY n RETURNING id`,
+      [cityId, f.indicator('x'), note, f.source('s2'), releaseId, doubles],
+    );
+    const result = dataOf<{
+      compare: {
+        series: {
+          city: { slug: string };
+          points: {
+            id: string;
+            year: number;
+            value: number;
+            lower: number | null;
+            upper: number | null;
+            note: string | null;
+            disaggregation: string;
+            status: string;
+            city: { slug: string };
+            release: { id: string };
+            source: { title: string };
+          }[];
+        }[];
+      };
+    }>(
+      await t.query(
+        `query($cityIds: [ID!]!) { compare(cityIds: $cityIds, indicatorCodes: ["x"]) { series { city { slug }
+           points { id year value lower upper note disaggregation status city { slug } release { id } source { title } } } } }`,
+        { cityIds: [String(cityId)] },
+      ),
+    );
+    expect(result.compare.series[0].points).toEqual(
+      doubles.map((value, i) => ({
+        id: String(inserted[i].id),
+        year: 2011 + i,
+        value,
+        lower: i === 4 ? value - 0.5 : null,
+        upper: i === 4 ? value + 0.25 : null,
+        note: i === 0 ? note : null,
+        disaggregation: '',
+        status: 'PROVISIONAL',
+        city: { slug: 'exact' },
+        release: { id: String(releaseId) },
+        source: { title: 's2' },
+      })),
+    );
+    expect(result.compare.series[0].points.map((p) => p.value)).toEqual([
+      0.30000000000000004, 5e-324, -1.7976931348623157e308, 123456789.12345679, 0.6666666666666666,
+    ]);
+  });
+
   it('answers as of an earlier release', async () => {
     const release2 = await supersede(t.db.dataSource, f, [{ city: 'a', indicator: 'x', year: 2003, value: -3.5 }]);
     const now = dataOf<Compare>(await t.query(QUERY, { cityIds: ids('a'), codes: ['x'] }));
