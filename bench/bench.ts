@@ -188,7 +188,9 @@ async function main(): Promise<void> {
     await profiler.close();
   }
 
-  const server = await startServer({ databaseUrl: db.url });
+  // The scenarios measure the data work, so this server runs without the response cache; the
+  // mix runs on it too, then again on a server with production's default cache (below).
+  const server = await startServer({ databaseUrl: db.url, env: { RESPONSE_CACHE_MB: '0' } });
   const cpu = await CpuMeter.open(db.url, server.pid, db.name);
   /** A load run with the CPU the server and its Postgres backends spent on it, per request. */
   // Each run starts on an idle server and is charged for the requests it left in flight: their
@@ -206,6 +208,7 @@ async function main(): Promise<void> {
   const rounds = new Map<string, { latency: MeasuredLoad; load: MeasuredLoad }[]>();
   const sizes = new Map<string, number>();
   const mixRounds: MeasuredLoad[] = [];
+  const cachedMixRounds: MeasuredLoad[] = [];
   const pingRounds: MeasuredLoad[] = [];
   let peakMb = idleMb;
   const sampler = setInterval(() => {
@@ -258,6 +261,38 @@ async function main(): Promise<void> {
     await server.stop();
   }
 
+  // The mix again as production serves it by default: repeated anonymous questions are
+  // answered from the response cache (src/cache/) until the data changes.
+  if (scenarios.length === all.length) {
+    const cachedServer = await startServer({ databaseUrl: db.url });
+    const cachedCpu = await CpuMeter.open(db.url, cachedServer.pid, db.name);
+    try {
+      for (let round = 1; round <= settings.rounds; round += 1) {
+        const before = await cachedCpu.sample();
+        const result = await runLoad(cachedServer.url, mixOperations(all), {
+          connections: settings.mixConnections,
+          seconds: settings.mixSeconds,
+          maxRequests: settings.maxRequests,
+        });
+        await cachedCpu.waitIdle();
+        const spent = CpuMeter.delta(before, await cachedCpu.sample());
+        const perRequest = (seconds: number) => (result.sent > 0 ? (1000 * seconds) / result.sent : NaN);
+        cachedMixRounds.push({
+          ...result,
+          serverCpuMs: perRequest(spent.server),
+          postgresCpuMs: perRequest(spent.postgres),
+        });
+        log(
+          `round ${round} mix with the response cache: ${result.requestsPerSecond.toFixed(0)} req/s at ${settings.mixConnections}, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, errors ${result.errors}`,
+        );
+      }
+    } finally {
+      peakMb = Math.max(peakMb, cachedServer.peakRssMb());
+      await cachedCpu.close();
+      await cachedServer.stop();
+    }
+  }
+
   const scenarioResults: ScenarioResult[] = scenarios.map((scenario: Scenario) => {
     const r = rounds.get(scenario.name) ?? [];
     const p = profiles.get(scenario.name)!;
@@ -297,8 +332,21 @@ async function main(): Promise<void> {
     serverCpuMs: median(mixRounds.map((x) => x.serverCpuMs)),
     postgresCpuMs: median(mixRounds.map((x) => x.postgresCpuMs)),
     target: { metric: 'rps', value: 500 },
-    met: mixRounds.length > 0 && mixRps >= 500,
+    // Judged as production runs by default, with the response cache.
+    met: cachedMixRounds.length > 0 && median(cachedMixRounds.map((x) => x.requestsPerSecond)) >= 500,
     rounds: mixRounds,
+    cached:
+      cachedMixRounds.length === 0
+        ? null
+        : {
+            requestsPerSecond: median(cachedMixRounds.map((x) => x.requestsPerSecond)),
+            p50: median(cachedMixRounds.map((x) => x.p50)),
+            p95: median(cachedMixRounds.map((x) => x.p95)),
+            errors: cachedMixRounds.reduce((n, x) => n + x.errors, 0),
+            serverCpuMs: median(cachedMixRounds.map((x) => x.serverCpuMs)),
+            postgresCpuMs: median(cachedMixRounds.map((x) => x.postgresCpuMs)),
+            rounds: cachedMixRounds,
+          },
     ping:
       pingRounds.length === 0
         ? null

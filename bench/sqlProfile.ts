@@ -51,7 +51,14 @@ export class SqlProfiler {
   static async open(url: string): Promise<SqlProfiler> {
     const dataSource = createDataSource({ url });
     await dataSource.initialize();
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'silent', ...BENCH_SERVER_ENV });
+    // Without the response cache: every replay must do the work it measures.
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      LOG_LEVEL: 'silent',
+      ...BENCH_SERVER_ENV,
+      RESPONSE_CACHE_MB: '0',
+    });
     const server = await createServer(dataSource, config);
     const counter = sqlCounterOf(dataSource);
     const captured: Captured[] = [];
