@@ -1,12 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
-import { uniqueLoader } from '../common/loaders';
+import { findByKeys, uniqueLoader } from '../common/loaders';
 import { City } from './city.entity';
 
 export function cityLoaders(dataSource: DataSource) {
   return {
     cityById: uniqueLoader<number, City>(
-      (ids) => dataSource.getRepository(City).findBy({ id: In(ids) }),
+      (ids) => findByKeys(dataSource, City, 'id', ids),
       (c) => c.id,
     ),
   };

@@ -83,6 +83,29 @@ export function hydrate<T extends ObjectLiteral>(
 }
 
 /**
+ * The rows of an entity whose `column` is one of `keys`, hydrated: what
+ * `repository.findBy({ column: In(keys) })` returns for entities without eager relations or
+ * transformers (none here), for half its CPU. TypeORM builds and transforms a query through
+ * its query builder on every call (~0.3 ms of CPU measured), and the loaders behind every
+ * nested field call this a few times per request.
+ */
+export async function findByKeys<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<T>,
+  propertyName: string,
+  keys: readonly unknown[],
+): Promise<T[]> {
+  const metadata = dataSource.getMetadata(target);
+  const column = metadata.findColumnWithPropertyName(propertyName);
+  if (!column) throw new Error(`${metadata.name} has no column ${propertyName}`);
+  const rows: Record<string, unknown>[] = await dataSource.query(
+    `SELECT * FROM "${metadata.tableName}" WHERE "${column.databaseName}" = ANY($1)`,
+    [keys],
+  );
+  return rows.map((row) => hydrate(dataSource, target, row));
+}
+
+/**
  * A loader for rows by a unique key: one `WHERE key = ANY($1)` per batch, answers in key order,
  * `null` for keys with no row (the DataLoader contract: same length, same order).
  */

@@ -1,13 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { groupLoader, uniqueLoader } from '../common/loaders';
+import { findByKeys, groupLoader, uniqueLoader } from '../common/loaders';
 import { Country } from './country.entity';
 import { Ratification } from './ratification.entity';
 
 export function countryLoaders(dataSource: DataSource) {
   return {
     countryByCode: uniqueLoader<string, Country>(
-      (codes) => dataSource.getRepository(Country).findBy({ code: In(codes) }),
+      (codes) => findByKeys(dataSource, Country, 'code', codes),
       (c) => c.code,
     ),
     ratificationsByCountry: groupLoader<string, Ratification>(

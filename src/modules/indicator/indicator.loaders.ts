@@ -1,13 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
-import { linkedLoader, uniqueLoader } from '../common/loaders';
+import { findByKeys, linkedLoader, uniqueLoader } from '../common/loaders';
 import { rightsVia } from '../right/right.loaders';
 import { Indicator } from './indicator.entity';
 
 export function indicatorLoaders(dataSource: DataSource) {
   return {
     indicatorById: uniqueLoader<number, Indicator>(
-      (ids) => dataSource.getRepository(Indicator).findBy({ id: In(ids) }),
+      (ids) => findByKeys(dataSource, Indicator, 'id', ids),
       (i) => i.id,
     ),
     rightsByIndicator: rightsVia(dataSource, 'indicator_right', 'indicator_id'),

@@ -1,13 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
-import { linkedLoader, uniqueLoader } from '../common/loaders';
+import { findByKeys, linkedLoader, uniqueLoader } from '../common/loaders';
 import { rightsVia } from '../right/right.loaders';
 import { Instrument } from './instrument.entity';
 
 export function instrumentLoaders(dataSource: DataSource) {
   return {
     instrumentById: uniqueLoader<number, Instrument>(
-      (ids) => dataSource.getRepository(Instrument).findBy({ id: In(ids) }),
+      (ids) => findByKeys(dataSource, Instrument, 'id', ids),
       (i) => i.id,
     ),
     rightsByInstrument: rightsVia(dataSource, 'instrument_right', 'instrument_id'),

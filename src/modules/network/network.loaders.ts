@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
 import { City } from '../city/city.entity';
-import { groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { findByKeys, groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
 import { Network } from './network.entity';
 import { NetworkMembership } from './networkMembership.entity';
 
 export function networkLoaders(dataSource: DataSource) {
   return {
     networkById: uniqueLoader<number, Network>(
-      (ids) => dataSource.getRepository(Network).findBy({ id: In(ids) }),
+      (ids) => findByKeys(dataSource, Network, 'id', ids),
       (n) => n.id,
     ),
     networksByCity: linkedLoader(dataSource, Network, {

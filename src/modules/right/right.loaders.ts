@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { findByKeys, groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
 import { Right } from './right.entity';
 
 /** The rights linked to owners (instruments, commitments, indicators) through a join table. */
@@ -11,7 +11,7 @@ export function rightsVia(dataSource: DataSource, joinTable: string, ownerColumn
 export function rightLoaders(dataSource: DataSource) {
   return {
     rightById: uniqueLoader<number, Right>(
-      (ids) => dataSource.getRepository(Right).findBy({ id: In(ids) }),
+      (ids) => findByKeys(dataSource, Right, 'id', ids),
       (r) => r.id,
     ),
     childrenByRight: groupLoader<number, Right>(
