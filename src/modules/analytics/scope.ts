@@ -10,6 +10,7 @@ import { visibleAsOf } from '../indicator/observation.loaders';
 import { Release } from '../source/release.entity';
 import { type Warning, WarningCode } from './analytics.types';
 import { loadAll } from '../common/loadAll';
+import { hydrate } from '../common/loaders';
 import type { SqlCondition } from '../common/sql';
 
 /** Edit distance, for suggesting the code a user probably meant. */
@@ -38,7 +39,9 @@ export function closestCodes(code: string, existing: string[]): string[] {
 
 /** The indicators with these codes, in the order asked; BAD_USER_INPUT naming unknown codes and the closest known ones. */
 export async function resolveIndicators(context: Context, codes: string[], argument: string): Promise<Indicator[]> {
-  const all = await context.dataSource.getRepository(Indicator).find({ order: { code: 'ASC' } });
+  const all = (await context.dataSource.query('SELECT * FROM indicator ORDER BY code')).map(
+    (row: Record<string, unknown>) => hydrate(context.dataSource, Indicator, row),
+  ) as Indicator[];
   const byCode = new Map(all.map((i) => [i.code, i]));
   const unknown = codes.filter((code) => !byCode.has(code));
   if (unknown.length > 0) {
@@ -71,8 +74,8 @@ export async function resolveRelease(context: Context, asOf: string | null | und
     if (!release) throw badUserInput(`Unknown release ${id}`, { argument: 'asOf', value: asOf });
     return release;
   }
-  const [latest] = await context.dataSource.getRepository(Release).find({ order: { id: 'DESC' }, take: 1 });
-  return latest ?? null;
+  const [latest] = await context.dataSource.query('SELECT * FROM release ORDER BY id DESC LIMIT 1');
+  return latest ? hydrate(context.dataSource, Release, latest) : null;
 }
 
 /** The cities with these ids, in the order asked; BAD_USER_INPUT naming ids that match no city. */
