@@ -286,7 +286,14 @@ export async function createServer(
   const changes = new DataChanges(config.databaseUrl ?? null, logger);
   const cache =
     config.responseCacheBytes > 0
-      ? [responseCachePlugin(changes, { maxBytes: config.responseCacheBytes, ttlMs: config.responseCacheTtlMs })]
+      ? [
+          responseCachePlugin(changes, {
+            maxBytes: config.responseCacheBytes,
+            ttlMs: config.responseCacheTtlMs,
+            // A waiting request gives up when the one it waits for would have timed out.
+            waitMs: config.statementTimeoutMs || 60_000,
+          }),
+        ]
       : [];
   if (cache.length > 0) await changes.start();
   const apollo = new ApolloServer<Context>({

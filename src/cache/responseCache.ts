@@ -1,4 +1,4 @@
-import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Context } from '../context';
@@ -10,7 +10,14 @@ export const CACHE_HEADER = 'x-rightsgraph-cache';
 export interface ResponseCacheOptions {
   maxBytes: number;
   ttlMs: number;
+  /** How long a miss waits for the same answer being computed by another request before computing it itself. */
+  waitMs: number;
 }
+
+const delay = (ms: number) =>
+  new Promise<null>((resolve) => {
+    setTimeout(() => resolve(null), ms).unref();
+  });
 
 interface Entry {
   result: FormattedExecutionResult;
@@ -41,43 +48,75 @@ export function responseCachePlugin(changes: DataChanges, options: ResponseCache
     sizeCalculation: (entry, key) => entry.bytes + key.length,
     ttl: options.ttlMs,
   });
-  changes.subscribe(() => cache.clear());
+  // Misses being computed, by key: a request that misses while another computes the same
+  // answer waits for it instead of doing the same work again. After every data change the
+  // cache is empty and a dashboard's visitors all miss at once; without this, 32 concurrent
+  // requests for one impact analysis ran it 32 times.
+  const inFlight = new Map<string, { generation: number; done: Promise<Entry | null> }>();
+  changes.subscribe(() => {
+    cache.clear();
+    inFlight.clear();
+  });
 
   return {
     async requestDidStart() {
       let key: string | null = null;
       let generation = -1;
       let status: 'HIT' | 'MISS' | 'BYPASS' = 'BYPASS';
+      let settle: ((entry: Entry | null) => void) | null = null;
+      const answer = (entry: Entry): GraphQLResponse => {
+        status = 'HIT';
+        return {
+          http: { status: undefined, headers: new HeaderMap() },
+          body: { kind: 'single', singleResult: entry.result },
+        };
+      };
       return {
         async responseForOperation({ operation, request, queryHash, contextValue }) {
-          if (operation.operation === 'mutation') {
-            // A write through this process: drop answers now, not when the notification arrives.
-            return null;
-          }
+          // Mutations run (and empty the cache as they answer, below); keyed callers and
+          // anything the notifications cannot vouch for bypass the cache.
           if (operation.operation !== 'query' || contextValue.auth.kind !== 'anonymous' || !changes.trusted) {
             return null;
           }
           generation = changes.generation;
           key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
-          const hit = cache.get(key);
-          if (!hit) {
-            status = 'MISS';
-            return null;
+          const cached = cache.get(key);
+          if (cached) return answer(cached);
+          const flight = inFlight.get(key);
+          if (flight && flight.generation === generation) {
+            const entry = await Promise.race([flight.done, delay(options.waitMs)]);
+            // The other request's answer if it could be stored; else do the work here.
+            if (entry && changes.generation === generation) return answer(entry);
+          } else {
+            let resolve!: (entry: Entry | null) => void;
+            const done = new Promise<Entry | null>((r) => (resolve = r));
+            const ownKey = key;
+            inFlight.set(ownKey, { generation, done });
+            settle = (entry) => {
+              if (inFlight.get(ownKey)?.done === done) inFlight.delete(ownKey);
+              resolve(entry);
+            };
           }
-          status = 'HIT';
-          return {
-            http: { status: undefined, headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: hit.result },
-          };
+          status = 'MISS';
+          return null;
         },
         async willSendResponse({ response, operation }) {
+          // A write through this process: drop answers now, not when its notification arrives.
           if (operation?.operation === 'mutation') changes.changed();
           response.http.headers.set(CACHE_HEADER, status);
-          if (status !== 'MISS' || key === null || response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          if (result.errors?.length || !changes.trusted || changes.generation !== generation) return;
-          const bytes = Buffer.byteLength(JSON.stringify(result));
-          if (bytes + key.length <= options.maxBytes) cache.set(key, { result, bytes });
+          let stored: Entry | null = null;
+          try {
+            if (status !== 'MISS' || key === null || response.body.kind !== 'single') return;
+            const result = response.body.singleResult;
+            if (result.errors?.length || !changes.trusted || changes.generation !== generation) return;
+            const bytes = Buffer.byteLength(JSON.stringify(result));
+            if (bytes + key.length <= options.maxBytes) {
+              stored = { result, bytes };
+              cache.set(key, stored);
+            }
+          } finally {
+            settle?.(stored);
+          }
         },
       };
     },
