@@ -27,47 +27,67 @@ export interface ParsedRow {
 export interface ParseResult {
   rows: ParsedRow[];
   /** Rows whose value is missing (NA, .., -, empty): counted and reported, never stored. */
-  missing: { line: number; city: string; indicator: string; year: string }[];
+  missing: MissingValue[];
   records: number;
   problems: ImportProblem[];
 }
 
+/** A row whose value is missing (NA, .., -, empty): counted and reported, never stored. */
+export interface MissingValue {
+  line: number;
+  city: string;
+  indicator: string;
+  year: string;
+}
+
+export interface ReadOptions {
+  disaggregations?: string[];
+  /** Called with the number of records read, every 100,000 records. */
+  onProgress?: (records: number) => void;
+  onProblem: (p: ImportProblem) => void;
+  onMissing?: (m: MissingValue) => void;
+  /** Counts every record after the header, as it is read. */
+  tally?: { records: number };
+}
+
 /**
- * Reads a tidy observations CSV (one value per row) and checks everything that needs no
- * database: the header, numbers, years, statuses, bounds. Collects every problem instead of
- * stopping at the first, so a curator fixes the file in one pass.
+ * Reads a tidy observations CSV (one value per row) as a stream and checks everything that
+ * needs no database: the header, numbers, years, statuses, bounds. Yields each row that passed,
+ * in file order, and reports every problem through `onProblem` instead of stopping at the
+ * first, so a curator fixes the file in one pass. Holds no row after yielding it.
  */
-export async function parseObservations(
+export async function* readObservations(
   input: Readable | string | Buffer,
-  options: { disaggregations?: string[]; onProgress?: (records: number) => void } = {},
-): Promise<ParseResult> {
-  const problems: ImportProblem[] = [];
-  const rows: ParsedRow[] = [];
-  const missing: ParseResult['missing'] = [];
+  options: ReadOptions,
+): AsyncGenerator<ParsedRow> {
+  let problemCount = 0;
+  const report = (p: ImportProblem) => {
+    problemCount += 1;
+    options.onProblem(p);
+  };
   const disaggregations = new Set((options.disaggregations ?? []).map((d) => d.toLowerCase()));
+  const dimensions = [...disaggregations].sort();
+  const tally = options.tally ?? { records: 0 };
   let header: string[] | null = null;
   let index: Map<string, number> = new Map();
-  let records = 0;
 
-  for await (const record of readCsv(input, (p) => problems.push(p))) {
+  for await (const record of readCsv(input, report)) {
     if (header === null) {
       header = record.values.map((h) => h.trim().toLowerCase());
-      index = checkHeader(header, record.line, disaggregations, problems);
-      if (problems.length > 0) break;
+      index = checkHeader(header, record.line, disaggregations, report);
+      if (problemCount > 0) break;
       continue;
     }
-    records += 1;
-    if (options.onProgress && records % 100_000 === 0) options.onProgress(records);
+    tally.records += 1;
+    if (options.onProgress && tally.records % 100_000 === 0) options.onProgress(tally.records);
     if (record.values.length !== header.length) {
-      problems.push(
-        problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`),
-      );
+      report(problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`));
       continue;
     }
     // Postgres text cannot hold NUL: report it here rather than fail the load half-way.
     const nul = record.values.findIndex((v) => v.includes('\u0000'));
     if (nul >= 0) {
-      problems.push(problem(record.line, header[nul], record.values[nul], 'contains a NUL character (U+0000)'));
+      report(problem(record.line, header[nul], record.values[nul], 'contains a NUL character (U+0000)'));
       continue;
     }
     const get = (column: string): string => {
@@ -75,55 +95,53 @@ export async function parseObservations(
       return i === undefined ? '' : record.values[i];
     };
     const line = record.line;
-    const before = problems.length;
+    const before = problemCount;
     const city = get('city');
     const country = get('country').toUpperCase();
     const indicator = get('indicator');
     const yearText = get('year');
-    if (!city) problems.push(problem(line, 'city', city, 'is empty'));
+    if (!city) report(problem(line, 'city', city, 'is empty'));
     if (!/^[A-Z]{2}$/.test(country))
-      problems.push(problem(line, 'country', get('country'), 'must be an ISO 3166-1 alpha-2 code, e.g. US'));
-    if (!indicator) problems.push(problem(line, 'indicator', indicator, 'is empty'));
+      report(problem(line, 'country', get('country'), 'must be an ISO 3166-1 alpha-2 code, e.g. US'));
+    if (!indicator) report(problem(line, 'indicator', indicator, 'is empty'));
     const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
     if (!(year >= 1900 && year <= 2100))
-      problems.push(problem(line, 'year', yearText, 'must be a year between 1900 and 2100'));
+      report(problem(line, 'year', yearText, 'must be a year between 1900 and 2100'));
     const statusText = get('status')
       .toUpperCase()
       .replace(/[\s-]+/g, '_');
     const status = statusText === '' ? ObservationStatus.MEASURED : (statusText as ObservationStatus);
     if (!(status in ObservationStatus)) {
-      problems.push(
-        problem(line, 'status', get('status'), `must be one of ${Object.keys(ObservationStatus).join(', ')}`),
-      );
+      report(problem(line, 'status', get('status'), `must be one of ${Object.keys(ObservationStatus).join(', ')}`));
     }
     const dims: string[] = [];
-    for (const dimension of [...disaggregations].sort()) {
+    for (const dimension of dimensions) {
       const v = get(dimension);
       if (v !== '') dims.push(`${dimension}=${v.toLowerCase()}`);
     }
     const valueText = get('value');
     if (isMissing(valueText)) {
-      if (problems.length === before) missing.push({ line, city, indicator, year: yearText });
+      if (problemCount === before) options.onMissing?.({ line, city, indicator, year: yearText });
       continue;
     }
     const value = parseNumber(valueText);
     if (value === null)
-      problems.push(problem(line, 'value', valueText, 'is not a number (missing values are empty, NA, .. or -)'));
+      report(problem(line, 'value', valueText, 'is not a number (missing values are empty, NA, .. or -)'));
     const bound = (column: 'lower' | 'upper'): number | null => {
       const t = get(column);
       if (isMissing(t)) return null;
       const n = parseNumber(t);
-      if (n === null) problems.push(problem(line, column, t, 'is not a number'));
+      if (n === null) report(problem(line, column, t, 'is not a number'));
       return n;
     };
     const lower = bound('lower');
     const upper = bound('upper');
     if (value !== null && lower !== null && lower > value)
-      problems.push(problem(line, 'lower', get('lower'), `is above the value ${value}`));
+      report(problem(line, 'lower', get('lower'), `is above the value ${value}`));
     if (value !== null && upper !== null && upper < value)
-      problems.push(problem(line, 'upper', get('upper'), `is below the value ${value}`));
-    if (problems.length > before || value === null) continue;
-    rows.push({
+      report(problem(line, 'upper', get('upper'), `is below the value ${value}`));
+    if (problemCount > before || value === null) continue;
+    yield {
       line,
       city,
       country,
@@ -136,34 +154,54 @@ export async function parseObservations(
       status,
       note: get('note') || null,
       disaggregation: dims.join(';'),
-    });
+    };
   }
-  if (header === null && problems.length === 0)
-    problems.push(problem(0, null, null, 'the file is empty: expected a header line'));
-  return { rows, missing, records, problems };
+  if (header === null && problemCount === 0)
+    report(problem(0, null, null, 'the file is empty: expected a header line'));
+}
+
+/**
+ * Reads a whole observations CSV into memory: every row that passed, the missing values and
+ * every problem (see readObservations, which the import uses to stream instead).
+ */
+export async function parseObservations(
+  input: Readable | string | Buffer,
+  options: { disaggregations?: string[]; onProgress?: (records: number) => void } = {},
+): Promise<ParseResult> {
+  const problems: ImportProblem[] = [];
+  const rows: ParsedRow[] = [];
+  const missing: ParseResult['missing'] = [];
+  const tally = { records: 0 };
+  for await (const row of readObservations(input, {
+    ...options,
+    tally,
+    onProblem: (p) => problems.push(p),
+    onMissing: (m) => missing.push(m),
+  })) {
+    rows.push(row);
+  }
+  return { rows, missing, records: tally.records, problems };
 }
 
 function checkHeader(
   header: string[],
   line: number,
   disaggregations: Set<string>,
-  problems: ImportProblem[],
+  report: (p: ImportProblem) => void,
 ): Map<string, number> {
   const index = new Map<string, number>();
   header.forEach((name, i) => {
     if (index.has(name))
-      problems.push(
-        problem(line, name, name, `the column name appears twice (columns ${index.get(name)! + 1} and ${i + 1})`),
-      );
+      report(problem(line, name, name, `the column name appears twice (columns ${index.get(name)! + 1} and ${i + 1})`));
     else index.set(name, i);
   });
   for (const column of REQUIRED_COLUMNS) {
-    if (!index.has(column)) problems.push(problem(line, column, null, 'required column is missing from the header'));
+    if (!index.has(column)) report(problem(line, column, null, 'required column is missing from the header'));
   }
   const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS, ...disaggregations]);
   for (const name of index.keys()) {
     if (!known.has(name)) {
-      problems.push(
+      report(
         problem(
           line,
           name,
