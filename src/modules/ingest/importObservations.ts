@@ -6,7 +6,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { type CityCandidate, CityMatcher } from './cityMatcher';
 import type { ImportMetadata } from './datapackage';
 import { type ImportProblem, problem } from './importErrors';
-import { type ParsedRow, parseObservations } from './parseObservations';
+import { type ParsedRow, readObservations } from './parseObservations';
 import { slugify } from './values';
 
 export interface ImportOptions {
@@ -38,19 +38,20 @@ export interface ImportReport {
 
 export const MAX_PROBLEMS = 1000;
 
-interface ResolvedRow extends ParsedRow {
-  cityKey: string;
-  cityId: number | null;
-  indicatorId: number | null;
-}
+/** Rows per INSERT on embedded PGlite, whose socket does not speak COPY. */
+const BATCH_ROWS = 10_000;
 
 /**
- * Imports a tidy observations CSV all-or-nothing. Every row is checked first and every problem
- * reported; with any problem nothing is written. A valid file is loaded in one transaction:
- * COPY into a temporary staging table (batched inserts on embedded PGlite, whose socket does
- * not speak COPY), then a set-based merge that supersedes changed values (the old row stays,
- * for `asOf`), adds new ones and counts unchanged ones, and one new Release. A file that
- * changes nothing creates no release and says so.
+ * Imports a tidy observations CSV all-or-nothing, in one transaction and one pass over the file:
+ * each record is parsed, checked and streamed into a temporary staging table (COPY; batched
+ * inserts on embedded PGlite, whose socket does not speak COPY) while it is read, so memory
+ * holds counts and the distinct city and indicator names of the file, never its rows. The
+ * checks that need the database (countries, cities, indicators, duplicate keys) then run once
+ * per distinct name and set-based over the staging table, and every problem is reported; with
+ * any problem the transaction is rolled back and nothing is written. A valid file is merged
+ * set-based: changed values supersede the current row (the old row stays, for `asOf`), new ones
+ * are added, identical ones counted, and one new Release records it. A file that changes
+ * nothing creates no release and says so.
  */
 export async function importObservations(
   dataSource: DataSource,
@@ -58,17 +59,15 @@ export async function importObservations(
   options: ImportOptions,
 ): Promise<ImportReport> {
   const progress = options.onProgress ?? (() => undefined);
-  const parsed = await parseObservations(csv, {
-    disaggregations: options.metadata.disaggregations,
-    onProgress: (n) => progress(`read ${n.toLocaleString('en')} rows`),
-  });
-  const problems = parsed.problems;
+  const problems = new ProblemList(MAX_PROBLEMS);
+  const names = new FileNames();
+  const tally = { records: 0, missing: 0, staged: 0 };
   const report = (fields: Partial<ImportReport> & { message: string }): ImportReport => ({
     ok: false,
-    problems: problems.slice(0, MAX_PROBLEMS),
-    problemCount: problems.length,
-    records: parsed.records,
-    missing: parsed.missing.length,
+    problems: problems.first(),
+    problemCount: problems.count,
+    records: tally.records,
+    missing: tally.missing,
     added: 0,
     changed: 0,
     unchanged: 0,
@@ -78,37 +77,50 @@ export async function importObservations(
     dryRun: Boolean(options.dryRun),
     ...fields,
   });
-  const source = options.metadata.source;
-  if (!source) {
-    problems.push(
-      problem(
-        0,
-        null,
-        null,
-        'no source: give a datapackage.json with a title and publisher, or --source-title and --source-publisher',
-      ),
-    );
-  }
-  // Rows that failed parsing are already out; the others are still checked against the
-  // database so that one run reports every problem in the file.
-  const rows = await resolveReferences(dataSource, parsed.rows, options, problems);
-  if (problems.length > 0) {
-    problems.sort((a, b) => a.line - b.line);
-    return report({ message: `${problems.length} problem(s); nothing was imported` });
-  }
 
-  progress(`validated ${rows.length.toLocaleString('en')} values; loading`);
   const queryRunner = dataSource.createQueryRunner();
   await queryRunner.connect();
   try {
     await queryRunner.startTransaction();
     // An import may take minutes: the API's statement timeout does not apply to it.
     await queryRunner.query(`SET LOCAL statement_timeout = 0`);
+    const rows = readObservations(csv, {
+      disaggregations: options.metadata.disaggregations,
+      onProgress: (n) => progress(`read ${n.toLocaleString('en')} rows`),
+      onProblem: (p) => problems.add(p),
+      onMissing: () => {
+        tally.missing += 1;
+      },
+      tally,
+    });
+    await stage(queryRunner, rows, names, tally);
+    const source = options.metadata.source;
+    if (!source) {
+      problems.add(
+        problem(
+          0,
+          null,
+          null,
+          'no source: give a datapackage.json with a title and publisher, or --source-title and --source-publisher',
+        ),
+      );
+    }
+    progress(`read ${tally.records.toLocaleString('en')} rows; checking ${tally.staged.toLocaleString('en')} values`);
+    // Rows that failed parsing were never staged; the staged ones are still checked against
+    // the database so that one run reports every problem in the file.
+    const resolved = await resolveReferences(queryRunner, names, options);
+    await reportReferenceProblems(queryRunner, resolved, problems);
+    await reportDuplicates(queryRunner, problems);
+    if (problems.count > 0) {
+      await queryRunner.rollbackTransaction();
+      return report({ message: `${problems.count} problem(s); nothing was imported` });
+    }
+
+    progress(`validated ${tally.staged.toLocaleString('en')} values; loading`);
     // One import at a time: two merges of the same keys would race for the current row.
     await queryRunner.query(`SELECT pg_advisory_xact_lock(hashtext('rightsgraph import'))`);
-    const created = await createMissing(queryRunner, rows, options);
+    const created = await createMissing(queryRunner, names, resolved, options);
     const sourceId = await upsertSource(queryRunner, source!);
-    await stage(queryRunner, rows);
     const counts = await merge(queryRunner, sourceId, options.description ?? `Import from ${source!.title}`);
     const summary = {
       added: counts.added,
@@ -133,7 +145,7 @@ export async function importObservations(
       ...summary,
       ok: true,
       releaseId: counts.releaseId,
-      message: `release ${counts.releaseId}: added ${counts.added}, changed ${counts.changed}, unchanged ${counts.unchanged}, missing ${parsed.missing.length}`,
+      message: `release ${counts.releaseId}: added ${counts.added}, changed ${counts.changed}, unchanged ${counts.unchanged}, missing ${tally.missing}`,
     });
   } catch (error) {
     if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction();
@@ -143,20 +155,193 @@ export async function importObservations(
   }
 }
 
+/**
+ * Every problem counted, the first `limit` (by line, then in the order found) kept: what the
+ * report lists, in memory bounded however many rows are wrong.
+ */
+class ProblemList {
+  count = 0;
+  private kept: ImportProblem[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  add(p: ImportProblem): void {
+    this.count += 1;
+    this.kept.push(p);
+    if (this.kept.length >= 2 * this.limit) this.trim();
+  }
+
+  /** Problems found and counted elsewhere, none of them among the first `limit`. */
+  countMore(n: number): void {
+    this.count += n;
+  }
+
+  first(): ImportProblem[] {
+    this.trim();
+    return this.kept.slice();
+  }
+
+  /** Array.prototype.sort is stable: problems of one line keep the order they were found in. */
+  private trim(): void {
+    this.kept.sort((a, b) => a.line - b.line);
+    if (this.kept.length > this.limit) this.kept.length = this.limit;
+  }
+}
+
+/** A city as the file names it; the staging table holds its index, never the text. */
+interface CityRef {
+  city: string;
+  country: string;
+  region: string | null;
+}
+
+/**
+ * The distinct city references and indicator codes of the staged rows, numbered in order of
+ * first appearance: what the database checks need, in memory bounded by the distinct names.
+ */
+class FileNames {
+  readonly cities: CityRef[] = [];
+  readonly indicators: string[] = [];
+  private readonly cityIndex = new Map<string, number>();
+  private readonly indicatorIndex = new Map<string, number>();
+
+  city(row: ParsedRow): number {
+    // NUL never reaches here (the parser refuses it), so it separates the parts safely.
+    const key = `${row.country}\u0000${row.region ?? ''}\u0000${row.city}`;
+    let i = this.cityIndex.get(key);
+    if (i === undefined) {
+      i = this.cities.length;
+      this.cities.push({ city: row.city, country: row.country, region: row.region });
+      this.cityIndex.set(key, i);
+    }
+    return i;
+  }
+
+  indicator(code: string): number {
+    let i = this.indicatorIndex.get(code);
+    if (i === undefined) {
+      i = this.indicators.length;
+      this.indicators.push(code);
+      this.indicatorIndex.set(code, i);
+    }
+    return i;
+  }
+}
+
+/**
+ * The staging table: each row that passed parsing, with its line, the indices of its city
+ * reference and indicator code (resolved to ids set-based afterwards), and its values.
+ */
+const STAGING_COLUMNS = 'line, city_ref, indicator_ref, year, disaggregation, value, lower, upper, status, note';
+
+/** COPY text format: tab-separated, \N for NULL, backslash escapes for tabs, newlines and backslashes. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  if (!/[\\\t\n\r]/.test(value)) return value;
+  return value.replace(/[\\\t\n\r]/g, (ch) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[ch]!);
+}
+
+const copyNumber = (value: number | null): string => (value === null ? '\\N' : String(value));
+
+/** Streams the rows into the staging table while they are parsed, and numbers their names. */
+async function stage(
+  queryRunner: QueryRunner,
+  rows: AsyncIterable<ParsedRow>,
+  names: FileNames,
+  tally: { staged: number },
+): Promise<void> {
+  await queryRunner.query(
+    `CREATE TEMP TABLE import_staging (
+       line int NOT NULL, city_ref int NOT NULL, indicator_ref int NOT NULL, year smallint NOT NULL,
+       disaggregation varchar(200) NOT NULL, value float8 NOT NULL, lower float8, upper float8,
+       status varchar(20) NOT NULL, note text
+     ) ON COMMIT DROP`,
+  );
+  const [{ version }] = await queryRunner.query(`SELECT version()`);
+  if (!String(version).includes('PGlite')) {
+    const client = (await queryRunner.connect()) as PoolClient;
+    // Lines are sent in chunks of about 64 KB: one stream write per row costs more than the row.
+    const chunks = async function* () {
+      let chunk = '';
+      for await (const r of rows) {
+        tally.staged += 1;
+        chunk += `${r.line}\t${names.city(r)}\t${names.indicator(r.indicator)}\t${r.year}\t${copyText(r.disaggregation)}\t${r.value}\t${copyNumber(r.lower)}\t${copyNumber(r.upper)}\t${r.status}\t${copyText(r.note)}\n`;
+        if (chunk.length >= 65_536) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk !== '') yield chunk;
+    };
+    await pipeline(
+      Readable.from(chunks()),
+      client.query(copyFrom(`COPY import_staging (${STAGING_COLUMNS}) FROM STDIN`)),
+    );
+  } else {
+    let batch: unknown[][] = Array.from({ length: 10 }, () => []);
+    const flush = async () => {
+      if (batch[0].length === 0) return;
+      await queryRunner.query(
+        `INSERT INTO import_staging (${STAGING_COLUMNS})
+         SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::smallint[], $5::varchar[], $6::float8[], $7::float8[], $8::float8[], $9::varchar[], $10::text[])`,
+        batch,
+      );
+      batch = Array.from({ length: 10 }, () => []);
+    };
+    for await (const r of rows) {
+      tally.staged += 1;
+      const values = [
+        r.line,
+        names.city(r),
+        names.indicator(r.indicator),
+        r.year,
+        r.disaggregation,
+        r.value,
+        r.lower,
+        r.upper,
+        r.status,
+        r.note,
+      ];
+      values.forEach((v, i) => batch[i].push(v));
+      if (batch[0].length >= BATCH_ROWS) await flush();
+    }
+    await flush();
+  }
+  // Temporary tables are never analyzed automatically; the checks and the merge join on them.
+  await queryRunner.query(`ANALYZE import_staging`);
+}
+
+/** What the database says about each distinct name of the file. */
+interface Resolved {
+  /** Per city reference: its id, or a negative placeholder for a city to create (same key, same placeholder). */
+  cityIds: (number | null)[];
+  /** Per city reference: the problem of every row naming it, unknown country or city (line 0 here). */
+  cityProblems: (ImportProblem | null)[];
+  /** Per city reference to create: the key it is created under (refs differing only in case share one). */
+  newCityKeys: (string | null)[];
+  /** Per indicator code: its id, or a negative placeholder for one defined in the datapackage. */
+  indicatorIds: (number | null)[];
+  indicatorProblems: (ImportProblem | null)[];
+}
+
+/**
+ * Checks each distinct country, city reference and indicator code once (the rows that name
+ * them are found set-based afterwards), and fills two temporary tables that map the staged
+ * references to ids, placeholders for those to create.
+ */
 async function resolveReferences(
-  dataSource: DataSource,
-  parsedRows: ParsedRow[],
+  queryRunner: QueryRunner,
+  names: FileNames,
   options: ImportOptions,
-  problems: ImportProblem[],
-): Promise<ResolvedRow[]> {
-  const countries = [...new Set(parsedRows.map((r) => r.country))];
+): Promise<Resolved> {
+  const countries = [...new Set(names.cities.map((r) => r.country))];
   const knownCountries = new Set(
-    ((await dataSource.query(`SELECT code FROM country WHERE code = ANY($1)`, [countries])) as { code: string }[]).map(
+    ((await queryRunner.query(`SELECT code FROM country WHERE code = ANY($1)`, [countries])) as { code: string }[]).map(
       (r) => r.code.trim(),
     ),
   );
   const cities: CityCandidate[] = (
-    await dataSource.query(
+    await queryRunner.query(
       `SELECT id, slug, name, ascii_name, alternate_names, country_code, region FROM city WHERE country_code = ANY($1) ORDER BY id`,
       [countries],
     )
@@ -170,81 +355,184 @@ async function resolveReferences(
     region: r.region as string | null,
   }));
   const matcher = new CityMatcher(cities);
-  const codes = [...new Set(parsedRows.map((r) => r.indicator))];
-  const indicatorIds = new Map<string, number>(
+  const existing = new Map<string, number>(
     (
-      (await dataSource.query(`SELECT code, id FROM indicator WHERE code = ANY($1)`, [codes])) as {
+      (await queryRunner.query(`SELECT code, id FROM indicator WHERE code = ANY($1)`, [names.indicators])) as {
         code: string;
         id: number;
       }[]
     ).map((r) => [r.code, r.id]),
   );
   const defined = new Set(options.metadata.indicators.map((i) => i.code));
-  const seen = new Map<string, number>();
-  const resolved: ResolvedRow[] = [];
-  for (const row of parsedRows) {
-    const before = problems.length;
-    if (!knownCountries.has(row.country))
-      problems.push(problem(row.line, 'country', row.country, 'unknown country code'));
-    if (!indicatorIds.has(row.indicator) && !defined.has(row.indicator)) {
-      problems.push(
-        problem(
-          row.line,
-          'indicator',
-          row.indicator,
-          'unknown indicator: define it in datapackage.json (rightsgraph.indicators)',
-        ),
-      );
-    }
-    let cityId: number | null = null;
-    let cityKey = '';
-    if (knownCountries.has(row.country)) {
-      const match = matcher.match(row);
+
+  const resolved: Resolved = {
+    cityIds: [],
+    cityProblems: [],
+    newCityKeys: [],
+    indicatorIds: [],
+    indicatorProblems: [],
+  };
+  const placeholders = new Map<string, number>();
+  for (const ref of names.cities) {
+    let found: ImportProblem | null = null;
+    let id: number | null = null;
+    let newKey: string | null = null;
+    // The line is filled in per row; 0 here.
+    if (!knownCountries.has(ref.country)) {
+      found = problem(0, 'country', ref.country, 'unknown country code');
+    } else {
+      const match = matcher.match(ref);
       if (match.kind === 'found') {
-        cityId = match.id;
-        cityKey = `id:${match.id}`;
-      } else if (match.kind === 'unknown' && options.createCities && !/^\d+$/.test(row.city)) {
-        cityKey = `new:${row.country}|${row.region ?? ''}|${row.city.toLowerCase()}`;
+        id = match.id;
+      } else if (match.kind === 'unknown' && options.createCities && !/^\d+$/.test(ref.city)) {
+        newKey = `new:${ref.country}|${ref.region ?? ''}|${ref.city.toLowerCase()}`;
+        id = placeholders.get(newKey) ?? -(placeholders.size + 1);
+        placeholders.set(newKey, id);
       } else {
-        problems.push(
-          problem(
-            row.line,
-            'city',
-            row.city,
-            match.reason + (match.kind === 'unknown' ? ' (use --create-cities to add it)' : ''),
-          ),
+        found = problem(
+          0,
+          'city',
+          ref.city,
+          match.reason + (match.kind === 'unknown' ? ' (use --create-cities to add it)' : ''),
         );
       }
     }
-    if (problems.length > before) continue;
-    const key = `${cityKey}|${row.indicator}|${row.year}|${row.disaggregation}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      problems.push(
-        problem(
-          row.line,
-          null,
-          null,
-          `duplicates line ${first}: same city, indicator, year${row.disaggregation ? ' and disaggregation' : ''}`,
-        ),
-      );
-      continue;
-    }
-    seen.set(key, row.line);
-    resolved.push({ ...row, cityKey, cityId, indicatorId: indicatorIds.get(row.indicator) ?? null });
+    resolved.cityIds.push(id);
+    resolved.cityProblems.push(found);
+    resolved.newCityKeys.push(newKey);
   }
+  names.indicators.forEach((code, i) => {
+    const id = existing.get(code) ?? (defined.has(code) ? -(i + 1) : null);
+    resolved.indicatorIds.push(id);
+    resolved.indicatorProblems.push(
+      id === null
+        ? problem(0, 'indicator', code, 'unknown indicator: define it in datapackage.json (rightsgraph.indicators)')
+        : null,
+    );
+  });
+
+  const pairs = (ids: (number | null)[]) => {
+    const refs: number[] = [];
+    const values: number[] = [];
+    ids.forEach((id, ref) => {
+      if (id !== null) {
+        refs.push(ref);
+        values.push(id);
+      }
+    });
+    return [refs, values];
+  };
+  await queryRunner.query(
+    `CREATE TEMP TABLE import_city (city_ref int PRIMARY KEY, city_id int NOT NULL) ON COMMIT DROP`,
+  );
+  await queryRunner.query(
+    `INSERT INTO import_city (city_ref, city_id) SELECT * FROM unnest($1::int[], $2::int[])`,
+    pairs(resolved.cityIds),
+  );
+  await queryRunner.query(
+    `CREATE TEMP TABLE import_indicator (indicator_ref int PRIMARY KEY, indicator_id int NOT NULL) ON COMMIT DROP`,
+  );
+  await queryRunner.query(
+    `INSERT INTO import_indicator (indicator_ref, indicator_id) SELECT * FROM unnest($1::int[], $2::int[])`,
+    pairs(resolved.indicatorIds),
+  );
+  await queryRunner.query(`ANALYZE import_city, import_indicator`);
   return resolved;
 }
 
+/**
+ * The rows naming an unknown country, city or indicator, or an ambiguous city: each gets the
+ * problems of its names, in the order country, indicator, city. Only the first MAX_PROBLEMS
+ * rows are fetched (each has at least one problem); the rest are counted.
+ */
+async function reportReferenceProblems(
+  queryRunner: QueryRunner,
+  resolved: Resolved,
+  problems: ProblemList,
+): Promise<void> {
+  const badCities = resolved.cityProblems.flatMap((p, ref) => (p ? [ref] : []));
+  const badIndicators = resolved.indicatorProblems.flatMap((p, ref) => (p ? [ref] : []));
+  if (badCities.length === 0 && badIndicators.length === 0) return;
+  const where = `city_ref = ANY($1) OR indicator_ref = ANY($2)`;
+  const rowProblems = (cityRef: number, indicatorRef: number): ImportProblem[] => {
+    const city = resolved.cityProblems[cityRef];
+    const indicator = resolved.indicatorProblems[indicatorRef];
+    // An unknown country comes before the indicator's problem, a city's problem after it.
+    const ordered = city?.column === 'country' ? [city, indicator] : [indicator, city];
+    return ordered.filter((p): p is ImportProblem => p !== null);
+  };
+  const rows: { line: number; city_ref: number; indicator_ref: number }[] = await queryRunner.query(
+    `SELECT line, city_ref, indicator_ref FROM import_staging WHERE ${where} ORDER BY line LIMIT $3`,
+    [badCities, badIndicators, MAX_PROBLEMS],
+  );
+  let listed = 0;
+  for (const row of rows) {
+    for (const p of rowProblems(row.city_ref, row.indicator_ref)) {
+      problems.add({ ...p, line: row.line });
+      listed += 1;
+    }
+  }
+  const groups: { city_ref: number; indicator_ref: number; rows: number }[] = await queryRunner.query(
+    `SELECT city_ref, indicator_ref, count(*)::int AS rows FROM import_staging WHERE ${where} GROUP BY 1, 2`,
+    [badCities, badIndicators],
+  );
+  const total = groups.reduce((n, g) => n + g.rows * rowProblems(g.city_ref, g.indicator_ref).length, 0);
+  problems.countMore(total - listed);
+}
+
+/**
+ * Rows with the same city, indicator, year and disaggregation as an earlier row that has no
+ * problem of its own; rows with a problem are not in the two reference tables, so the joins
+ * leave them out.
+ */
+async function reportDuplicates(queryRunner: QueryRunner, problems: ProblemList): Promise<void> {
+  const duplicates = `SELECT s.line, s.disaggregation,
+           min(s.line) OVER (PARTITION BY c.city_id, i.indicator_id, s.year, s.disaggregation) AS first
+         FROM import_staging s
+         JOIN import_city c ON c.city_ref = s.city_ref
+         JOIN import_indicator i ON i.indicator_ref = s.indicator_ref`;
+  // Cheap first: a hash aggregate says whether there is any duplicate at all.
+  const [{ any }] = await queryRunner.query(
+    `SELECT EXISTS (SELECT 1 FROM import_staging s
+       JOIN import_city c ON c.city_ref = s.city_ref
+       JOIN import_indicator i ON i.indicator_ref = s.indicator_ref
+       GROUP BY c.city_id, i.indicator_id, s.year, s.disaggregation HAVING count(*) > 1) AS any`,
+  );
+  if (!any) return;
+  const rows: { line: number; first: number; split: boolean; total: number }[] = await queryRunner.query(
+    `SELECT line, first, disaggregation <> '' AS split, count(*) OVER ()::int AS total
+     FROM (${duplicates}) d WHERE line <> first ORDER BY line LIMIT $1`,
+    [MAX_PROBLEMS],
+  );
+  for (const row of rows) {
+    problems.add(
+      problem(
+        row.line,
+        null,
+        null,
+        `duplicates line ${row.first}: same city, indicator, year${row.split ? ' and disaggregation' : ''}`,
+      ),
+    );
+  }
+  problems.countMore(rows[0].total - rows.length);
+}
+
+/**
+ * Creates the defined indicators and the cities the file uses that do not exist yet, in order
+ * of first use, and replaces their placeholders in the reference tables by the new ids.
+ */
 async function createMissing(
   queryRunner: QueryRunner,
-  rows: ResolvedRow[],
+  names: FileNames,
+  resolved: Resolved,
   options: ImportOptions,
 ): Promise<{ cities: string[]; indicators: string[] }> {
   const createdIndicators: string[] = [];
-  const indicatorIds = new Map<string, number>();
+  const placeholders: number[] = [];
+  const ids: number[] = [];
   for (const definition of options.metadata.indicators) {
-    if (!rows.some((r) => r.indicatorId === null && r.indicator === definition.code)) continue;
+    const ref = names.indicators.indexOf(definition.code);
+    if (ref < 0 || resolved.indicatorIds[ref]! > 0 || placeholders.includes(resolved.indicatorIds[ref]!)) continue;
     const [{ id }] = await queryRunner.query(
       `INSERT INTO indicator (code, name, unit, direction, kind, description, methodology) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [
@@ -263,30 +551,43 @@ async function createMissing(
         [id, definition.rights],
       );
     }
-    indicatorIds.set(definition.code, id);
+    placeholders.push(resolved.indicatorIds[ref]!);
+    ids.push(id);
     createdIndicators.push(definition.code);
   }
+  if (ids.length > 0) {
+    await queryRunner.query(
+      `UPDATE import_indicator SET indicator_id = m.id FROM unnest($1::int[], $2::int[]) AS m(placeholder, id) WHERE indicator_id = m.placeholder`,
+      [placeholders, ids],
+    );
+  }
+
   const createdCities: string[] = [];
-  const newCities = new Map<string, number>();
-  for (const row of rows) {
-    if (row.indicatorId === null) row.indicatorId = indicatorIds.get(row.indicator)!;
-    if (row.cityId !== null) continue;
-    let id = newCities.get(row.cityKey);
-    if (id === undefined) {
-      const base = slugify([row.city, row.region ?? '', row.country].filter(Boolean).join(' '));
-      const [{ taken }] = await queryRunner.query(
-        `SELECT count(*)::int AS taken FROM city WHERE slug = $1 OR slug LIKE $2`,
-        [base, `${base}-%`],
-      );
-      const slug = taken === 0 ? base : `${base}-${taken + 1}`;
-      [{ id }] = await queryRunner.query(
-        `INSERT INTO city (slug, name, ascii_name, country_code, region) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [slug, row.city, row.city.normalize('NFKD').replace(/\p{M}/gu, ''), row.country, row.region],
-      );
-      newCities.set(row.cityKey, id as number);
-      createdCities.push(slug);
-    }
-    row.cityId = id as number;
+  const cityPlaceholders: number[] = [];
+  const cityIds: number[] = [];
+  for (let i = 0; i < names.cities.length; i += 1) {
+    const placeholder = resolved.cityIds[i]!;
+    if (resolved.newCityKeys[i] === null || cityPlaceholders.includes(placeholder)) continue;
+    const ref = names.cities[i];
+    const base = slugify([ref.city, ref.region ?? '', ref.country].filter(Boolean).join(' '));
+    const [{ taken }] = await queryRunner.query(
+      `SELECT count(*)::int AS taken FROM city WHERE slug = $1 OR slug LIKE $2`,
+      [base, `${base}-%`],
+    );
+    const slug = taken === 0 ? base : `${base}-${taken + 1}`;
+    const [{ id }] = await queryRunner.query(
+      `INSERT INTO city (slug, name, ascii_name, country_code, region) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [slug, ref.city, ref.city.normalize('NFKD').replace(/\p{M}/gu, ''), ref.country, ref.region],
+    );
+    cityPlaceholders.push(placeholder);
+    cityIds.push(id);
+    createdCities.push(slug);
+  }
+  if (cityIds.length > 0) {
+    await queryRunner.query(
+      `UPDATE import_city SET city_id = m.id FROM unnest($1::int[], $2::int[]) AS m(placeholder, id) WHERE city_id = m.placeholder`,
+      [cityPlaceholders, cityIds],
+    );
   }
   return { cities: createdCities, indicators: createdIndicators };
 }
@@ -299,56 +600,6 @@ async function upsertSource(queryRunner: QueryRunner, source: NonNullable<Import
     [source.publisher, source.title, source.url, source.license, source.citation, source.synthetic],
   );
   return id;
-}
-
-const STAGING_COLUMNS = 'city_id, indicator_id, year, disaggregation, value, lower, upper, status, note';
-
-/** COPY text format: tab-separated, \N for NULL, backslash escapes for tabs, newlines and backslashes. */
-function copyField(value: string | number | null): string {
-  if (value === null) return '\\N';
-  return String(value).replace(/[\\\t\n\r]/g, (ch) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[ch]!);
-}
-
-async function stage(queryRunner: QueryRunner, rows: ResolvedRow[]): Promise<void> {
-  await queryRunner.query(
-    `CREATE TEMP TABLE import_staging (
-       city_id int NOT NULL, indicator_id int NOT NULL, year smallint NOT NULL, disaggregation varchar(200) NOT NULL,
-       value float8 NOT NULL, lower float8, upper float8, status varchar(20) NOT NULL, note text
-     ) ON COMMIT DROP`,
-  );
-  const [{ version }] = await queryRunner.query(`SELECT version()`);
-  if (!String(version).includes('PGlite')) {
-    const client = (await queryRunner.connect()) as PoolClient;
-    const lines = (function* () {
-      for (const r of rows) {
-        yield (
-          [r.cityId, r.indicatorId, r.year, r.disaggregation, r.value, r.lower, r.upper, r.status, r.note]
-            .map(copyField)
-            .join('\t') + '\n'
-        );
-      }
-    })();
-    await pipeline(Readable.from(lines), client.query(copyFrom(`COPY import_staging (${STAGING_COLUMNS}) FROM STDIN`)));
-    return;
-  }
-  for (let start = 0; start < rows.length; start += 10_000) {
-    const chunk = rows.slice(start, start + 10_000);
-    await queryRunner.query(
-      `INSERT INTO import_staging (${STAGING_COLUMNS})
-       SELECT * FROM unnest($1::int[], $2::int[], $3::smallint[], $4::varchar[], $5::float8[], $6::float8[], $7::float8[], $8::varchar[], $9::text[])`,
-      [
-        chunk.map((r) => r.cityId),
-        chunk.map((r) => r.indicatorId),
-        chunk.map((r) => r.year),
-        chunk.map((r) => r.disaggregation),
-        chunk.map((r) => r.value),
-        chunk.map((r) => r.lower),
-        chunk.map((r) => r.upper),
-        chunk.map((r) => r.status),
-        chunk.map((r) => r.note),
-      ],
-    );
-  }
 }
 
 /**
@@ -365,15 +616,19 @@ async function merge(
     `INSERT INTO release (description, source_id) VALUES ($1, $2) RETURNING id`,
     [description, sourceId],
   );
+  const staged = `(SELECT c.city_id, i.indicator_id, s.year, s.disaggregation, s.value, s.lower, s.upper, s.status, s.note
+     FROM import_staging s
+     JOIN import_city c ON c.city_ref = s.city_ref
+     JOIN import_indicator i ON i.indicator_ref = s.indicator_ref)`;
   const key = `o.city_id = s.city_id AND o.indicator_id = s.indicator_id AND o.year = s.year
     AND o.disaggregation = s.disaggregation AND o.source_id = $2 AND o.superseded_in_release_id IS NULL`;
   const different = `(o.value, o.lower, o.upper, o.status, o.note) IS DISTINCT FROM (s.value, s.lower, s.upper, s.status, s.note)`;
   const [{ count: unchanged }] = await queryRunner.query(
-    `SELECT count(*)::int AS count FROM import_staging s JOIN observation o ON ${key.replace('$2', '$1')} WHERE NOT ${different}`,
+    `SELECT count(*)::int AS count FROM ${staged} s JOIN observation o ON ${key.replace('$2', '$1')} WHERE NOT ${different}`,
     [sourceId],
   );
   const superseded = await queryRunner.query(
-    `UPDATE observation o SET superseded_in_release_id = $1 FROM import_staging s WHERE ${key} AND ${different}`,
+    `UPDATE observation o SET superseded_in_release_id = $1 FROM ${staged} s WHERE ${key} AND ${different}`,
     [releaseId, sourceId],
     true,
   );
@@ -381,7 +636,7 @@ async function merge(
   const inserted = await queryRunner.query(
     `INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, source_id, release_id)
      SELECT s.city_id, s.indicator_id, s.year, s.disaggregation, s.value, s.lower, s.upper, s.status, s.note, $2, $1
-     FROM import_staging s
+     FROM ${staged} s
      WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE ${key})`,
     [releaseId, sourceId],
     true,
