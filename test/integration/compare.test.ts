@@ -282,6 +282,27 @@ describe('compare on fixtures', () => {
         source: { title: 's2' },
       })),
     );
+    // The same through a named fragment, an inline fragment and an alias: the resolver reads
+    // only the columns the selection needs, and must find them through all three.
+    const viaFragments = dataOf<{ compare: { series: { points: Record<string, unknown>[] }[] } }>(
+      await t.query(
+        `query($cityIds: [ID!]!) { compare(cityIds: $cityIds, indicatorCodes: ["x"]) { series {
+           points { ...P ... on Observation { id } remark: note year value } } } }
+         fragment P on Observation { lower upper disaggregation status city { slug } release { id } source { title } }`,
+        { cityIds: [String(cityId)] },
+      ),
+    );
+    expect(viaFragments.compare.series[0].points).toEqual(
+      result.compare.series[0].points.map(({ note, ...rest }) => ({ ...rest, remark: note })),
+    );
+    // And a selection of two fields still gets every value right.
+    const lean = dataOf<{ compare: { series: { points: { year: number; value: number }[] }[] } }>(
+      await t.query(
+        `query($cityIds: [ID!]!) { compare(cityIds: $cityIds, indicatorCodes: ["x"]) { series { points { year value } } } }`,
+        { cityIds: [String(cityId)] },
+      ),
+    );
+    expect(lean.compare.series[0].points).toEqual(doubles.map((value, i) => ({ year: 2011 + i, value })));
     expect(result.compare.series[0].points.map((p) => p.value)).toEqual([
       0.30000000000000004, 5e-324, -1.7976931348623157e308, 123456789.12345679, 0.6666666666666666,
     ]);

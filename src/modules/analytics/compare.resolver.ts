@@ -1,4 +1,6 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
+import { selectedFields } from '../common/lookahead';
 import type { Context } from '../../context';
 import { compare, COMPARE_MAX_CITIES, COMPARE_MAX_INDICATORS, CompareResult } from './compare';
 import { scorecard, SCORECARD_MAX_PEERS, ScorecardResult } from './scorecard';
@@ -13,13 +15,18 @@ export class CompareResolver {
   })
   compare(
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('cityIds', () => [ID]) cityIds: string[],
     @Arg('indicatorCodes', () => [String]) indicatorCodes: string[],
     @Arg('yearFrom', () => Int, { nullable: true }) yearFrom?: number | null,
     @Arg('yearTo', () => Int, { nullable: true }) yearTo?: number | null,
     @Arg('asOf', () => ID, AS_OF) asOf?: string | null,
   ): Promise<CompareResult> {
-    return compare(context, { cityIds, indicatorCodes, yearFrom, yearTo, asOf });
+    return compare(
+      context,
+      { cityIds, indicatorCodes, yearFrom, yearTo, asOf },
+      selectedFields(info, ['series', 'points']),
+    );
   }
 
   @Query(() => ScorecardResult, {
