@@ -1,8 +1,16 @@
 import type { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ObservationStatus } from '../indicator/observation.entity';
 import { readCsv } from './csvRecords';
 import { type ImportProblem, problem } from './importErrors';
 import { isMissing, parseNumber } from './values';
+
+/**
+ * Records between two turns of the event loop. A file given as one string or buffer is parsed
+ * (and, by the import, sent to Postgres) without ever waiting for I/O, which would starve
+ * timers, other requests and the database's answers for as long as the file takes.
+ */
+const RECORDS_PER_TURN = 2_000;
 
 export const REQUIRED_COLUMNS = ['city', 'country', 'indicator', 'year', 'value'] as const;
 export const OPTIONAL_COLUMNS = ['region', 'lower', 'upper', 'status', 'note'] as const;
@@ -80,6 +88,7 @@ export async function* readObservations(
     }
     tally.records += 1;
     if (options.onProgress && tally.records % 100_000 === 0) options.onProgress(tally.records);
+    if (tally.records % RECORDS_PER_TURN === 0) await nextTurn();
     if (record.values.length !== header.length) {
       report(problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`));
       continue;
