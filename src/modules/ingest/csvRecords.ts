@@ -2,6 +2,29 @@ import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { type ImportProblem, problem } from './importErrors';
 
+/** Size of the pieces a whole file in memory is fed to the parser in. */
+export const PIECE = 65_536;
+
+/**
+ * A file held in memory, in pieces: the parser reads a piece at once and buffers every record
+ * of it, so one piece for the whole file would hold all its records at the same time (about
+ * 1 KB each), however fast they are consumed.
+ */
+function* pieces(input: string | Buffer): Generator<string | Buffer> {
+  for (let start = 0; start < input.length;) {
+    let end = Math.min(start + PIECE, input.length);
+    if (typeof input === 'string') {
+      // Never split a surrogate pair: the parser encodes each string piece to UTF-8 on its own.
+      const last = input.charCodeAt(end - 1);
+      if (end < input.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+      yield input.slice(start, end);
+    } else {
+      yield input.subarray(start, end);
+    }
+    start = end;
+  }
+}
+
 export interface CsvRecord {
   /** 1-based line where the record starts (a quoted field may span several lines). */
   line: number;
@@ -18,7 +41,7 @@ export async function* readCsv(
   input: Readable | string | Buffer,
   onProblem: (p: ImportProblem) => void,
 ): AsyncGenerator<CsvRecord> {
-  const source = typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from([input]) : input;
+  const source = typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from(pieces(input)) : input;
   const parser = source.pipe(
     parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
   );
