@@ -148,6 +148,20 @@ describe('a streamed import', () => {
     expect(report.problemCount).toBe(4);
   });
 
+  it('reports a file naming 20,000 different unknown cities, one problem per row', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `Nowhere${i},US,,homicide-rate,1950,1,`);
+    const report = await importObservations(db.dataSource, [HEADER, ...rows].join('\n'), { metadata: METADATA });
+    expect(report).toMatchObject({ ok: false, records: 20_000, problemCount: 20_000 });
+    expect(report.problems).toHaveLength(MAX_PROBLEMS);
+    expect(report.problems[0]).toEqual({
+      line: 2,
+      column: 'city',
+      value: 'Nowhere0',
+      reason: 'no city "Nowhere0" in US (use --create-cities to add it)',
+    });
+    expect(report.problems[MAX_PROBLEMS - 1]).toMatchObject({ line: 1001, value: 'Nowhere999' });
+  });
+
   it('finds a duplicate between two names of one city', async () => {
     const report = await importObservations(
       db.dataSource,

@@ -450,10 +450,10 @@ async function reportReferenceProblems(
   resolved: Resolved,
   problems: ProblemList,
 ): Promise<void> {
-  const badCities = resolved.cityProblems.flatMap((p, ref) => (p ? [ref] : []));
-  const badIndicators = resolved.indicatorProblems.flatMap((p, ref) => (p ? [ref] : []));
-  if (badCities.length === 0 && badIndicators.length === 0) return;
-  const where = `city_ref = ANY($1) OR indicator_ref = ANY($2)`;
+  if (!resolved.cityProblems.some(Boolean) && !resolved.indicatorProblems.some(Boolean)) return;
+  // The reference tables hold only the names without a problem.
+  const where = `NOT EXISTS (SELECT 1 FROM import_city c WHERE c.city_ref = s.city_ref)
+    OR NOT EXISTS (SELECT 1 FROM import_indicator i WHERE i.indicator_ref = s.indicator_ref)`;
   const rowProblems = (cityRef: number, indicatorRef: number): ImportProblem[] => {
     const city = resolved.cityProblems[cityRef];
     const indicator = resolved.indicatorProblems[indicatorRef];
@@ -462,8 +462,8 @@ async function reportReferenceProblems(
     return ordered.filter((p): p is ImportProblem => p !== null);
   };
   const rows: { line: number; city_ref: number; indicator_ref: number }[] = await queryRunner.query(
-    `SELECT line, city_ref, indicator_ref FROM import_staging WHERE ${where} ORDER BY line LIMIT $3`,
-    [badCities, badIndicators, MAX_PROBLEMS],
+    `SELECT line, city_ref, indicator_ref FROM import_staging s WHERE ${where} ORDER BY line LIMIT $1`,
+    [MAX_PROBLEMS],
   );
   let listed = 0;
   for (const row of rows) {
@@ -473,8 +473,7 @@ async function reportReferenceProblems(
     }
   }
   const groups: { city_ref: number; indicator_ref: number; rows: number }[] = await queryRunner.query(
-    `SELECT city_ref, indicator_ref, count(*)::int AS rows FROM import_staging WHERE ${where} GROUP BY 1, 2`,
-    [badCities, badIndicators],
+    `SELECT city_ref, indicator_ref, count(*)::int AS rows FROM import_staging s WHERE ${where} GROUP BY 1, 2`,
   );
   const total = groups.reduce((n, g) => n + g.rows * rowProblems(g.city_ref, g.indicator_ref).length, 0);
   problems.countMore(total - listed);
