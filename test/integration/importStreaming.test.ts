@@ -186,8 +186,18 @@ describe('a streamed import', () => {
     expect(dry).toMatchObject({ ok: true, added: 3000, changed: 0, unchanged: 0, releaseId: null, createdCities: [] });
     expect(await snapshot()).toEqual(before);
 
-    const report = await importObservations(db.dataSource, csv, { metadata: METADATA, createCities: true });
+    const messages: string[] = [];
+    const report = await importObservations(db.dataSource, csv, {
+      metadata: METADATA,
+      createCities: true,
+      onProgress: (m) => messages.push(m),
+    });
     expect(report).toMatchObject({ ok: true, added: 3000, changed: 0, unchanged: 0, createdCities: ['gotham-nj-us'] });
+    expect(messages).toEqual([
+      'read 3,000 rows; checking 3,000 values',
+      'validated 3,000 values; loading',
+      '0 values unchanged; writing 3,000',
+    ]);
     const [gotham] = await db.dataSource.query(
       `SELECT c.name, c.region, count(o.id)::int AS observations, count(DISTINCT o.disaggregation)::int AS groups,
               min(o.year) AS first, max(o.year) AS last, sum(o.value) AS total

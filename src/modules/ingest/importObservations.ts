@@ -121,7 +121,7 @@ export async function importObservations(
     await queryRunner.query(`SELECT pg_advisory_xact_lock(hashtext('rightsgraph import'))`);
     const created = await createMissing(queryRunner, names, resolved, options);
     const sourceId = await upsertSource(queryRunner, source!);
-    const counts = await merge(queryRunner, sourceId, options.description ?? `Import from ${source!.title}`);
+    const counts = await merge(queryRunner, sourceId, options.description ?? `Import from ${source!.title}`, progress);
     const summary = {
       added: counts.added,
       changed: counts.changed,
@@ -615,6 +615,7 @@ async function merge(
   queryRunner: QueryRunner,
   sourceId: number,
   description: string,
+  progress: (message: string) => void,
 ): Promise<{ releaseId: number; added: number; changed: number; unchanged: number }> {
   const [{ id: releaseId }] = await queryRunner.query(
     `INSERT INTO release (description, source_id) VALUES ($1, $2) RETURNING id`,
@@ -641,9 +642,11 @@ async function merge(
     [sourceId],
   );
   await queryRunner.query(`ANALYZE import_merge`);
-  const [{ unchanged }] = await queryRunner.query(
-    `SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged FROM import_merge`,
+  const [{ unchanged, writing }] = await queryRunner.query(
+    `SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged, count(*) FILTER (WHERE NOT unchanged)::int AS writing
+     FROM import_merge`,
   );
+  progress(`${unchanged.toLocaleString('en')} values unchanged; writing ${writing.toLocaleString('en')}`);
   const superseded = await queryRunner.query(
     `UPDATE observation o SET superseded_in_release_id = $1 FROM import_merge m WHERE o.id = m.current_id AND NOT m.unchanged`,
     [releaseId],
