@@ -183,11 +183,11 @@ function round(value: number, digits: number): number {
 }
 
 /**
- * The observations go through the product's import path (parse, validate, COPY into staging,
- * merge, release), a few indicators per import: importObservations holds a file's parsed rows
- * in memory (1.2 to 1.6 KB of heap per row with its lookup keys), so one 3M-row file would need
- * 4-5 GB of heap, while a batch of 300,000 rows needs about 450 MB (the generator's RSS peaks
- * higher, 1.3 GB at large, as V8 collects the batches' garbage lazily).
+ * The observations go through the product's import path (read, check and COPY into staging
+ * in one pass, then the database checks, the merge and the release), a few indicators per
+ * import, as a curator would load them: each import is one release. The import keeps no rows
+ * in memory (about 40 MB of heap whatever the file's size), so the batch size is not a memory
+ * matter; --indicators-per-import changes it.
  */
 async function importAll(
   dataSource: DataSource,
