@@ -111,6 +111,25 @@ describe('parseObservations', () => {
     ]);
   });
 
+  it('refuses a value or bound too large to be a finite number', async () => {
+    const csv = [
+      'city,country,indicator,year,value,lower,upper',
+      'A,US,x,2010,1e400,,',
+      'A,US,x,2011,-1E999,,',
+      'A,US,x,2012,5,-1e400,1e309',
+      'A,US,x,2013,1e308,,',
+    ].join('\n');
+    const result = await parseObservations(csv);
+    const reason = 'is too large: numbers must be finite, at most about 1.8e308';
+    expect(result.problems).toEqual([
+      { line: 2, column: 'value', value: '1e400', reason },
+      { line: 3, column: 'value', value: '-1E999', reason },
+      { line: 4, column: 'lower', value: '-1e400', reason },
+      { line: 4, column: 'upper', value: '1e309', reason },
+    ]);
+    expect(result.rows.map((r) => [r.line, r.value])).toEqual([[5, 1e308]]);
+  });
+
   it('refuses a duplicated, missing or unknown header column', async () => {
     const result = await parseObservations('city,country,city,indicator,year,sex\nA,US,A,x,2010,f\n');
     expect(result.problems).toEqual([

@@ -133,14 +133,24 @@ export async function* readObservations(
       if (problemCount === before) options.onMissing?.({ line, city, indicator, year: yearText });
       continue;
     }
-    const value = parseNumber(valueText);
+    // A number too large for a double (1e400) reads as Infinity, which the database refuses.
+    const TOO_LARGE = 'is too large: numbers must be finite, at most about 1.8e308';
+    let value = parseNumber(valueText);
     if (value === null)
       report(problem(line, 'value', valueText, 'is not a number (missing values are empty, NA, .. or -)'));
+    else if (!Number.isFinite(value)) {
+      report(problem(line, 'value', valueText, TOO_LARGE));
+      value = null;
+    }
     const bound = (column: 'lower' | 'upper'): number | null => {
       const t = get(column);
       if (isMissing(t)) return null;
       const n = parseNumber(t);
       if (n === null) report(problem(line, column, t, 'is not a number'));
+      else if (!Number.isFinite(n)) {
+        report(problem(line, column, t, TOO_LARGE));
+        return null;
+      }
       return n;
     };
     const lower = bound('lower');

@@ -8,7 +8,8 @@ export function isMissing(text: string): boolean {
 /**
  * A number as written in a CSV: plain (`-1.5`, `2e3`) or with thousands separators in a
  * quoted field (`"1,234,567.8"`). A lone decimal comma (`1,5`) is refused rather than read as
- * fifteen or one and a half. Returns null when the text is not a number.
+ * fifteen or one and a half. Returns null when the text is not a number; a number beyond the
+ * range of a double (`1e400`) is returned as ±Infinity, for the caller to refuse.
  */
 export function parseNumber(text: string): number | null {
   const t = text.trim();
