@@ -95,21 +95,24 @@ type PointTuple = [
  * same double, with the default extra_float_digits of 1).
  */
 function observationOf(cityId: number, indicatorId: number, t: PointTuple): Observation {
-  const o = new Observation();
-  o.id = t[0];
-  o.cityId = cityId;
-  o.indicatorId = indicatorId;
-  o.year = t[1];
-  o.disaggregation = t[2];
-  o.value = t[3];
-  o.lower = t[4];
-  o.upper = t[5];
-  o.status = t[6];
-  o.note = t[7];
-  o.sourceId = t[8];
-  o.releaseId = t[9];
-  o.supersededInReleaseId = t[10];
-  return o;
+  // A plain object of the entity's shape: `new Observation()` would first define every
+  // declared field, relations included, as undefined (ES2022 class fields), 2,930 times an answer.
+  const observation: Omit<Observation, 'city' | 'indicator' | 'source' | 'release' | 'supersededInRelease'> = {
+    id: t[0],
+    cityId,
+    indicatorId,
+    year: t[1],
+    disaggregation: t[2],
+    value: t[3],
+    lower: t[4],
+    upper: t[5],
+    status: t[6],
+    note: t[7],
+    sourceId: t[8],
+    releaseId: t[9],
+    supersededInReleaseId: t[10],
+  };
+  return observation as Observation;
 }
 
 function checkCount(argument: string, values: unknown[], max: number): void {
