@@ -162,6 +162,28 @@ describe('a streamed import', () => {
     expect(report.problems[MAX_PROBLEMS - 1]).toMatchObject({ line: 1001, value: 'Nowhere999' });
   });
 
+  it('reports a disaggregation too long to store with the other problems, instead of failing the load', async () => {
+    const long = 'x'.repeat(197); // 'sex=' + 197 = 201 characters
+    const before = await snapshot();
+    const report = await importObservations(
+      db.dataSource,
+      [HEADER, `Boston,US,MA,homicide-rate,1950,1,${long}`, 'Boston,US,MA,homicide-rate,1951,oops,'].join('\n'),
+      { metadata: METADATA },
+    );
+    expect(report).toMatchObject({ ok: false, problemCount: 2 });
+    expect(report.problems).toEqual([
+      {
+        line: 2,
+        column: 'sex',
+        value: `sex=${long}`,
+        reason:
+          'the disaggregation (this column as "column=value" pairs joined by ";") is 201 characters long, at most 200 are allowed',
+      },
+      { line: 3, column: 'value', value: 'oops', reason: 'is not a number (missing values are empty, NA, .. or -)' },
+    ]);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('finds a duplicate between two names of one city', async () => {
     const report = await importObservations(
       db.dataSource,

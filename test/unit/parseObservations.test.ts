@@ -130,6 +130,33 @@ describe('parseObservations', () => {
     expect(result.rows.map((r) => [r.line, r.value])).toEqual([[5, 1e308]]);
   });
 
+  it('refuses a disaggregation longer than the 200 characters the database holds', async () => {
+    const csv = [
+      'city,country,indicator,year,value,sex,age',
+      `A,US,x,2010,1,${'f'.repeat(196)},`, // 'sex=' + 196: exactly 200, allowed
+      `A,US,x,2011,1,${'F'.repeat(197)},`, // 201 characters
+      `A,US,x,2012,1,${'é'.repeat(100)},${'y'.repeat(100)}`, // 'age=' + 100 + ';sex=' + 100: 209
+    ].join('\n');
+    const result = await parseObservations(csv, { disaggregations: ['sex', 'age'] });
+    expect(result.problems).toEqual([
+      {
+        line: 3,
+        column: 'sex',
+        value: `sex=${'f'.repeat(197)}`,
+        reason:
+          'the disaggregation (this column as "column=value" pairs joined by ";") is 201 characters long, at most 200 are allowed',
+      },
+      {
+        line: 4,
+        column: 'age, sex',
+        value: `age=${'y'.repeat(100)};sex=${'é'.repeat(100)}`,
+        reason:
+          'the disaggregation (these columns as "column=value" pairs joined by ";") is 209 characters long, at most 200 are allowed',
+      },
+    ]);
+    expect(result.rows.map((r) => [r.line, r.disaggregation.length])).toEqual([[2, 200]]);
+  });
+
   it('refuses a duplicated, missing or unknown header column', async () => {
     const result = await parseObservations('city,country,city,indicator,year,sex\nA,US,A,x,2010,f\n');
     expect(result.problems).toEqual([

@@ -12,6 +12,9 @@ import { isMissing, parseNumber } from './values';
  */
 const RECORDS_PER_TURN = 2_000;
 
+/** Length of observation.disaggregation (varchar), in characters. */
+export const MAX_DISAGGREGATION = 200;
+
 export const REQUIRED_COLUMNS = ['city', 'country', 'indicator', 'year', 'value'] as const;
 export const OPTIONAL_COLUMNS = ['region', 'lower', 'upper', 'status', 'note'] as const;
 
@@ -124,10 +127,26 @@ export async function* readObservations(
       report(problem(line, 'status', get('status'), `must be one of ${Object.keys(ObservationStatus).join(', ')}`));
     }
     const dims: string[] = [];
+    const split: string[] = [];
     for (const dimension of dimensions) {
       const v = get(dimension);
-      if (v !== '') dims.push(`${dimension}=${v.toLowerCase()}`);
+      if (v !== '') {
+        dims.push(`${dimension}=${v.toLowerCase()}`);
+        split.push(dimension);
+      }
     }
+    const disaggregation = dims.join(';');
+    // Stored in a varchar(200), which counts characters (code points), not UTF-16 units.
+    const length = [...disaggregation].length;
+    if (length > MAX_DISAGGREGATION)
+      report(
+        problem(
+          line,
+          split.join(', '),
+          disaggregation,
+          `the disaggregation (${split.length > 1 ? 'these columns' : 'this column'} as "column=value" pairs joined by ";") is ${length} characters long, at most ${MAX_DISAGGREGATION} are allowed`,
+        ),
+      );
     const valueText = get('value');
     if (isMissing(valueText)) {
       if (problemCount === before) options.onMissing?.({ line, city, indicator, year: yearText });
@@ -172,7 +191,7 @@ export async function* readObservations(
       upper,
       status,
       note: get('note') || null,
-      disaggregation: dims.join(';'),
+      disaggregation,
     };
   }
   if (header === null && problemCount === 0)
