@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { importObservations, MAX_PROBLEMS } from '../../src/modules/ingest/importObservations';
 import type { ImportMetadata } from '../../src/modules/ingest/datapackage';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
@@ -182,6 +183,39 @@ describe('a streamed import', () => {
       { line: 3, column: 'value', value: 'oops', reason: 'is not a number (missing values are empty, NA, .. or -)' },
     ]);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('rejects with the error of a file that fails half-way, writing nothing and keeping the connection usable', async () => {
+    // More than one staging batch and one COPY chunk are sent before the read fails.
+    let sent = 0;
+    const file = new Readable({
+      read() {
+        if (sent === 0) this.push(`${HEADER}\n`);
+        if (sent < 30) {
+          const rows = bostonRows(30_000).slice(sent * 1000, (sent + 1) * 1000);
+          this.push(`${rows.join('\n')}\n`);
+          sent += 1;
+        } else {
+          this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+        }
+      },
+    });
+    const before = await snapshot();
+    await expect(importObservations(db.dataSource, file, { metadata: METADATA })).rejects.toMatchObject({
+      code: 'EIO',
+    });
+    expect(await snapshot()).toEqual(before);
+    // Every connection went back to the pool, out of its transaction.
+    const [{ open }] = await db.dataSource.query(
+      `SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(open).toBe(0);
+    const again = await importObservations(
+      db.dataSource,
+      [HEADER, 'Boston,US,MA,homicide-rate,1901,1.5,g0'].join('\n'),
+      { metadata: METADATA, dryRun: true },
+    );
+    expect(again).toMatchObject({ ok: true, added: 1 });
   });
 
   it('finds a duplicate between two names of one city', async () => {

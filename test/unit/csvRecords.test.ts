@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { PIECE, readCsv } from '../../src/modules/ingest/csvRecords';
+import { readObservations } from '../../src/modules/ingest/parseObservations';
 
-async function records(input: string | Buffer) {
+async function records(input: string | Buffer | Readable) {
   const found = [];
   for await (const record of readCsv(input, (p) => found.push(p))) found.push(record);
   return found;
@@ -38,5 +44,52 @@ describe('readCsv on a file held in memory', () => {
 
   it('reads an empty string as no records', async () => {
     expect(await records('')).toEqual([]);
+  });
+});
+
+describe('readCsv on a stream', () => {
+  it('rejects with the error of a source that fails half-way, not as a CSV problem', async () => {
+    const source = new Readable({ read() {} });
+    source.push('city,note\nA,x\nB,');
+    setImmediate(() => source.destroy(Object.assign(new Error('disk on fire'), { code: 'EIO' })));
+    const found: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const record of readCsv(source, (p) => found.push(p))) found.push(record);
+      })(),
+    ).rejects.toThrow('disk on fire');
+    // The error is the reader's, not a CSV syntax problem: only records came out (the parser
+    // drops those it buffered when it is destroyed).
+    expect(found.length).toBeGreaterThan(0);
+    for (const item of found) expect(item).toHaveProperty('values');
+  });
+
+  it('rejects when the file is a directory instead of crashing the process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rg-csv-'));
+    try {
+      await expect(records(createReadStream(dir))).rejects.toMatchObject({ code: 'EISDIR' });
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('closes the source when the reader stops early', async () => {
+    // A bad header stops readObservations after the first record; the stream has more to give.
+    const source = Readable.from(['city,country,bogus\n', 'A,US,1\n', 'B,US,2\n']);
+    const problems: unknown[] = [];
+    for await (const row of readObservations(source, { onProblem: (p) => problems.push(p) })) problems.push(row);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('still reports a quote in an unquoted field as a CSV syntax error', async () => {
+    // csv-parse's only error code without the CSV_ prefix: still the file's syntax, reported.
+    const found = await records('city,note\nA,b"c\n');
+    expect(found.at(-1)).toEqual({
+      line: 2,
+      column: null,
+      value: null,
+      reason: expect.stringMatching(/^CSV syntax error: Invalid Opening Quote/),
+    });
   });
 });

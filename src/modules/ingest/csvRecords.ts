@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { type ImportProblem, problem } from './importErrors';
 
@@ -58,6 +58,9 @@ export async function* readCsv(
     return push({ line, values: record } satisfies CsvRecord);
   };
   let bypassed = false;
+  // pipe() does not forward the source's errors: a file that cannot be read (EISDIR, EACCES)
+  // would be an uncaught exception instead of ending the loop below with it.
+  source.on('error', (error) => parser.destroy(error));
   try {
     for await (const record of source.pipe(parser) as AsyncIterable<CsvRecord | string[]>) {
       if (Array.isArray(record)) {
@@ -67,8 +70,14 @@ export async function* readCsv(
       yield record;
     }
   } catch (error) {
-    const e = error as { message?: string; lines?: number };
+    // Only the parser's own errors are about the file's syntax (their codes start with CSV_,
+    // but for INVALID_OPENING_QUOTE); reading the file failed otherwise.
+    if (!(error instanceof CsvError)) throw error;
+    const e = error as CsvError & { lines?: number };
     onProblem(problem(e.lines ?? previousEnd + 1, null, null, `CSV syntax error: ${e.message ?? String(error)}`));
+  } finally {
+    // Stopping early (a bad header, an error downstream) must not leave the file open.
+    source.destroy();
   }
   if (bypassed) throw new Error('csv-parse pushed a record without push(): readCsv cannot number its lines');
 }
