@@ -94,6 +94,12 @@ export async function importObservations(
       tally,
     });
     await stage(queryRunner, rows, names, tally);
+    // One import at a time from here: two imports may read and stage their files at once, but
+    // checking names against the database, creating the missing ones and merging must not
+    // interleave, or both would create the same new city (a second one under a "-2" slug) or
+    // indicator (a unique violation), and two merges of the same keys would race for the
+    // current row. (The trigger on observation takes the same lock; it is re-entrant.)
+    await queryRunner.query(`SELECT pg_advisory_xact_lock(hashtext('rightsgraph import'))`);
     const source = options.metadata.source;
     if (!source) {
       problems.add(
@@ -117,8 +123,6 @@ export async function importObservations(
     }
 
     progress(`validated ${tally.staged.toLocaleString('en')} values; loading`);
-    // One import at a time: two merges of the same keys would race for the current row.
-    await queryRunner.query(`SELECT pg_advisory_xact_lock(hashtext('rightsgraph import'))`);
     const created = await createMissing(queryRunner, names, resolved, options);
     const sourceId = await upsertSource(queryRunner, source!);
     const counts = await merge(queryRunner, sourceId, options.description ?? `Import from ${source!.title}`, progress);
