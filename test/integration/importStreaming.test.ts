@@ -218,6 +218,35 @@ describe('a streamed import', () => {
     expect(again).toMatchObject({ ok: true, added: 1 });
   });
 
+  it('rejects with the original error when the rollback after it fails too', async () => {
+    const before = await snapshot();
+    const createQueryRunner = db.dataSource.createQueryRunner.bind(db.dataSource);
+    const spy = jest.spyOn(db.dataSource, 'createQueryRunner').mockImplementationOnce((...args) => {
+      const queryRunner = createQueryRunner(...args);
+      const rollback = queryRunner.rollbackTransaction.bind(queryRunner);
+      queryRunner.rollbackTransaction = async () => {
+        await rollback();
+        throw new Error('rollback failed: connection lost');
+      };
+      return queryRunner;
+    });
+    const file = Readable.from(
+      (function* () {
+        yield `${HEADER}\nBoston,US,MA,homicide-rate,1901,1.5,g0\n`;
+        throw Object.assign(new Error('EACCES: permission denied, read'), { code: 'EACCES' });
+      })(),
+    );
+    try {
+      await expect(importObservations(db.dataSource, file, { metadata: METADATA })).rejects.toMatchObject({
+        code: 'EACCES',
+        message: 'EACCES: permission denied, read',
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('finds a duplicate between two names of one city', async () => {
     const report = await importObservations(
       db.dataSource,

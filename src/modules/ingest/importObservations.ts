@@ -152,7 +152,9 @@ export async function importObservations(
       message: `release ${counts.releaseId}: added ${counts.added}, changed ${counts.changed}, unchanged ${counts.unchanged}, missing ${tally.missing}`,
     });
   } catch (error) {
-    if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction();
+    // The first error says what went wrong: a rollback that fails too (the session killed, the
+    // connection cut) must not hide it; the server rolls back a dead session's transaction.
+    if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
     throw error;
   } finally {
     await queryRunner.release();
