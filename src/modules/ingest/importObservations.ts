@@ -570,9 +570,13 @@ async function createMissing(
   const createdCities: string[] = [];
   const cityPlaceholders: number[] = [];
   const cityIds: number[] = [];
+  // Refs differing only in case share a placeholder: each is created once. A set, as a file
+  // may name many thousands of new cities.
+  const created = new Set<number>();
   for (let i = 0; i < names.cities.length; i += 1) {
     const placeholder = resolved.cityIds[i]!;
-    if (resolved.newCityKeys[i] === null || cityPlaceholders.includes(placeholder)) continue;
+    if (resolved.newCityKeys[i] === null || created.has(placeholder)) continue;
+    created.add(placeholder);
     const ref = names.cities[i];
     const base = slugify([ref.city, ref.region ?? '', ref.country].filter(Boolean).join(' '));
     const [{ taken }] = await queryRunner.query(
