@@ -11,6 +11,8 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Postgres statement_timeout for every connection of the pool; 0 or absent: none. */
   statementTimeoutMs?: number;
+  /** false: `jit = off` for every connection of the pool; absent: the server's setting. */
+  jit?: boolean;
 }
 
 /**
@@ -35,6 +37,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     extra: {
       connectionTimeoutMillis: 5000,
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      // A startup parameter: no statement per connection. PGlite has no JIT and ignores it.
+      ...(options.jit === false ? { options: '-c jit=off' } : {}),
     },
   });
 }

@@ -54,6 +54,10 @@ export async function openDatabase(
     logSql: config.logSql,
     poolSize,
     statementTimeoutMs: config.statementTimeoutMs,
+    // No API statement runs long enough for JIT compilation to pay off, and a cost estimate
+    // past jit_above_cost once made the impact analysis spend 1.1 s of 1.6 s compiling its plan
+    // (docs/performance.md).
+    jit: false,
   });
   try {
     await dataSource.initialize();

@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createDataSource } from '../../src/db/dataSource';
+import { openDatabase } from '../../src/db/openDatabase';
 import { Role } from '../../src/modules/auth/apiKey.entity';
 import { createApiKey } from '../../src/modules/auth/apiKeys';
 import { TEST_ENV } from '../helpers/testEnv';
@@ -144,7 +145,11 @@ describe('rate limiting', () => {
       console.warn('Redis does not answer on 127.0.0.1:6379: shared rate limits not tested');
       return;
     }
-    // A fresh key per run keeps runs apart in the shared Redis.
+    // Counts are kept per key id, and every test database numbers its keys from the same start:
+    // a random id keeps runs apart in the shared Redis (two runs within a minute shared a count).
+    await db.dataSource.query(`SELECT setval(pg_get_serial_sequence('api_key', 'id'), $1)`, [
+      1_000_000 + Math.floor(Math.random() * 1_000_000_000),
+    ]);
     const { key } = await createApiKey(db.dataSource, { name: `shared-${randomUUID()}`, role: Role.READER });
     const env = { RATE_LIMIT_PER_MINUTE: '4', REDIS_URL: 'redis://127.0.0.1:6379' };
     const [one, two] = [await server(env), await server(env)];
@@ -171,6 +176,23 @@ describe('statement timeout', () => {
       }
     },
   );
+
+  // PGlite has no JIT (and ignores the startup parameter); on a server the setting must hold.
+  (process.env[TEST_ENV.kind] === 'embedded' ? it.skip : it)('turns JIT off for the API connections', async () => {
+    const database = await openDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, SEED_ON_START: 'false' }));
+    try {
+      expect(await database.dataSource.query('SHOW jit')).toEqual([{ jit: 'off' }]);
+      // Every connection of the pool, not only the first.
+      const settings = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          database.dataSource.query(`SELECT current_setting('jit') AS jit, pg_sleep(0.05)`),
+        ),
+      );
+      expect(settings.map((rows) => rows[0].jit)).toEqual(['off', 'off', 'off']);
+    } finally {
+      await database.close();
+    }
+  });
 
   it('answers a timed-out statement with TIMEOUT, and an unreachable database with SERVICE_UNAVAILABLE', () => {
     const format = formatError(loadConfig({ NODE_ENV: 'production' }));
