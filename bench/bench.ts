@@ -20,7 +20,7 @@ import {
   scalingMarkdown,
 } from './report';
 import { buildScenarios, MIX_WEIGHTS, mixOperations, type Operation, type Scenario } from './scenarios';
-import { startServer } from './serverProcess';
+import { type ServerProcess, startServer } from './serverProcess';
 import { SqlProfiler } from './sqlProfile';
 
 const USAGE = `usage: npm run bench -- [--scale small|large] [options]
@@ -195,14 +195,17 @@ async function main(): Promise<void> {
   /** A load run with the CPU the server and its Postgres backends spent on it, per request. */
   // Each run starts on an idle server and is charged for the requests it left in flight: their
   // CPU is counted until they finish, and so are they.
-  const measured = async (ops: Operation[], options: { connections: number; seconds: number }) => {
-    const before = await cpu.sample();
-    const result = await runLoad(server.url, ops, { ...options, maxRequests: settings.maxRequests });
-    await cpu.waitIdle();
-    const spent = CpuMeter.delta(before, await cpu.sample());
-    const perRequest = (seconds: number) => (result.sent > 0 ? (1000 * seconds) / result.sent : NaN);
-    return { ...result, serverCpuMs: perRequest(spent.server), postgresCpuMs: perRequest(spent.postgres) };
-  };
+  const measuredOn =
+    (target: ServerProcess, meter: CpuMeter) =>
+    async (ops: Operation[], options: { connections: number; seconds: number }): Promise<MeasuredLoad> => {
+      const before = await meter.sample();
+      const result = await runLoad(target.url, ops, { ...options, maxRequests: settings.maxRequests });
+      await meter.waitIdle();
+      const spent = CpuMeter.delta(before, await meter.sample());
+      const perRequest = (seconds: number) => (result.sent > 0 ? (1000 * seconds) / result.sent : NaN);
+      return { ...result, serverCpuMs: perRequest(spent.server), postgresCpuMs: perRequest(spent.postgres) };
+    };
+  const measured = measuredOn(server, cpu);
   const idleMb = server.rssMb();
   log(`server pid ${server.pid} at ${server.url}, RSS ${idleMb.toFixed(0)} MB`);
   const rounds = new Map<string, { latency: MeasuredLoad; load: MeasuredLoad }[]>();
@@ -267,21 +270,13 @@ async function main(): Promise<void> {
     const cachedServer = await startServer({ databaseUrl: db.url });
     const cachedCpu = await CpuMeter.open(db.url, cachedServer.pid, db.name);
     try {
+      const measuredCached = measuredOn(cachedServer, cachedCpu);
       for (let round = 1; round <= settings.rounds; round += 1) {
-        const before = await cachedCpu.sample();
-        const result = await runLoad(cachedServer.url, mixOperations(all), {
+        const result = await measuredCached(mixOperations(all), {
           connections: settings.mixConnections,
           seconds: settings.mixSeconds,
-          maxRequests: settings.maxRequests,
         });
-        await cachedCpu.waitIdle();
-        const spent = CpuMeter.delta(before, await cachedCpu.sample());
-        const perRequest = (seconds: number) => (result.sent > 0 ? (1000 * seconds) / result.sent : NaN);
-        cachedMixRounds.push({
-          ...result,
-          serverCpuMs: perRequest(spent.server),
-          postgresCpuMs: perRequest(spent.postgres),
-        });
+        cachedMixRounds.push(result);
         log(
           `round ${round} mix with the response cache: ${result.requestsPerSecond.toFixed(0)} req/s at ${settings.mixConnections}, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, errors ${result.errors}`,
         );
