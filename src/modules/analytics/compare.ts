@@ -138,11 +138,8 @@ function pointColumns(selected: ReadonlySet<string> | null): PointColumn[] {
     note: 'note',
     release: 'release_id',
   };
-  for (const column of POINT_COLUMNS) {
-    if (selected === null || Object.entries(byField).some(([f, c]) => c === column && selected.has(f))) {
-      columns.add(column);
-    }
-  }
+  if (selected === null) return [...POINT_COLUMNS];
+  for (const [field, column] of Object.entries(byField)) if (selected.has(field)) columns.add(column);
   return POINT_COLUMNS.filter((column) => columns.has(column));
 }
 

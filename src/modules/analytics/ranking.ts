@@ -192,9 +192,12 @@ export async function computeRanking(
 ): Promise<RankingTable | null> {
   // Constant text chosen by whether a year was given, not a value spliced in.
   const yearCondition = params.year === null ? '' : 'AND o.year = CAST(:year AS int)';
+  // Ascending sort key: the value for LOWER_IS_BETTER, minus the value otherwise.
+  const sortKey = (alias: string) =>
+    `CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN ${alias}.value ELSE -${alias}.value END AS sort_key`;
   const probe = `
        SELECT ct.id AS city_id, ct.name AS city_name, v.year, v.value, v.lower, v.upper, v.status, v.source_id,
-              CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN v.value ELSE -v.value END AS sort_key
+              ${sortKey('v')}
        FROM ind
        CROSS JOIN city ct
        CROSS JOIN LATERAL (
@@ -214,7 +217,7 @@ export async function computeRanking(
       ? probe
       : `
        SELECT c.id AS city_id, c.name AS city_name, l.year, l.value, l.lower, l.upper, l.status, l.source_id,
-              CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN l.value ELSE -l.value END AS sort_key
+              ${sortKey('l')}
        FROM ind
        JOIN latest_observation l ON l.indicator_id = ind.id
        JOIN city c ON c.id = l.city_id
