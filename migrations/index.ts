@@ -4,6 +4,7 @@ import { AddPerformanceIndexes1795777576368 } from './1795777576368-AddPerforman
 import { AddLatestObservation1795782222833 } from './1795782222833-AddLatestObservation';
 import { AddDataChangeNotifications1795782409999 } from './1795782409999-AddDataChangeNotifications';
 import { IncludeNoteInLatestIndex1795782899883 } from './1795782899883-IncludeNoteInLatestIndex';
+import { DropNoteFromLatestIndex1796402904672 } from './1796402904672-DropNoteFromLatestIndex';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   AddLatestObservation1795782222833,
   AddDataChangeNotifications1795782409999,
   IncludeNoteInLatestIndex1795782899883,
+  DropNoteFromLatestIndex1796402904672,
 ];

@@ -177,8 +177,8 @@ export async function compare(
   // ~3,000 rows of 14 columns, which was most of the CPU of a 20 x 5 x 30 compare. The
   // aggregate also keeps Postgres from flattening the LATERAL subquery into a hash join over a
   // sequential scan, which it chose whenever the table looked small. `disaggregation` is not
-  // read (the scope takes totals only), so IDX_observation_latest alone answers: an index-only
-  // scan.
+  // read (the scope takes totals only), so unless the query selects `note` (never indexed: it
+  // is free text) IDX_observation_latest alone answers: an index-only scan.
   const rows = await runSql<{ ord: number; points: unknown[][] | null }>(
     context.dataSource,
     `SELECT k.ord::int AS ord, p.points

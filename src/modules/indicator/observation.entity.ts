@@ -32,8 +32,9 @@ registerEnumType(ObservationStatus, { name: 'ObservationStatus' });
 @Index('IDX_observation_indicator_year', ['indicatorId', 'year'])
 // A city's latest value of an indicator, answered from the index alone: (city_id, indicator_id,
 // year DESC, source_id) INCLUDE (id, value, lower, upper, status, release_id,
-// superseded_in_release_id, note) WHERE disaggregation = ''. Ranking all cities is one probe per city,
-// and this made each probe an index-only read with no sort. Written by hand in the
+// superseded_in_release_id) WHERE disaggregation = ''. Ranking all cities is one probe per city,
+// and this made each probe an index-only read with no sort. Never free text such as `note`: an
+// entry must fit in a third of a page, so a long note failed its import (DropNoteFromLatestIndex). Written by hand in the
 // AddPerformanceIndexes migration: TypeORM cannot express DESC or INCLUDE. It replaced a plain
 // (city_id, indicator_id, year) index, which the unique (city_id, indicator_id, year, ...)
 // index of UQ_observation_key_release already provides.
