@@ -5,6 +5,7 @@ import { AddLatestObservation1795782222833 } from './1795782222833-AddLatestObse
 import { AddDataChangeNotifications1795782409999 } from './1795782409999-AddDataChangeNotifications';
 import { IncludeNoteInLatestIndex1795782899883 } from './1795782899883-IncludeNoteInLatestIndex';
 import { DropNoteFromLatestIndex1796402904672 } from './1796402904672-DropNoteFromLatestIndex';
+import { FillDemoSourceLicences1796402931759 } from './1796402931759-FillDemoSourceLicences';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AddDataChangeNotifications1795782409999,
   IncludeNoteInLatestIndex1795782899883,
   DropNoteFromLatestIndex1796402904672,
+  FillDemoSourceLicences1796402931759,
 ];

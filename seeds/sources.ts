@@ -4,8 +4,11 @@
  *
  * The title is the natural key (it is unique in the database), so changing a title here makes
  * the seeder insert a second source rather than rename the first. `url` is `https://` plus the
- * address the fact sheet gives; `license` and `retrievedOn` stay null because the fact sheet
- * does not state them.
+ * address the fact sheet gives; `retrievedOn` stays null because the fact sheet does not state
+ * it. `license` is filled only where it is known: the FBI's Uniform Crime Reports are a work of
+ * the US federal government, so in the public domain (The Marshall Project's repository states
+ * no licence of its own). The other sources state none; null here is exported as "not stated"
+ * (src/modules/export/exportDatapackage.ts), never guessed.
  */
 export interface SourceSeed {
   publisher: string;
@@ -30,7 +33,7 @@ export const SOURCES = {
     publisher: 'The Marshall Project',
     title: 'The Crime Report: FBI Uniform Crime Reports for large US cities, compiled by The Marshall Project',
     url: 'https://github.com/themarshallproject/city-crime',
-    license: null,
+    license: 'public domain (US federal government work)',
     retrievedOn: null,
     citation:
       'The Marshall Project, "The Crime Report" (FBI Uniform Crime Reports data compiled by The Marshall Project). https://github.com/themarshallproject/city-crime',

@@ -7,6 +7,7 @@ import { openDatabase } from '../db/openDatabase';
 import { type ImportMetadata, readDatapackage } from '../modules/ingest/datapackage';
 import { formatProblem, type ImportProblem } from '../modules/ingest/importErrors';
 import { importObservations } from '../modules/ingest/importObservations';
+import { defaultCitation } from '../modules/source/citationText';
 
 const USAGE = `usage: npm run import -- FILE.csv [options]
 
@@ -15,7 +16,7 @@ const USAGE = `usage: npm run import -- FILE.csv [options]
   --source-publisher TEXT source publisher
   --source-url URL        source URL
   --license TEXT          licence of the data, e.g. CC-BY-4.0
-  --citation TEXT         citation text (default: publisher. title. url.)
+  --citation TEXT         citation text (default: "Publisher. Title. <url>.")
   --description TEXT      description of the release
   --create-cities         create cities the file names that do not exist
   --dry-run               validate and count, write nothing
@@ -82,7 +83,7 @@ async function main(): Promise<number> {
       publisher,
       url,
       license: values.license ?? metadata.source?.license ?? null,
-      citation: values.citation ?? [publisher, title, url].filter(Boolean).join('. ') + '.',
+      citation: values.citation ?? defaultCitation({ publisher, title, url }),
       synthetic: metadata.source?.synthetic ?? false,
     };
   }

@@ -33,6 +33,7 @@ const MUTATIONS = [
   `mutation { removeNetworkMember(network: "cities-for-cedaw", cityId: "1") }`,
   `mutation { createCommitment(input: { cityId: "1", kind: ORDINANCE, title: "T", status: ADOPTED }) { id } }`,
   `mutation { updateCommitment(id: "1", input: { cityId: "1", kind: ORDINANCE, title: "T", status: ADOPTED }) { id } }`,
+  `mutation { deleteCommitment(id: "1") }`,
 ];
 
 describe('API keys and roles', () => {
@@ -278,5 +279,42 @@ describe('curator mutations', () => {
         ),
       ).toEqual(['BAD_USER_INPUT']);
     }
+  });
+
+  it('deletes a commitment with its rights, answers its id, and NOT_FOUND for an unknown one', async () => {
+    const count = async (table: 'commitment' | 'commitment_right') =>
+      Number((await t.db.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+    const [{ id: graz }] = await t.db.dataSource.query(`SELECT id FROM city WHERE slug = 'graz-at'`);
+    const before = { commitments: await count('commitment'), rights: await count('commitment_right') };
+    const { id } = dataOf<{ createCommitment: { id: string } }>(
+      await t.query(
+        `mutation($input: CommitmentInput!) { createCommitment(input: $input) { id } }`,
+        {
+          input: {
+            cityId: String(graz),
+            kind: 'RESOLUTION',
+            title: 'To be deleted',
+            status: 'PROPOSED',
+            rightCodes: ['gender-equality', 'work'],
+          },
+        },
+        editor(),
+      ),
+    ).createCommitment;
+    expect(await count('commitment')).toBe(before.commitments + 1);
+    expect(await count('commitment_right')).toBe(before.rights + 2);
+
+    const deleted = `mutation($id: ID!) { deleteCommitment(id: $id) }`;
+    expect(dataOf<{ deleteCommitment: string }>(await t.query(deleted, { id }, editor())).deleteCommitment).toBe(id);
+    expect({ commitments: await count('commitment'), rights: await count('commitment_right') }).toEqual(before);
+    expect(await t.db.dataSource.query(`SELECT id FROM commitment WHERE id = $1`, [id])).toEqual([]);
+
+    // Gone is gone: a second delete, an id never used and one beyond the int range are NOT_FOUND.
+    for (const missing of [id, '999999', '99999999999']) {
+      const result = await t.query(deleted, { id: missing }, editor());
+      expect(errorCodes(result)).toEqual(['NOT_FOUND']);
+    }
+    expect(errorCodes(await t.query(deleted, { id: 'abc' }, editor()))).toEqual(['BAD_USER_INPUT']);
+    expect(await count('commitment')).toBe(before.commitments);
   });
 });

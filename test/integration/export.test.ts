@@ -222,8 +222,9 @@ describe('export of the demo data', () => {
         indicators: ['homicide-rate'],
       }),
     ]);
-    // The demo sources state no licence (seeds/sources.ts), and none is invented.
-    expect(pkg.licenses).toEqual([]);
+    // FBI Uniform Crime Reports: a US federal government work (seeds/sources.ts).
+    expect(pkg.licenses).toEqual([{ title: 'public domain (US federal government work)' }]);
+    expect(pkg.sources[0]).toMatchObject({ license: 'public domain (US federal government work)' });
     expect(pkg.rightsgraph.publisher).toBe('The Marshall Project');
     expect(pkg.rightsgraph.indicators).toEqual([
       expect.objectContaining({
@@ -238,7 +239,7 @@ describe('export of the demo data', () => {
     expect(pkg.rightsgraph.export.rows).toBe(3);
     expect(pkg.rightsgraph.export.citation).toMatch(
       new RegExp(
-        `^The Marshall Project, "The Crime Report" .* Computed with rightsgraph \\(export\\) from release ${releaseId} \\(\\d{4}-\\d{2}-\\d{2}\\); query [0-9a-f]{16}\\.$`,
+        `^The Marshall Project, "The Crime Report" .* <https://github\\.com/themarshallproject/city-crime>\\. Computed with rightsgraph \\(export\\) from release ${releaseId} \\(\\d{4}-\\d{2}-\\d{2}\\); query [0-9a-f]{16}\\.$`,
       ),
     );
     const [resource] = pkg.resources;
@@ -294,6 +295,23 @@ describe('export of the demo data', () => {
     expect(await suggestions('indicators=homicide-rat')).toContain('homicide-rate');
     expect(await suggestions('cities=pittsburg')).toContain('pittsburgh-us');
     expect(await suggestions('indicator=homicide-rate')).toEqual(['indicators']);
+  });
+
+  it('lists every source\'s licence, saying "not stated" where the source states none', async () => {
+    const pkg = await site.json<{ licenses: unknown[]; sources: { publisher: string; license: string }[] }>(
+      '/export/datapackage.json',
+    );
+    // seeds/sources.ts: the FBI's UCR are a US federal government work; the WHO database states no licence.
+    expect(pkg.sources.map((s) => [s.publisher, s.license])).toEqual([
+      ['The Marshall Project', 'public domain (US federal government work)'],
+      ['World Health Organization', 'not stated'],
+    ]);
+    expect(pkg.licenses).toEqual([{ title: 'public domain (US federal government work)' }, { title: 'not stated' }]);
+    // A selection without rows has no source, and still no empty licence list.
+    const empty = await site.json<{ licenses: unknown[]; sources: unknown[] }>(
+      '/export/datapackage.json?yearFrom=1900&yearTo=1901',
+    );
+    expect(empty).toMatchObject({ sources: [], licenses: [{ title: 'not stated' }] });
   });
 
   it('round trip: everything, exported and re-imported into an empty database, gives identical observations', async () => {

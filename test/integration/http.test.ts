@@ -31,7 +31,8 @@ afterAll(async () => {
 async function startBrokenServer(env: NodeJS.ProcessEnv): Promise<HttpTestServer> {
   const dataSource: DataSource = createDataSource({ url: db.url, poolSize: 1 });
   await dataSource.initialize();
-  const server = await startHttpServer(dataSource, { env });
+  // Its errors are the point of the tests that use it: logged, they would read as failures.
+  const server = await startHttpServer(dataSource, { env: { LOG_LEVEL: 'silent', ...env } });
   await dataSource.destroy();
   return server;
 }
@@ -80,17 +81,27 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
     });
   }
 
-  it('runs the SHOULD and MAY audits, logging those that do not pass', async () => {
+  /**
+   * The SHOULD and MAY audits this server knowingly does not pass, each for a reason:
+   * - 5A70, D6D5, 6A70: GET requests need a preflight header (Apollo's CSRF prevention; see the
+   *   HTTP section of docs/api.md), which the audits do not send;
+   * - 572B, FDE2, 7B9B: Apollo Server answers a document that does not parse or validate, or
+   *   variables that do not coerce, with HTTP 400 rather than 200 under `application/json`.
+   * Any other audit failing is a regression; one of these passing means the list is stale.
+   */
+  const KNOWN_NOT_PASSING = ['5A70', 'D6D5', '6A70', '572B', 'FDE2', '7B9B'];
+
+  it('passes every SHOULD and MAY audit but the known ones', async () => {
     const notPassing: string[] = [];
+    const explained: string[] = [];
     for (const audit of advisory) {
       const result = await audit.fn();
-      if (result.status !== 'ok') notPassing.push(`${audit.id} ${audit.name}\n    ${await describeFailure(result)}`);
+      if (result.status === 'ok') continue;
+      notPassing.push(audit.id);
+      explained.push(`${audit.id} ${audit.name}: ${await describeFailure(result)}`);
     }
-    if (notPassing.length > 0) {
-      console.warn(
-        `graphql-http: ${notPassing.length} of ${advisory.length} SHOULD/MAY audits not passing:\n  ${notPassing.join('\n  ')}`,
-      );
-    }
+    // On failure the message shows each audit's reason, the status and what the server said.
+    expect({ notPassing, explained }).toEqual({ notPassing: KNOWN_NOT_PASSING, explained });
   });
 });
 

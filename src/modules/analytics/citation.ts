@@ -4,6 +4,7 @@ import type { Release } from '../source/release.entity';
 import type { Source } from '../source/source.entity';
 import type { Citation } from './analytics.types';
 import { loadAll } from '../common/loadAll';
+import { citationSentence } from '../source/citationText';
 
 /** Sorted keys, no null/undefined members: the same question always hashes the same. */
 export function normalise(value: unknown): unknown {
@@ -44,7 +45,7 @@ export async function buildCitation(
     ? `release ${input.release.id} (${input.release.createdAt.toISOString().slice(0, 10)})`
     : 'an empty database';
   const text = [
-    ...sources.map((s) => s.citation),
+    ...sources.map((s) => citationSentence(s.citation)),
     `Computed with rightsgraph (${input.query}) from ${release}; query ${hash}.`,
   ].join(' ');
   return { text, sources, release: input.release, queryHash: hash };

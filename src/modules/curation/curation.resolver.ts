@@ -8,6 +8,7 @@ import { requireRole } from '../auth/authorize';
 import { City } from '../city/city.entity';
 import { Commitment, DatePrecision } from '../commitment/commitment.entity';
 import { assertKnownCodes } from '../common/knownCodes';
+import { runSql } from '../common/sql';
 import { parseId } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import { slugify } from '../ingest/values';
@@ -297,5 +298,25 @@ export class CurationResolver {
         await replaceRights(manager, 'commitment_right', 'commitment_id', saved.id, input.rightCodes);
       return saved;
     });
+  }
+
+  /**
+   * Commitments are not versioned yet, so this removes the row (its rights go with it). Once
+   * they are (issue 14), a delete becomes a retraction recorded in a release, and answers as
+   * of earlier releases keep the commitment.
+   */
+  @Mutation(() => ID, { description: 'Deletes the commitment with this id and returns its id' })
+  async deleteCommitment(@Ctx() context: Context, @Arg('id', () => ID) id: string): Promise<string> {
+    requireRole(context.auth, Role.EDITOR);
+    const commitmentId = parseId('id', id) as number;
+    // bigint: an id beyond the int range is simply not there, rather than a cast error.
+    // A CTE, so the driver answers rows rather than TypeORM's [rows, count] pair for a DELETE.
+    const rows = await runSql<Pick<Commitment, 'id'>>(
+      context.dataSource,
+      'WITH deleted AS (DELETE FROM commitment WHERE id = CAST(:id AS bigint) RETURNING id) SELECT id FROM deleted',
+      { id: commitmentId },
+    );
+    if (rows.length === 0) throw notFound('commitment', String(commitmentId));
+    return String(rows[0].id);
   }
 }

@@ -64,6 +64,16 @@ function licenseOf(license: string): { name: string } | { title: string } {
   return /^[A-Za-z0-9.+-]+$/.test(license) ? { name: license } : { title: license };
 }
 
+/**
+ * A source without a licence says so: a reader of the package must not take an empty list for
+ * "no restrictions". Re-importing the package stores the words, which say the same.
+ */
+export const LICENSE_NOT_STATED = 'not stated';
+
+function licenseText(source: Source): string {
+  return source.license?.trim() || LICENSE_NOT_STATED;
+}
+
 /** Drops null members, so a source without a URL has no `path` rather than `"path": null`. */
 function present<T extends Record<string, unknown>>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
@@ -110,7 +120,8 @@ export async function buildDatapackage(
   const codeOf = new Map(indicators.map((i) => [i.id, i.code]));
   const single = sources.length === 1 ? sources[0] : null;
   const releaseText = release ? `release ${release.id} (${release.createdAt.toISOString().slice(0, 10)})` : null;
-  const licenses = [...new Set(sources.map((s) => s.license).filter((l): l is string => Boolean(l)))];
+  // An export without rows has no source, and so no licence anyone stated either.
+  const licenses = sources.length > 0 ? [...new Set(sources.map(licenseText))] : [LICENSE_NOT_STATED];
   return {
     profile: 'tabular-data-package',
     name: 'rightsgraph-observations',
@@ -129,7 +140,7 @@ export async function buildDatapackage(
         title: s.title,
         path: s.url,
         publisher: s.publisher,
-        license: s.license,
+        license: licenseText(s),
         citation: s.citation,
         indicators: summary.sourceIndicators
           .filter(([source]) => source === s.id)

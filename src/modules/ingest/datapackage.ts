@@ -1,5 +1,6 @@
 import { Direction, IndicatorKind } from '../indicator/indicator.entity';
 import { type ImportProblem, problem } from './importErrors';
+import { defaultCitation } from '../source/citationText';
 
 /** What an import needs to know beyond the CSV: where the data comes from and what it measures. */
 export interface ImportMetadata {
@@ -32,6 +33,10 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 
+/** "not stated" is what an export writes for a source without a licence: re-imported, it is still none. */
+const statedLicense = (license: string | null): string | null =>
+  license !== null && license.toLowerCase() === 'not stated' ? null : license;
+
 /**
  * Reads a Frictionless Data Package (datapackage.json). Standard properties give the source:
  * `title`, `sources[0]` (title, path), `licenses[0]` (name), `contributors` with role
@@ -63,8 +68,8 @@ export function readDatapackage(json: unknown, problems: ImportProblem[]): Impor
         title,
         publisher,
         url,
-        license: text(licenses[0]?.name) ?? text(licenses[0]?.title),
-        citation: text(own.citation) ?? [publisher, title, url].filter(Boolean).join('. ') + '.',
+        license: statedLicense(text(licenses[0]?.name) ?? text(licenses[0]?.title)),
+        citation: text(own.citation) ?? defaultCitation({ publisher, title, url }),
         synthetic: own.synthetic === true,
       };
     }

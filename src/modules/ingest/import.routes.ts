@@ -8,6 +8,7 @@ import { requireRole } from '../auth/authorize';
 import { type ImportMetadata, readDatapackage } from './datapackage';
 import type { ImportProblem } from './importErrors';
 import { importObservations } from './importObservations';
+import { defaultCitation } from '../source/citationText';
 
 const flag = (v: unknown) => v === true || v === 'true' || v === '1';
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
@@ -69,7 +70,7 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
               publisher,
               url,
               license: text(options.license),
-              citation: [publisher, title, url].filter(Boolean).join('. ') + '.',
+              citation: defaultCitation({ publisher, title, url }),
               synthetic: false,
             },
           };
