@@ -46,7 +46,8 @@ const inputs = [
   path.join(root, 'node_modules/.package-lock.json'),
 ];
 
-function newestMtime(target) {
+/** The newest modification time of a file or of anything in a folder (0 when absent). */
+export function newestMtime(target) {
   if (!existsSync(target)) return 0;
   const stat = statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
