@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { StartupError } from './startupError';
 
 /**
  * Every environment variable the server reads, parsed and validated in one place. The README's
@@ -13,6 +14,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Where embedded PGlite keeps its files between restarts. */
   embeddedDataDir: string;
+  /** How long a CLI waits for the server that holds the embedded database to answer. */
+  embeddedOwnerWaitMs: number;
   /** Seed the demo data when the database has none (always true for embedded mode). */
   seedOnStart: boolean;
   defaultPageSize: number;
@@ -49,7 +52,7 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    throw new StartupError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -59,7 +62,7 @@ function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   if (raw === undefined || raw === '') return fallback;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
+  throw new StartupError(`${name} must be true or false, got "${raw}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const defaultPageSize = intFrom(env, 'DEFAULT_PAGE_SIZE', 25, 1, 1000);
   const maxPageSize = intFrom(env, 'MAX_PAGE_SIZE', 100, 1, 10000);
   if (defaultPageSize > maxPageSize) {
-    throw new Error(`DEFAULT_PAGE_SIZE (${defaultPageSize}) must not exceed MAX_PAGE_SIZE (${maxPageSize})`);
+    throw new StartupError(`DEFAULT_PAGE_SIZE (${defaultPageSize}) must not exceed MAX_PAGE_SIZE (${maxPageSize})`);
   }
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
   return {
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     databaseUrl,
     embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR ?? '.data/pglite'),
+    embeddedOwnerWaitMs: intFrom(env, 'EMBEDDED_OWNER_WAIT_MS', 30_000, 0, 600_000),
     seedOnStart: boolFrom(env, 'SEED_ON_START', databaseUrl === undefined),
     defaultPageSize,
     maxPageSize,

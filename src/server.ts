@@ -21,7 +21,8 @@ import { explorerRouter } from './modules/explorer/explorer.routes';
 import { exportRouter } from './modules/export/export.routes';
 import { importRouter } from './modules/ingest/import.routes';
 import { buildAppSchema } from './schema';
-import { DataChanges } from './cache/dataChanges';
+import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
+import type { EmbeddedPostgres } from './db/embedded';
 import { responseCachePlugin } from './cache/responseCache';
 
 export interface AppServer {
@@ -265,6 +266,15 @@ export function jsonErrorHandler(config: Config, logger: Logger = createLogger('
   };
 }
 
+/** Connections on the embedded socket beyond this process's own pool belong to other processes. */
+function embeddedWriters(embedded: EmbeddedPostgres, dataSource: DataSource): EmbeddedWriters {
+  const pool = (dataSource.driver as unknown as { master?: { totalCount: number } }).master;
+  return {
+    foreign: () => embedded.connectionCount() - (pool?.totalCount ?? 0),
+    onConnection: (listener) => embedded.onConnection(listener),
+  };
+}
+
 /**
  * The HTTP app: GraphQL at /graphql, /healthz (the process is up) and /readyz (the database
  * answers). Tests build the same server and reach it with `apollo.executeOperation` or HTTP.
@@ -274,6 +284,7 @@ export async function createServer(
   config: Config,
   plugins: ApolloServerPlugin<Context>[] = [],
   logger: Logger = createLogger(config.logLevel),
+  options: { embedded?: EmbeddedPostgres } = {},
 ): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -282,8 +293,12 @@ export async function createServer(
   const httpServer = http.createServer(app);
   const limits = queryLimits(config);
   // With DATABASE_URL other processes may write too: listen for their changes. Embedded PGlite
-  // is this process's alone (see DataChanges).
-  const changes = new DataChanges(config.databaseUrl ?? null, logger);
+  // is reached by other processes only through this process's socket (see DataChanges).
+  const changes = new DataChanges(
+    config.databaseUrl ?? null,
+    logger,
+    options.embedded ? embeddedWriters(options.embedded, dataSource) : undefined,
+  );
   const cache =
     config.responseCacheBytes > 0
       ? [

@@ -8,6 +8,17 @@ const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
 /**
+ * Embedded mode: other processes (the CLIs, see openDatabase) read and write through the socket
+ * of this process's PGlite, and PGlite does not deliver their NOTIFYs to this process.
+ */
+export interface EmbeddedWriters {
+  /** Connections of other processes open on the socket now. */
+  foreign(): number;
+  /** Calls back whenever a connection opens, this process's own included. */
+  onConnection(listener: () => void): void;
+}
+
+/**
  * Tells the response cache when the data may have changed, and whether it can know at all.
  *
  * `generation` goes up on every change heard of. With a Postgres URL, a dedicated connection
@@ -30,8 +41,10 @@ export class DataChanges {
   constructor(
     private readonly listenUrl: string | null,
     private readonly logger: Logger,
+    private readonly embeddedWriters?: EmbeddedWriters,
   ) {
     this.listening = listenUrl === null;
+    embeddedWriters?.onConnection(() => this.changed());
   }
 
   get generation(): number {
@@ -40,7 +53,7 @@ export class DataChanges {
 
   /** Whether every change is heard of now, so a cached answer can be trusted. */
   get trusted(): boolean {
-    return this.listening && !this.stopped;
+    return this.listening && !this.stopped && (this.embeddedWriters?.foreign() ?? 0) === 0;
   }
 
   /** Something may have changed: move to a new generation and tell the subscribers. */

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { GraphQLError } from 'graphql';
 import { loadConfig } from '../config';
+import { runCli } from './runCli';
 import { createContext } from '../context';
 import { openDatabase } from '../db/openDatabase';
 import { buildDatapackage } from '../modules/export/exportDatapackage';
@@ -26,8 +27,8 @@ const USAGE = `usage: npm run export -- --out DIR [options]
   --as-of N               release id: the data as it stood then (default: the newest release)
   --layout long|wide      long: one row per observation, re-importable (default); wide: one column per year
 
-Reads DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set; stop a
-server using the embedded database first. Exit code 0: written, 1: failed, 2: bad usage or
+Reads DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set, through
+the running server's socket when one serves it. Exit code 0: written, 1: failed, 2: bad usage or
 parameters.`;
 
 /** "--year-from: " for the parameter an error names, so the message points at the flag to fix. */
@@ -89,7 +90,9 @@ async function main(): Promise<number> {
 
   const out = path.resolve(values.out);
   const config = loadConfig();
-  const database = await openDatabase(config, (line) => process.stderr.write(`${line}\n`));
+  const database = await openDatabase(config, (line) => process.stderr.write(`${line}\n`), {
+    role: 'export',
+  });
   try {
     const context = createContext(database.dataSource, config);
     let selection;
@@ -143,10 +146,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`export failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli('export', main);

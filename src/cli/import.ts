@@ -3,6 +3,7 @@ import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
+import { runCli } from './runCli';
 import { openDatabase } from '../db/openDatabase';
 import { type ImportMetadata, readDatapackage } from '../modules/ingest/datapackage';
 import { formatProblem, type ImportProblem } from '../modules/ingest/importErrors';
@@ -22,8 +23,8 @@ const USAGE = `usage: npm run import -- FILE.csv [options]
   --dry-run               validate and count, write nothing
   --report FILE           also write the report (problems included) as JSON
 
-Imports into DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set;
-stop a server using the embedded database first. Exit code 0: imported (or nothing to do),
+Imports into DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set,
+through the running server's socket when one serves it. Exit code 0: imported (or nothing to do),
 1: problems found (nothing written), 2: bad usage.`;
 
 async function main(): Promise<number> {
@@ -93,7 +94,9 @@ async function main(): Promise<number> {
   }
 
   const started = Date.now();
-  const database = await openDatabase(loadConfig(), (line) => process.stderr.write(`${line}\n`));
+  const database = await openDatabase(loadConfig(), (line) => process.stderr.write(`${line}\n`), {
+    role: 'import',
+  });
   try {
     const report = await importObservations(database.dataSource, createReadStream(file), {
       metadata,
@@ -119,10 +122,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`import failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli('import', main);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
+import { runCli } from './runCli';
 import { openDatabase } from '../db/openDatabase';
 import { ApiKey, Role } from '../modules/auth/apiKey.entity';
 import { createApiKey, revokeApiKey } from '../modules/auth/apiKeys';
@@ -10,7 +11,7 @@ const USAGE = `usage:
   npm run keys -- list                                            prefix, name, role, created, revoked
   npm run keys -- revoke PREFIX|ID                                the key stops working at once
 
-Uses DATABASE_URL, or the embedded database when it is not set (stop the server first).`;
+Uses DATABASE_URL, or the embedded database when it is not set (through the running server, if any).`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,7 +28,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const database = await openDatabase(loadConfig(), (line) => process.stderr.write(`${line}\n`));
+  const database = await openDatabase(loadConfig(), (line) => process.stderr.write(`${line}\n`), {
+    role: 'keys',
+  });
   try {
     const { dataSource } = database;
     if (command === 'create') {
@@ -60,10 +63,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`keys failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli('keys', main);

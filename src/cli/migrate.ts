@@ -1,32 +1,33 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config';
-import { createDataSource } from '../db/dataSource';
+import { openDatabase } from '../db/openDatabase';
+import { runCli } from './runCli';
 
-/** `npm run migrate [-- --revert]`: applies pending migrations to DATABASE_URL, or reverts the last one. */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!config.databaseUrl) {
-    process.stderr.write('DATABASE_URL is not set. (npm start migrates the embedded database by itself.)\n');
-    process.exit(2);
-  }
-  const dataSource = createDataSource({ url: config.databaseUrl });
-  await dataSource.initialize();
+/**
+ * `npm run migrate [-- --revert]`: applies pending migrations to DATABASE_URL, or to the embedded
+ * database (through the running server, if any), or reverts the last one.
+ */
+async function main(): Promise<number> {
+  const config = { ...loadConfig(), seedOnStart: false };
+  const database = await openDatabase(config, (line) => process.stderr.write(`${line}\n`), {
+    role: 'migrate',
+    migrate: false,
+  });
   try {
+    const { dataSource } = database;
     if (process.argv.includes('--revert')) {
       await dataSource.undoLastMigration({ transaction: 'each' });
-      process.stdout.write('reverted the last migration\n');
-      return;
+      process.stdout.write(`reverted the last migration (${database.description})\n`);
+      return 0;
     }
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     process.stdout.write(
       applied.length ? `applied ${applied.map((m) => m.name).join(', ')}\n` : 'database is up to date\n',
     );
+    return 0;
   } finally {
-    await dataSource.destroy();
+    await database.close();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runCli('migrate', main);

@@ -1,41 +1,149 @@
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import { StartupError } from '../startupError';
 import { createDataSource } from './dataSource';
+import { type DataDirLock, type DataDirOwner, lockDataDir, readOwner } from './dataDirLock';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
 import { seedDemoData } from './seedDemoData';
 
 export interface OpenDatabase {
   dataSource: DataSource;
+  /** The embedded Postgres this process runs (not set when it reached another process's). */
   embedded?: EmbeddedPostgres;
+  /** Where the data lives, for the log: "DATABASE_URL", "embedded PGlite", ... */
+  description: string;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /**
+   * "server" must own the embedded database and refuses to start beside another owner. Any
+   * other role (the CLIs: "import", "keys", ...) works through the owner's socket when one
+   * runs, so `npm run import` works while `npm start` serves.
+   */
+  role?: string;
+  /** false: leave pending migrations alone (`npm run migrate` applies or reverts them itself). */
+  migrate?: boolean;
+}
+
+const describeOwner = (owner: DataDirOwner | null) =>
+  owner
+    ? `${owner.role === 'server' ? 'a rightsgraph server' : `npm run ${owner.role}`} (pid ${owner.pid})`
+    : 'another process';
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The socket of the process that holds the lock on `dataDir`, once it answers. */
+async function ownerUrl(dataDir: string, waitMs: number): Promise<string> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const owner = readOwner(dataDir);
+    if (owner?.url && (await reachable(owner.url))) return owner.url;
+    if (Date.now() >= deadline) {
+      throw new StartupError(
+        `the embedded database in ${dataDir} is locked by ${describeOwner(owner)}, but its socket ` +
+          `${owner?.url ? `(${owner.url}) does not answer` : 'is not published'}; nothing was changed. ` +
+          'Wait for it to finish or stop it, then try again.',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Fails fast, in one line, when DATABASE_URL cannot be reached (before anything migrates). */
+async function checkDatabaseUrl(url: string): Promise<void> {
+  let host = 'DATABASE_URL';
+  try {
+    host = new URL(url).host || host;
+  } catch {
+    throw new StartupError('DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)');
+  }
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new StartupError(`cannot reach the database at DATABASE_URL (${host}): ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /**
  * DATABASE_URL when set, else embedded PGlite persisted under EMBEDDED_DATA_DIR. Applies
  * pending migrations, then seeds the demo data when asked and the database has none.
+ *
+ * Embedded, one process owns the data folder (src/db/dataDirLock.ts) and serves its PGlite on
+ * a loopback socket recorded beside the folder; a CLI started while a server runs connects
+ * there instead of opening the files a second time, which damaged the catalog before.
  */
 export async function openDatabase(
   config: Config,
   log: (line: string) => void = () => undefined,
+  options: OpenOptions = {},
 ): Promise<OpenDatabase> {
+  const role = options.role ?? 'server';
   let embedded: EmbeddedPostgres | undefined;
+  let lock: DataDirLock | null = null;
   let url = config.databaseUrl;
-  if (!url) {
-    log(`starting embedded Postgres (PGlite) in ${config.embeddedDataDir}`);
-    embedded = await startEmbeddedPostgres({ dataDir: config.embeddedDataDir });
-    url = embedded.url;
+  let description = 'DATABASE_URL';
+  let owner = true;
+  if (url) {
+    await checkDatabaseUrl(url);
+  } else {
+    const dataDir = config.embeddedDataDir;
+    lock = await lockDataDir(dataDir, role);
+    if (lock) {
+      log(`starting embedded Postgres (PGlite) in ${dataDir}`);
+      try {
+        embedded = await startEmbeddedPostgres({ dataDir });
+      } catch (error) {
+        await lock.release();
+        throw error;
+      }
+      url = embedded.url;
+      lock.publish({ role, url });
+      description = 'embedded PGlite';
+    } else if (role === 'server') {
+      throw new StartupError(
+        `the embedded database in ${dataDir} is in use by ${describeOwner(readOwner(dataDir))}; ` +
+          'stop it first, or set EMBEDDED_DATA_DIR to another folder',
+      );
+    } else {
+      url = await ownerUrl(dataDir, config.embeddedOwnerWaitMs);
+      owner = false;
+      const holder = readOwner(dataDir);
+      description = `embedded PGlite of ${describeOwner(holder)}`;
+      log(`the embedded database is open in ${describeOwner(holder)}; working through its socket`);
+    }
   }
-  // PGlite runs one session; a single connection keeps transactions from interleaving.
-  const poolSize = embedded ? 1 : 10;
+  const release = async () => {
+    await embedded?.stop();
+    await lock?.release();
+  };
+  // PGlite runs one session; a single connection keeps this process's statements in order.
+  const poolSize = config.databaseUrl ? 10 : 1;
   try {
     // Migrations and the seed run without the API's statement timeout (an index on a large
     // table may take longer), on a connection of their own that closes before serving starts.
     const setup = createDataSource({ url, logSql: config.logSql, poolSize: 1 });
     await setup.initialize();
     try {
-      const applied = await setup.runMigrations({ transaction: 'each' });
+      const applied = options.migrate === false ? [] : await setup.runMigrations({ transaction: 'each' });
       if (applied.length > 0) log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
-      if (config.seedOnStart) {
+      // The owner of an embedded database seeded it when it opened it.
+      if (config.seedOnStart && owner) {
         const [{ count }] = await setup.query('SELECT count(*)::int AS count FROM release');
         if (count === 0) {
           const seeded = await seedDemoData(setup);
@@ -46,7 +154,7 @@ export async function openDatabase(
       await setup.destroy();
     }
   } catch (error) {
-    await embedded?.stop();
+    await release();
     throw error;
   }
   const dataSource = createDataSource({
@@ -62,15 +170,16 @@ export async function openDatabase(
   try {
     await dataSource.initialize();
   } catch (error) {
-    await embedded?.stop();
+    await release();
     throw error;
   }
   return {
     dataSource,
     embedded,
+    description,
     async close() {
       await dataSource.destroy();
-      await embedded?.stop();
+      await release();
     },
   };
 }
