@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { lockAddress, lockDataDir, readOwner } from '../../src/db/dataDirLock';
@@ -165,5 +166,43 @@ describe('an embedded server and the CLIs', () => {
       await Promise.all(servers.splice(0).map((s) => s.kill()));
       await db?.close();
     }
+  });
+});
+
+describe('start-up failures', () => {
+  async function refused(env: NodeJS.ProcessEnv): Promise<string> {
+    const result = await startServer(env);
+    if (isRunning(result)) throw new Error('the server started');
+    expect(result.code).toBe(1);
+    const lines = result.output.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    return lines[0];
+  }
+
+  it('names a port in use before opening the database', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const dataDir = path.join(scratch, 'port-in-use');
+    try {
+      expect(await refused({ PORT: String(port), EMBEDDED_DATA_DIR: dataDir })).toBe(
+        `rightsgraph failed to start: port ${port} on 127.0.0.1 is in use by another process; set PORT (and HOST) to a free one`,
+      );
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('names an unreachable DATABASE_URL', async () => {
+    expect(await refused({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' })).toMatch(
+      /^rightsgraph failed to start: cannot reach the database at DATABASE_URL \(127\.0\.0\.1:1\): .*ECONNREFUSED/,
+    );
+  });
+
+  it('names a bad setting', async () => {
+    expect(await refused({ MAX_PAGE_SIZE: 'many' })).toBe(
+      'rightsgraph failed to start: MAX_PAGE_SIZE must be an integer between 1 and 10000, got "many"',
+    );
   });
 });
