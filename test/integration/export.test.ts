@@ -492,6 +492,100 @@ describe('export of values that need quoting, bounds, statuses and disaggregatio
   });
 });
 
+/**
+ * Cells a spreadsheet would run (issue 12, row 8), in every text column: region, note and a
+ * disaggregation value; negative numbers, which must stay numbers.
+ */
+const FORMULAS: FixtureSpec = {
+  cities: [{ slug: 'york-gb', country: 'GB', region: '=1+2' }],
+  indicators: [{ code: 'homicide-rate' }],
+  observations: [
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2011, value: -1.5, lower: -2 },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2012, value: 2 },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2013, value: 3 },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2014, value: 4 },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2015, value: 5 },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2016, value: 6 },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2017, value: 7 },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2017, value: 8, disaggregation: 'sex=@female' },
+    { city: 'york-gb', indicator: 'homicide-rate', year: 2018, value: 9 },
+  ],
+};
+const FORMULA_NOTES: [number, string][] = [
+  [2011, "=cmd|' /C calc'!A0"],
+  [2012, '@SUM(A1:A9)'],
+  [2013, '+1+1'],
+  [2014, '-2+3'],
+  [2015, '\tTAB'],
+  [2016, "'=already quoted"],
+  [2017, 'plain, harmless'],
+  [2018, '\rCR'],
+];
+
+describe('export of cells a spreadsheet would run as formulas', () => {
+  let site: Site;
+  beforeAll(async () => {
+    const db = await createTestDatabase({ seed: false });
+    await loadFixture(db.dataSource, FORMULAS);
+    for (const [year, note] of FORMULA_NOTES) {
+      await db.dataSource.query(`UPDATE observation SET note = $1 WHERE year = $2 AND disaggregation = ''`, [
+        note,
+        year,
+      ]);
+    }
+    site = await openSite(db);
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it('prefixes formula-leading text with a single quote and leaves numbers alone', async () => {
+    // Written by hand from OWASP's rule: =, +, -, @, tab or CR first gets a quote; a text
+    // already starting with a quote before one of them gets one more.
+    expect(await site.text('/export/observations.csv')).toBe(
+      lines(
+        'city,country,region,indicator,year,value,lower,upper,status,note,sex',
+        "york-gb,GB,'=1+2,homicide-rate,2011,-1.5,-2,,MEASURED,'=cmd|' /C calc'!A0,",
+        "york-gb,GB,'=1+2,homicide-rate,2012,2,,,MEASURED,'@SUM(A1:A9),",
+        "york-gb,GB,'=1+2,homicide-rate,2013,3,,,MEASURED,'+1+1,",
+        "york-gb,GB,'=1+2,homicide-rate,2014,4,,,MEASURED,'-2+3,",
+        "york-gb,GB,'=1+2,homicide-rate,2015,5,,,MEASURED,'\tTAB,",
+        "york-gb,GB,'=1+2,homicide-rate,2016,6,,,MEASURED,''=already quoted,",
+        'york-gb,GB,\'=1+2,homicide-rate,2017,7,,,MEASURED,"plain, harmless",',
+        "york-gb,GB,'=1+2,homicide-rate,2017,8,,,MEASURED,,'@female",
+        'york-gb,GB,\'=1+2,homicide-rate,2018,9,,,MEASURED,"\'\rCR",',
+      ),
+    );
+    expect(await site.text('/export/observations.csv?layout=wide')).toBe(
+      lines(
+        'city,country,region,indicator,sex,2011,2012,2013,2014,2015,2016,2017,2018',
+        "york-gb,GB,'=1+2,homicide-rate,,-1.5,2,3,4,5,6,7,9",
+        "york-gb,GB,'=1+2,homicide-rate,'@female,,,,,,,8,",
+      ),
+    );
+  });
+
+  it('round trip: the import takes the quote off again, so every value comes back identical', async () => {
+    const target = await emptyDatabaseLike(site.db.dataSource);
+    try {
+      await reimport(
+        target.dataSource,
+        await site.text('/export/observations.csv'),
+        await site.json('/export/datapackage.json'),
+      );
+      const back = await currentObservations(target.dataSource);
+      expect(back).toEqual(await currentObservations(site.db.dataSource));
+      expect(back.map((o: { note: string | null }) => o.note)).toEqual([
+        ...FORMULA_NOTES.slice(0, -1).map(([, n]) => n),
+        null, // 2017, sex=@female
+        FORMULA_NOTES[FORMULA_NOTES.length - 1][1],
+      ]);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('export asOf a release', () => {
   it('exports the values as they stood at that release, and pins the newest one by default', async () => {
     const db = await createTestDatabase({ seed: false });

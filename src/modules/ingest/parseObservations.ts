@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { restoreFormulaCell } from '../common/formulaCells';
 import { ObservationStatus } from '../indicator/observation.entity';
 import { readCsv } from './csvRecords';
 import { type ImportProblem, problem } from './importErrors';
@@ -83,6 +84,8 @@ export async function* readObservations(
   let index: Map<string, number> = new Map();
 
   for await (const record of readCsv(input, report)) {
+    // What the export protected from spreadsheets comes back as it was (docs/import.md).
+    record.values = record.values.map(restoreFormulaCell);
     if (header === null) {
       header = record.values.map((h) => h.trim().toLowerCase());
       index = checkHeader(header, record.line, disaggregations, report);
