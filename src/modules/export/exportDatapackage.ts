@@ -34,6 +34,12 @@ const LONG_FIELDS: Record<string, Omit<SchemaField, 'name'>> = {
     constraints: { required: true, enum: Object.keys(ObservationStatus) },
   },
   note: { type: 'string', description: 'Note on the value' },
+  source: {
+    type: 'string',
+    description: 'Title of the source of the value (see sources)',
+    constraints: { required: true },
+  },
+  release: { type: 'integer', description: 'Id of the release that loaded the value', constraints: { required: true } },
 };
 
 function schemaFields(selection: ExportSelection): SchemaField[] {

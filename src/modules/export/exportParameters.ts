@@ -22,6 +22,8 @@ export interface ExportParameters {
   /** Release id. */
   asOf?: string;
   layout: ExportLayout;
+  /** Adds `source` and `release` columns to the long layout (the import does not read them back). */
+  provenance: boolean;
 }
 
 export const EXPORT_PARAMETER_NAMES = [
@@ -34,6 +36,7 @@ export const EXPORT_PARAMETER_NAMES = [
   'sources',
   'asOf',
   'layout',
+  'provenance',
 ] as const;
 
 type ParameterName = (typeof EXPORT_PARAMETER_NAMES)[number];
@@ -88,6 +91,21 @@ export function parseExportParameters(raw: Record<string, string | undefined>): 
       { argument: 'countries', value: badCountries },
     );
   }
+  const provenanceText = (raw.provenance ?? '').trim().toLowerCase();
+  if (!['', 'true', 'false', '1', '0'].includes(provenanceText)) {
+    throw badUserInput(`provenance must be true or false, got "${raw.provenance}"`, {
+      argument: 'provenance',
+      value: raw.provenance,
+    });
+  }
+  const provenance = provenanceText === 'true' || provenanceText === '1';
+  if (provenance && layout === 'wide') {
+    // A wide line spans years that may come from different releases: one release column cannot say it.
+    throw badUserInput('provenance columns are written in the long layout only', {
+      argument: 'provenance',
+      value: raw.provenance,
+    });
+  }
   const asOf = raw.asOf?.trim();
   return {
     indicators: list(raw.indicators),
@@ -99,6 +117,7 @@ export function parseExportParameters(raw: Record<string, string | undefined>): 
     sources: list(raw.sources),
     asOf: asOf ? asOf : undefined,
     layout,
+    provenance,
   };
 }
 
@@ -123,5 +142,6 @@ export function exportQueryString(parameters: ExportParameters, releaseId: numbe
   add('sources', parameters.sources);
   add('asOf', releaseId === null ? parameters.asOf : String(releaseId));
   if (parameters.layout !== 'long') add('layout', parameters.layout);
+  if (parameters.provenance) add('provenance', 'true');
   return pairs.join('&');
 }

@@ -23,6 +23,8 @@ export interface ExportRow {
   status: ObservationStatus;
   note: string | null;
   sourceId: number;
+  sourceTitle: string;
+  releaseId: number;
 }
 
 /**
@@ -53,7 +55,8 @@ export async function* observationBatches(
     const rows = await runSql<Record<string, unknown>>(
       dataSource,
       `SELECT o.id, o.city_id, o.indicator_id, c.slug, trim(c.country_code) AS country_code, c.region, i.code,
-              o.year, o.disaggregation, o.value, o.lower, o.upper, o.status, o.note, o.source_id
+              o.year, o.disaggregation, o.value, o.lower, o.upper, o.status, o.note, o.source_id,
+              s.title AS source_title, o.release_id
        FROM (
          SELECT o.* FROM observation o
          WHERE ${scope.sql} ${after}
@@ -62,6 +65,7 @@ export async function* observationBatches(
        ) o
        JOIN city c ON c.id = o.city_id
        JOIN indicator i ON i.id = o.indicator_id
+       JOIN source s ON s.id = o.source_id
        ORDER BY o.city_id, o.indicator_id, o.year, o.disaggregation, o.id`,
       {
         ...scope.params,
@@ -91,6 +95,8 @@ export async function* observationBatches(
       status: r.status as ObservationStatus,
       note: r.note as string | null,
       sourceId: r.source_id as number,
+      sourceTitle: r.source_title as string,
+      releaseId: r.release_id as number,
     }));
     if (batch.length > 0) yield batch;
     if (batch.length < batchSize) return;

@@ -21,6 +21,12 @@ export const LONG_COLUMNS = [
   'note',
 ] as const;
 
+/**
+ * With `provenance`, after the dimensions: the source's title (unique, as in `sources`) and the
+ * release that loaded the value. Last, so that the columns before them are still the import's.
+ */
+export const PROVENANCE_COLUMNS = ['source', 'release'] as const;
+
 /** The wide layout's key columns; the disaggregation dimensions, then one column per year, follow. */
 export const WIDE_KEY_COLUMNS = ['city', 'country', 'region', 'indicator'] as const;
 
@@ -35,10 +41,10 @@ export function csvColumns(selection: ExportSelection): string[] {
   const { dimensions, years } = selection.summary;
   return selection.parameters.layout === 'wide'
     ? [...WIDE_KEY_COLUMNS, ...dimensions, ...years.map(String)]
-    : [...LONG_COLUMNS, ...dimensions];
+    : [...LONG_COLUMNS, ...dimensions, ...(selection.parameters.provenance ? PROVENANCE_COLUMNS : [])];
 }
 
-function longLine(row: ExportRow, dimensions: string[]): string {
+function longLine(row: ExportRow, dimensions: string[], provenance: boolean): string {
   const split = splitDisaggregation(row.disaggregation);
   return csvLine([
     row.city,
@@ -52,6 +58,7 @@ function longLine(row: ExportRow, dimensions: string[]): string {
     row.status,
     row.note,
     ...dimensions.map((d) => split.get(d)),
+    ...(provenance ? [row.sourceTitle, row.releaseId] : []),
   ]);
 }
 
@@ -108,7 +115,7 @@ export async function* observationCsv(
   const batches = observationBatches(dataSource, selection.filter, options.batchSize ?? EXPORT_BATCH_SIZE);
   if (selection.parameters.layout === 'long') {
     for await (const batch of batches) {
-      yield batch.map((row) => longLine(row, dimensions)).join('');
+      yield batch.map((row) => longLine(row, dimensions, selection.parameters.provenance)).join('');
       written += batch.length;
       options.onProgress?.(written);
     }
