@@ -47,6 +47,7 @@ export function explorerPage(manifest: WebManifest): string {
       <ul id="city-options" role="listbox" aria-label="Matching cities" hidden></ul>
     </div>
     <p id="city-search-hint" class="hint" aria-live="polite"></p>
+    <div id="city-which" class="which" role="group" aria-labelledby="city-which-title" hidden></div>
     <p id="chosen-count" class="hint">No city chosen yet</p>
     <ul id="chosen-cities" class="chips" aria-label="Chosen cities"></ul>
     <div class="quick-picks" role="group" aria-labelledby="quick-picks-label">
@@ -74,6 +75,8 @@ export function explorerPage(manifest: WebManifest): string {
   </div>
   <div id="status" class="visually-hidden" role="status" aria-live="polite"></div>
   <div id="error" class="error" role="alert" hidden></div>
+  <p id="intro" class="intro" hidden>A first view: the human rights cities (every city with a human rights city
+    declaration) and their homicide rates. Choose another indicator or other cities to change it.</p>
   <div id="empty" class="empty" hidden>
     <p>Choose one or more cities to compare: type a name under <a href="#city-search">Add a city</a>, or start with a quick pick.</p>
   </div>

@@ -21,9 +21,10 @@ interface ValueDot extends LinePoint {
 interface CommitmentMarker {
   city: string;
   x: number;
-  y: number;
   kind: string;
   label: string;
+  /** The row of the commitment lane, 0 nearest the plot: markers closer than a symbol apart stack. */
+  row: number;
 }
 
 /** Marker symbols by instrument: the two the explorer's quick picks are about, and the rest. */
@@ -37,26 +38,37 @@ function markerKind(code: string | undefined): string {
   return code === 'HRC' || code === 'CEDAW' ? code : 'OTHER';
 }
 
-/** The y of a date on a city's line: interpolated between the two yearly values around it. */
-function onLine(points: Map<number, number>, x: number): number | null {
-  const year = Math.floor(x);
-  const here = points.get(year);
-  if (here === undefined) return null;
-  if (x === year) return here;
-  const next = points.get(year + 1);
-  if (next === undefined) return null;
-  return here + (next - here) * (x - year);
-}
-
 export interface TimelineChart {
   element: Element;
-  /** Commitments drawn on the axis: no value around their date to sit on. */
-  offLine: number;
   /** Commitments too far from the years with data to be drawn, in words. */
   outside: string[];
 }
 
 const COMMITMENT_MARGIN_YEARS = 3;
+const MARGIN_LEFT = 52;
+const MARGIN_RIGHT = 20;
+/** Room above the plot for the y axis label (Plot draws it at the top edge of the figure). */
+const LABEL_ROOM = 22;
+const LANE_ROW = 18;
+/** Markers nearer than this many pixels go to different rows of the lane. */
+const MARKER_SPACING = 16;
+const MAX_LANE_ROWS = 4;
+
+/**
+ * Puts each marker in the lowest lane row where it keeps clear of the one before it, so that
+ * two commitments adopted weeks apart stay two visible symbols.
+ */
+function stackMarkers(markers: CommitmentMarker[], toPixels: (x: number) => number): number {
+  const rowEnds: number[] = [];
+  for (const marker of [...markers].sort((a, b) => a.x - b.x)) {
+    const px = toPixels(marker.x);
+    let row = rowEnds.findIndex((end) => px - end >= MARKER_SPACING);
+    if (row < 0) row = rowEnds.length < MAX_LANE_ROWS ? rowEnds.length : rowEnds.indexOf(Math.min(...rowEnds));
+    rowEnds[row] = px;
+    marker.row = row;
+  }
+  return Math.max(1, rowEnds.length);
+}
 
 export function timelineChart(result: CompareResult, width: number): TimelineChart | null {
   const withPoints = result.series.filter((s) => s.points.length > 0);
@@ -70,11 +82,9 @@ export function timelineChart(result: CompareResult, width: number): TimelineCha
   let maxY = -Infinity;
   let minX = Infinity;
   let maxX = -Infinity;
-  const lines = new Map<string, Map<number, number>>();
   for (const series of result.series) {
     const city = labels.get(series.city.id) as string;
     const byYear = new Map<number, number>();
-    lines.set(series.city.id, byYear);
     for (const point of series.points) {
       // A year two sources report keeps the first (lowest source id) on the line; both are dots.
       if (!byYear.has(point.year)) byYear.set(point.year, point.value);
@@ -113,29 +123,22 @@ export function timelineChart(result: CompareResult, width: number): TimelineCha
         outside.push(words);
         continue;
       }
-      const y = onLine(lines.get(series.city.id) as Map<number, number>, x);
-      markers.push({
-        city,
-        x,
-        y: y ?? NaN,
-        kind: markerKind(commitment.instrument?.code),
-        label: words + (y === null ? '; no value around that date, marked on the axis' : ''),
-      });
+      markers.push({ city, x, kind: markerKind(commitment.instrument?.code), label: words, row: 0 });
     }
   }
   for (const marker of markers) {
     minX = Math.min(minX, Math.floor(marker.x));
     maxX = Math.max(maxX, Math.ceil(marker.x));
   }
+  const domain: [number, number] = [minX - 0.3, maxX + 0.3];
+  const plotWidth = width - MARGIN_LEFT - MARGIN_RIGHT;
+  const rows =
+    markers.length === 0 ? 0 : stackMarkers(markers, (x) => ((x - domain[0]) / (domain[1] - domain[0])) * plotWidth);
+  // Commitments are events, not values: they get a lane of their own above the plot, with a
+  // faint guide down to the values, rather than a place on the value axis where a marker
+  // at the bottom would read as a zero.
+  const laneHeight = rows === 0 ? 0 : rows * LANE_ROW + 8;
   const zero = minY >= 0;
-  const baseline = zero ? 0 : minY;
-  let offLine = 0;
-  for (const marker of markers) {
-    if (Number.isNaN(marker.y)) {
-      marker.y = baseline;
-      offLine += 1;
-    }
-  }
   const kinds = MARKER_KINDS.filter((k) => markers.some((m) => m.kind === k.key));
   const span = Math.max(1, maxX - minX);
   const tickStep = Math.max(1, Math.ceil(span / Math.max(2, Math.floor(width / 70))));
@@ -145,14 +148,17 @@ export function timelineChart(result: CompareResult, width: number): TimelineCha
 
   const element = Plot.plot({
     width,
-    height: Math.round(Math.max(260, Math.min(440, width * 0.55))),
-    marginLeft: 52,
-    marginRight: 20,
-    marginTop: 24,
+    height: Math.round(Math.max(260, Math.min(440, width * 0.55))) + laneHeight,
+    marginLeft: MARGIN_LEFT,
+    marginRight: MARGIN_RIGHT,
+    marginTop: LABEL_ROOM + laneHeight,
+    // The year label gets a row of its own under the tick labels: at the right end of the tick
+    // row (Plot's default) it covered the last year.
+    marginBottom: 46,
     style: { fontSize: '13px', overflow: 'visible' },
     ariaLabel: `${indicator.name} over the years`,
-    ariaDescription: `A line per city; ${DIRECTION_WORDS[indicator.direction]}. Commitments are marked on each city's line at their adoption date.`,
-    x: { label: 'Year', tickFormat: 'd', ticks, domain: [minX - 0.3, maxX + 0.3] },
+    ariaDescription: `A line per city; ${DIRECTION_WORDS[indicator.direction]}. Commitments are marked in a lane above the chart at their adoption date.`,
+    x: { label: 'Year', labelAnchor: 'center', labelArrow: 'none', tickFormat: 'd', ticks, domain },
     y: { label: unit, grid: true, zero, domain: zero ? [0, maxY * 1.05] : [minY, maxY] },
     color: { legend: true, domain: [...labels.values()] },
     symbol:
@@ -166,26 +172,32 @@ export function timelineChart(result: CompareResult, width: number): TimelineCha
         : undefined,
     marks: [
       zero ? Plot.ruleY([0]) : null,
+      Plot.ruleX(markers, { x: 'x', stroke: 'city', strokeOpacity: 0.45, strokeDasharray: '3,4', ariaHidden: 'true' }),
       Plot.line(line, { x: 'year', y: 'value', z: 'city', stroke: 'city', strokeWidth: 2.5 }),
       Plot.dot(dots, { x: 'year', y: 'value', fill: 'city', r: 3.5, ariaLabel: 'label' }),
-      Plot.dot(markers, {
-        x: 'x',
-        y: 'y',
-        symbol: 'kind',
-        stroke: 'city',
-        fill: 'white',
-        strokeWidth: 2,
-        r: 7,
-        ariaLabel: 'label',
-        className: 'commitment-marker',
-      }),
-      Plot.tip(
-        [...dots, ...markers.map((m) => ({ ...m, year: m.x, value: m.y }))],
-        Plot.pointer({ x: 'year', y: 'value', title: 'label' }),
+      // dy is a constant in Plot, so each row of the lane is a mark of its own.
+      ...Array.from({ length: rows }, (_, row) =>
+        Plot.dot(
+          markers.filter((m) => m.row === row),
+          {
+            x: 'x',
+            frameAnchor: 'top',
+            dy: -(8 + LANE_ROW / 2 + row * LANE_ROW),
+            symbol: 'kind',
+            stroke: 'city',
+            fill: 'white',
+            strokeWidth: 2,
+            r: 7,
+            ariaLabel: 'label',
+            title: 'label',
+            className: 'commitment-marker',
+          },
+        ),
       ),
+      Plot.tip(dots, Plot.pointer({ x: 'year', y: 'value', title: 'label' })),
     ],
   });
-  return { element, offLine, outside };
+  return { element, outside };
 }
 
 // Mid tones, so that the black whiskers stay visible on the bars.

@@ -7,6 +7,8 @@
  */
 import {
   ApiError,
+  argumentList,
+  literal,
   type CitiesData,
   citiesQuery,
   type CityRef,
@@ -38,6 +40,13 @@ import { parseViewState, type View, type ViewState, viewStateQuery } from './vie
 /** compare takes at most 100 cities. */
 const MAX_CITIES = 100;
 
+/**
+ * A link without any view state opens on these: the human rights cities and their homicide
+ * rates, the comparison the explorer exists for, rather than an empty page.
+ */
+const DEFAULT_INDICATOR = 'homicide-rate';
+const HRC_FILTER = { hasCommitment: { instrumentCodes: ['HRC'] } };
+
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
   if (!element) throw new Error(`explorer: #${id} is missing from the page`);
@@ -62,6 +71,7 @@ const ui = {
   search: byId<HTMLInputElement>('city-search'),
   options: byId<HTMLUListElement>('city-options'),
   searchHint: byId('city-search-hint'),
+  which: byId('city-which'),
   chosen: byId<HTMLUListElement>('chosen-cities'),
   chosenCount: byId('chosen-count'),
   pickHrc: byId<HTMLButtonElement>('pick-hrc'),
@@ -74,6 +84,7 @@ const ui = {
   title: byId('results-title'),
   status: byId('status'),
   error: byId('error'),
+  intro: byId('intro'),
   empty: byId('empty'),
   tabs: { timeline: byId<HTMLButtonElement>('tab-timeline'), ranking: byId<HTMLButtonElement>('tab-ranking') },
   panels: { timeline: byId('panel-timeline'), ranking: byId('panel-ranking') },
@@ -96,12 +107,16 @@ const ui = {
 };
 
 const state: ViewState = parseViewState(location.search);
+/** Whether the address named a view; without one the explorer opens on the default view. */
+const explicitView = viewStateQuery(state) !== '';
 let indicators: IndicatorInfo[] = [];
 const coverage = new Map<string, IndicatorCoverage>();
 /** The chosen cities, in the order chosen (state.cities holds their slugs). */
 let chosen: CityRef[] = [];
 /** What is on screen: redrawn on resize without asking the server again. */
-let shown: { view: 'timeline'; result: CompareResult } | { view: 'ranking'; result: RankingResult } | null = null;
+let shown:
+  { view: 'timeline'; result: CompareResult } | { view: 'ranking'; result: RankingResult; unranked: CityRef[] } | null =
+  null;
 let shownQuery = '';
 let pending: AbortController | null = null;
 
@@ -164,7 +179,8 @@ function currentIndicator(): IndicatorInfo | undefined {
   return indicators.find((i) => i.code === state.indicator);
 }
 
-function fillIndicators(): void {
+/** Fills the indicator list; says what was wrong with the link's indicator, if anything. */
+function fillIndicators(): string | null {
   const groups = new Map<string, IndicatorInfo[]>();
   for (const indicator of indicators) {
     // An indicator of several rights is listed under the first; its description names them all.
@@ -189,11 +205,52 @@ function fillIndicators(): void {
       ),
     ),
   );
+  let problem: string | null = null;
   if (!currentIndicator()) {
-    const first = ui.indicator.querySelector('option');
-    state.indicator = first?.value ?? null;
+    const fallback =
+      indicators.find((i) => i.code === DEFAULT_INDICATOR)?.code ?? ui.indicator.querySelector('option')?.value;
+    if (state.indicator !== null) {
+      const near = closest(
+        state.indicator,
+        indicators.map((i) => i.code),
+      );
+      const name = indicators.find((i) => i.code === fallback)?.name ?? fallback;
+      problem =
+        `The link asks for the indicator “${shorten(state.indicator)}”, which does not exist` +
+        (near.length > 0 ? ` (did you mean ${near.map((c) => `“${c}”`).join(' or ')}?)` : '') +
+        `. Showing ${name} instead: pick another indicator above.`;
+    }
+    state.indicator = fallback ?? null;
   }
   ui.indicator.value = state.indicator ?? '';
+  return problem;
+}
+
+/** A code from a link, short enough to quote in a message. */
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** The codes within a few edits of a mistyped one, closest first (at most two). */
+function closest(typed: string, codes: string[]): string[] {
+  const word = typed.toLowerCase().slice(0, 64);
+  const distance = (a: string, b: string): number => {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i += 1) {
+      const current = [i];
+      for (let j = 1; j <= b.length; j += 1) {
+        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      previous = current;
+    }
+    return previous[b.length];
+  };
+  return codes
+    .map((code) => ({ code, d: distance(word, code.toLowerCase()) }))
+    .filter(({ code, d }) => d <= Math.max(2, Math.floor(code.length / 3)))
+    .sort((a, b) => a.d - b.d || a.code.localeCompare(b.code))
+    .slice(0, 2)
+    .map(({ code }) => code);
 }
 
 function describeIndicator(): void {
@@ -234,6 +291,7 @@ function setChosen(cities: CityRef[], message?: string): void {
   const seen = new Set<string>();
   chosen = cities.filter((c) => !seen.has(c.id) && seen.add(c.id)).slice(0, MAX_CITIES);
   state.cities = chosen.map((c) => c.slug);
+  ui.intro.hidden = true;
   renderChosen();
   if (message) announce(message);
   void refresh();
@@ -289,6 +347,8 @@ let searchTimer = 0;
 let searchSeq = 0;
 let options: CityRef[] = [];
 let active = -1;
+/** Whether the user moved through the matches: Enter then means the one they moved to. */
+let moved = false;
 
 function closeOptions(): void {
   ui.options.hidden = true;
@@ -329,6 +389,7 @@ function renderOptions(): void {
 }
 
 function choose(city: CityRef): void {
+  closeWhich();
   ui.search.value = '';
   options = [];
   closeOptions();
@@ -351,6 +412,7 @@ async function search(text: string): Promise<void> {
     const taken = new Set(chosen.map((c) => c.id));
     options = found.edges.map((e) => e.node).filter((c) => !taken.has(c.id));
     active = options.length > 0 ? 0 : -1;
+    moved = false;
     ui.searchHint.textContent =
       options.length === 0
         ? `No other city matches “${text.trim()}”`
@@ -361,8 +423,71 @@ async function search(text: string): Promise<void> {
   }
 }
 
+function sameName(a: CityRef, b: CityRef): boolean {
+  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) === 0;
+}
+
+function closeWhich(): void {
+  ui.which.hidden = true;
+  ui.which.replaceChildren();
+}
+
+/**
+ * Lists the cities of one name with their region, country and whether they have values for
+ * the indicator, and adds the one the user picks.
+ */
+async function askWhich(namesakes: CityRef[]): Promise<void> {
+  closeOptions();
+  const code = state.indicator;
+  const indicator = currentIndicator();
+  let data: (string | null)[] = namesakes.map(() => null);
+  if (code && indicator) {
+    try {
+      const query = `query ExplorerWhich {\n${namesakes
+        .map(
+          (city, i) =>
+            `  c${i}: coverage(cityIds: ${literal([city.id])}, indicatorCodes: ${literal([code])}) { indicators { firstYear lastYear } }`,
+        )
+        .join('\n')}\n}`;
+      const found =
+        await runQuery<Record<string, { indicators: { firstYear: number | null; lastYear: number | null }[] }>>(query);
+      data = namesakes.map((_, i) => {
+        const cover = found[`c${i}`]?.indicators[0];
+        return cover && cover.firstYear !== null
+          ? `${indicator.name}: values ${cover.firstYear}–${cover.lastYear}`
+          : `${indicator.name}: no values`;
+      });
+    } catch {
+      // Without the coverage the question still stands; only the hint about data is lost.
+    }
+  }
+  const name = namesakes[0].name;
+  ui.which.replaceChildren(
+    h('p', { id: 'city-which-title' }, `${namesakes.length} cities are called ${name}. Which one?`),
+    h(
+      'ul',
+      {},
+      ...namesakes.map((city, i) => {
+        const button = h(
+          'button',
+          { type: 'button', 'data-slug': city.slug },
+          h('span', {}, `${cityLabel(city)}, ${city.country.name}`),
+          data[i] ? h('span', { class: 'data' }, data[i]) : null,
+        );
+        button.addEventListener('click', () => choose(city));
+        return h('li', {}, button);
+      }),
+    ),
+  );
+  ui.which.hidden = false;
+  ui.searchHint.textContent = '';
+  announce(`${namesakes.length} cities are called ${name}: choose one`);
+  ui.which.querySelector('button')?.focus();
+}
+
 function wireSearch(): void {
   ui.search.addEventListener('input', () => {
+    closeWhich();
     window.clearTimeout(searchTimer);
     searchTimer = window.setTimeout(() => void search(ui.search.value), 120);
   });
@@ -372,12 +497,22 @@ function wireSearch(): void {
       event.preventDefault();
       const step = event.key === 'ArrowDown' ? 1 : -1;
       active = (active + step + options.length) % options.length;
+      moved = true;
       renderOptions();
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      if (active >= 0 && options[active]) choose(options[active]);
+      const city = options[active];
+      if (!city) return;
+      const namesakes = options.filter((c) => sameName(c, city));
+      // Enter on the first of several cities of one name would pick one by the order of the
+      // list (two Louisvilles: the one without data came first), so ask which one is meant.
+      if (!moved && namesakes.length > 1) void askWhich(namesakes);
+      else choose(city);
     } else if (event.key === 'Escape') {
-      if (!ui.options.hidden) {
+      if (!ui.which.hidden) {
+        event.preventDefault();
+        closeWhich();
+      } else if (!ui.options.hidden) {
         event.preventDefault();
         closeOptions();
       } else {
@@ -386,6 +521,12 @@ function wireSearch(): void {
     }
   });
   ui.search.addEventListener('blur', () => window.setTimeout(closeOptions, 150));
+  ui.which.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    closeWhich();
+    ui.search.focus();
+  });
   ui.search.addEventListener('focus', () => {
     if (options.length > 0) renderOptions();
   });
@@ -490,6 +631,27 @@ async function defaultRankingYear(signal: AbortSignal): Promise<number | 'latest
   return data.coverage.indicators[0]?.lastYear ?? 'latest';
 }
 
+/**
+ * The chosen cities the ranking leaves out for want of a value. When the page of entries holds
+ * every ranked city, they are the chosen ones not in it; otherwise the ranking of the chosen
+ * cities alone says which are ranked.
+ */
+async function unranked(result: RankingResult, signal: AbortSignal): Promise<CityRef[]> {
+  if (chosen.length === 0) return [];
+  let ranked = new Set(result.entries.map((e) => e.city.id));
+  if (result.entries.length < result.totalCount) {
+    const year = state.year === 'latest' || state.year === null ? undefined : state.year;
+    const query = `query ExplorerRanked {
+  ranking${argumentList({ indicator: state.indicator, year, filter: { ids: chosen.map((c) => c.id) }, first: MAX_CITIES })} {
+    entries { city { id } }
+  }
+}`;
+    const data = await runQuery<{ ranking: { entries: { city: { id: string } }[] } }>(query, signal);
+    ranked = new Set(data.ranking.entries.map((e) => e.city.id));
+  }
+  return chosen.filter((c) => !ranked.has(c.id));
+}
+
 function exportHref(): string {
   const params: string[] = [];
   if (state.indicator) params.push(`indicators=${encodeURIComponent(state.indicator)}`);
@@ -502,6 +664,7 @@ function exportHref(): string {
     if (state.yearFrom !== null) params.push(`yearFrom=${state.yearFrom}`);
     if (state.yearTo !== null) params.push(`yearTo=${state.yearTo}`);
   }
+  params.push('provenance=true');
   return `/export/observations.csv?${params.join('&')}`;
 }
 
@@ -579,8 +742,9 @@ async function refresh(): Promise<void> {
         state.scope === 'chosen' ? chosen.map((c) => c.id) : undefined,
       );
       const data = await runQuery<{ ranking: RankingResult }>(query, controller.signal);
+      const missing = await unranked(data.ranking, controller.signal);
       if (controller.signal.aborted) return;
-      shown = { view: 'ranking', result: data.ranking };
+      shown = { view: 'ranking', result: data.ranking, unranked: missing };
       shownQuery = query;
     } else {
       const query = timelineQuery(
@@ -621,7 +785,7 @@ function draw(): void {
   ui.citation.textContent = shown.result.citation.text;
   ui.queryText.textContent = shownQuery;
   if (shown.view === 'timeline') drawTimeline(shown.result);
-  else drawRanking(shown.result);
+  else drawRanking(shown.result, shown.unranked);
 }
 
 function drawTimeline(result: CompareResult): void {
@@ -635,10 +799,7 @@ function drawTimeline(result: CompareResult): void {
       h(
         'p',
         {},
-        'Dots are yearly values; a gap in a line is a year without a value (never zero). Hollow symbols mark each city’s commitments at their adoption date' +
-          (chart.offLine > 0
-            ? `; ${chart.offLine === 1 ? 'one has' : `${chart.offLine} have`} no value around ${chart.offLine === 1 ? 'its' : 'their'} date to sit on and ${chart.offLine === 1 ? 'sits' : 'sit'} on the axis.`
-            : '.'),
+        'Dots are yearly values; a gap in a line is a year without a value (never zero). The symbols in the lane above the chart mark each city’s commitments at their adoption date, with a dashed line down through the values.',
       ),
     );
     if (chart.outside.length > 0) {
@@ -711,7 +872,7 @@ function timelineTable(result: CompareResult): HTMLElement {
   return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Values table' }, table);
 }
 
-function drawRanking(result: RankingResult): void {
+function drawRanking(result: RankingResult, missing: CityRef[]): void {
   const highlight = state.scope === 'all' ? new Set(chosen.map((c) => c.id)) : null;
   const chart = rankingChart(result, chartWidth(ui.panels.ranking), highlight);
   ui.rankingChart.replaceChildren(chart ?? h('p', { class: 'no-data' }, 'No city in scope has a value in this year.'));
@@ -733,6 +894,22 @@ function drawRanking(result: RankingResult): void {
           : 'The sources give no uncertainty intervals here, so each distinct value is its own tier.'),
     ),
   );
+  if (missing.length > 0) {
+    const labels = uniqueLabels(missing);
+    const when = result.year === null ? 'in any year' : `in ${result.year}`;
+    ui.rankingNote.append(
+      h(
+        'p',
+        { class: 'missing' },
+        `Not ranked: ${missing.length} of the ${chosen.length} chosen ${chosen.length === 1 ? 'city has' : 'cities have'} no value ${when}:`,
+      ),
+      h(
+        'ul',
+        { id: 'ranking-missing', class: 'missing' },
+        ...missing.map((city) => h('li', { 'data-slug': city.slug }, labels.get(city.id) as string)),
+      ),
+    );
+  }
   ui.rankingTable.replaceChildren(rankingTable(result));
 }
 
@@ -791,6 +968,7 @@ function readYear(input: HTMLInputElement): number | null {
 function wireControls(): void {
   ui.form.addEventListener('submit', (event) => event.preventDefault());
   ui.indicator.addEventListener('change', () => {
+    ui.intro.hidden = true;
     state.indicator = ui.indicator.value;
     state.year = null;
     describeIndicator();
@@ -835,30 +1013,36 @@ async function start(): Promise<void> {
   ui.yearFrom.value = state.yearFrom === null ? '' : String(state.yearFrom);
   ui.yearTo.value = state.yearTo === null ? '' : String(state.yearTo);
   renderChosen();
+  const problems: string[] = [];
   try {
     const data = await runQuery<IndicatorsData>(INDICATORS_QUERY);
     indicators = data.indicators.edges.map((e) => e.node);
     for (const cover of data.coverage.indicators) coverage.set(cover.indicator.code, cover);
-    fillIndicators();
+    const indicatorProblem = fillIndicators();
+    if (indicatorProblem) problems.push(indicatorProblem);
     describeIndicator();
     fillRankingYears();
-    if (state.cities.length > 0) {
+    if (!explicitView) {
+      chosen = (await cities(HRC_FILTER)).edges.map((e) => e.node);
+      state.cities = chosen.map((c) => c.slug);
+      renderChosen();
+      ui.intro.hidden = chosen.length === 0;
+    } else if (state.cities.length > 0) {
       const found = await cities({ slugs: state.cities });
       const bySlug = new Map(found.edges.map((e) => [e.node.slug, e.node]));
       const missing = state.cities.filter((slug) => !bySlug.has(slug));
       chosen = state.cities.flatMap((slug) => bySlug.get(slug) ?? []);
       state.cities = chosen.map((c) => c.slug);
       renderChosen();
-      if (missing.length > 0) showError(`Unknown cities in the link, left out: ${missing.join(', ')}`);
+      if (missing.length > 0) problems.push(`Unknown cities in the link, left out: ${missing.map(shorten).join(', ')}`);
     }
   } catch (error) {
     showError(`Could not load the indicators: ${(error as Error).message}`);
     return;
   }
-  const hadError = !ui.error.hidden;
-  const message = ui.error.textContent;
   await refresh();
-  if (hadError && ui.error.hidden) showError(message);
+  // Said after the first view is drawn, which clears the messages of the view before it.
+  if (problems.length > 0 && ui.error.hidden) showError(problems.join(' '));
 }
 
 void start();
