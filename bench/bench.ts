@@ -18,9 +18,11 @@ import {
   type MixResult,
   type ScenarioResult,
   scalingMarkdown,
+  startupMarkdown,
 } from './report';
 import { buildScenarios, MIX_WEIGHTS, mixOperations, type Operation, type Scenario } from './scenarios';
 import { type ServerProcess, startServer } from './serverProcess';
+import { measureStartup } from './startup';
 import { SqlProfiler } from './sqlProfile';
 
 const USAGE = `usage: npm run bench -- [--scale small|large] [options]
@@ -37,6 +39,11 @@ const USAGE = `usage: npm run bench -- [--scale small|large] [options]
   --indicators-per-import N  indicators per import when generating (default 5)
   --only a,b                 only these scenarios (ranking, compare, statistics, nested-list, scorecard, impact)
   --no-write                 print the table, do not write bench/results/
+ --startup                  measure start-up (warm npm start, CLIs with the server up, fresh clone to the first
+                             answer); on by default at small
+  --no-startup               skip it
+  --startup-only             measure start-up only
+  --no-fresh-clone           start-up without the fresh clone (which needs npm ci)
   --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
   --variant N                the variant --explain uses (default 0)
 
@@ -137,6 +144,10 @@ async function main(): Promise<void> {
       explain: { type: 'string' },
       variant: { type: 'string' },
       'no-write': { type: 'boolean' },
+      startup: { type: 'boolean' },
+      'no-startup': { type: 'boolean' },
+      'startup-only': { type: 'boolean' },
+      'no-fresh-clone': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -154,6 +165,14 @@ async function main(): Promise<void> {
     maxRequests: intOption(values, 'max-requests', 50_000),
   };
   const loadBefore = os.loadavg();
+  // First, while the machine is quiet: what a newcomer waits for.
+  const measureIt =
+    values['startup-only'] || values.startup || (values.scale === 'small' && !values['no-startup'] && !values.explain);
+  const startup = measureIt ? await measureStartup({ freshClone: !values['no-fresh-clone'], log }) : null;
+  if (values['startup-only']) {
+    process.stdout.write(`${startupMarkdown(startup!)}\n`);
+    return;
+  }
   const db = await openBenchDatabase(values);
   const all = buildScenarios({ plan: db.plan, cityIdBySlug: await cityIds(db.url) });
   if (values.explain) {
@@ -368,11 +387,12 @@ async function main(): Promise<void> {
       measuredAt: gen.generatedAt,
     },
     rss: { idleMb, peakMb, targetMb: 512, met: peakMb <= 512 },
+    startup,
     loadAverage: { before: loadBefore, after: os.loadavg() },
     totalSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
 
-  const output = [markdown(result)];
+  const output = [markdown(result), ...(startup ? [startupMarkdown(startup)] : [])];
   if (!values['no-write']) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = path.join(RESULTS_DIR, `${result.scale}-${date.slice(0, 10)}.json`);
