@@ -59,7 +59,11 @@ async function npmStart(
   const port = await freePort();
   const started = performance.now();
   // detached: its own process group, so stopping reaches node under npm.
-  const child = spawn('npm', ['start'], { cwd, env: envFor(dataDir, port), stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start'], { cwd, env: envFor(dataDir, port), stdio: 'pipe', detached: true });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-3000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -67,7 +71,7 @@ async function npmStart(
     await exited;
   };
   while (!(await answered(port))) {
-    if (child.exitCode !== null) throw new Error(`npm start in ${cwd} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`npm start in ${cwd} exited with ${child.exitCode}:\n${output}`);
     if (performance.now() - started > timeoutMs) {
       await stop();
       throw new Error(`npm start in ${cwd}: no answer after ${timeoutMs} ms`);
