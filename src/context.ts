@@ -4,12 +4,13 @@ import { ANONYMOUS, type Auth } from './modules/auth/apiKeys';
 import { analyticsLoaders } from './modules/analytics/analytics.loaders';
 import { cityLoaders } from './modules/city/city.loaders';
 import { commitmentLoaders } from './modules/commitment/commitment.loaders';
-import { knownCodesLoader } from './modules/common/knownCodes';
 import { countryLoaders } from './modules/country/country.loaders';
 import { indicatorLoaders } from './modules/indicator/indicator.loaders';
 import { observationLoaders } from './modules/indicator/observation.loaders';
 import { instrumentLoaders } from './modules/instrument/instrument.loaders';
 import { networkLoaders } from './modules/network/network.loaders';
+import { referenceLoaders } from './modules/reference/reference.loaders';
+import type { ResponseWarning } from './modules/reference/references';
 import { rightLoaders } from './modules/right/right.loaders';
 import { sourceLoaders } from './modules/source/source.loaders';
 
@@ -26,7 +27,7 @@ export function createLoaders(dataSource: DataSource) {
     ...networkLoaders(dataSource),
     ...rightLoaders(dataSource),
     ...sourceLoaders(dataSource),
-    knownCodes: knownCodesLoader(dataSource),
+    ...referenceLoaders(dataSource),
   };
 }
 
@@ -40,6 +41,8 @@ export interface Context {
   auth: Auth;
   /** Ties the request's log lines to what the client was told (x-request-id). */
   requestId: string;
+  /** Said to the client in the response's `extensions.warnings` (e.g. a city slug nobody has). */
+  warnings: ResponseWarning[];
 }
 
 /**
@@ -52,5 +55,5 @@ export function createContext(
   auth: Auth = ANONYMOUS,
   requestId = 'in-process',
 ): Context {
-  return { dataSource, config, loaders: createLoaders(dataSource), auth, requestId };
+  return { dataSource, config, loaders: createLoaders(dataSource), auth, requestId, warnings: [] };
 }

@@ -24,6 +24,7 @@ import { buildAppSchema } from './schema';
 import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import type { EmbeddedPostgres } from './db/embedded';
 import { responseCachePlugin } from './cache/responseCache';
+import { responseNotesPlugin } from './modules/reference/responseNotes';
 
 export interface AppServer {
   app: express.Express;
@@ -340,6 +341,7 @@ export async function createServer(
       ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       errorLogging(logger),
+      responseNotesPlugin(),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
       ...cache,
       ...plugins,

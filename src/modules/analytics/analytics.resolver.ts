@@ -16,7 +16,7 @@ export class AnalyticsResolver {
   coverage(
     @Ctx() context: Context,
     @Arg('indicatorCodes', () => [String], { nullable: true }) indicatorCodes?: string[] | null,
-    @Arg('cityIds', () => [ID], { nullable: true }) cityIds?: string[] | null,
+    @Arg('cityIds', () => [ID], { nullable: true, description: 'City ids or slugs' }) cityIds?: string[] | null,
     @Arg('asOf', () => ID, AS_OF) asOf?: string | null,
   ): Promise<CoverageResult> {
     return coverage(context, { indicatorCodes, cityIds, asOf });

@@ -16,7 +16,7 @@ export class CompareResolver {
   compare(
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
-    @Arg('cityIds', () => [ID]) cityIds: string[],
+    @Arg('cityIds', () => [ID], { description: 'City ids or slugs' }) cityIds: string[],
     @Arg('indicatorCodes', () => [String]) indicatorCodes: string[],
     @Arg('yearFrom', () => Int, { nullable: true }) yearFrom?: number | null,
     @Arg('yearTo', () => Int, { nullable: true }) yearTo?: number | null,
@@ -35,7 +35,7 @@ export class CompareResolver {
   })
   scorecard(
     @Ctx() context: Context,
-    @Arg('cityId', () => ID) cityId: string,
+    @Arg('cityId', () => ID, { description: 'City id or slug' }) cityId: string,
     @Arg('peerCityIds', () => [ID], {
       nullable: true,
       description: `Cities to rank against (at most ${SCORECARD_MAX_PEERS}); default: the other cities of the same country, or all other cities when it has none`,

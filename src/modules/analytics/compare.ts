@@ -8,15 +8,8 @@ import { Indicator } from '../indicator/indicator.entity';
 import { Observation } from '../indicator/observation.entity';
 import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
-import {
-  countStatuses,
-  noData,
-  observationScope,
-  resolveCities,
-  resolveIndicators,
-  resolveRelease,
-  statusWarnings,
-} from './scope';
+import { countStatuses, noData, observationScope, statusWarnings } from './scope';
+import { resolveCities, resolveIndicators, resolveRelease } from '../reference/references';
 
 /** Bounds on one compare request: 100 cities x 20 indicators is already 2,000 series. */
 export const COMPARE_MAX_CITIES = 100;

@@ -8,15 +8,8 @@ import { checkYear } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import { Citation, Warning } from './analytics.types';
 import { buildCitation } from './citation';
-import {
-  countStatuses,
-  fewObservations,
-  noData,
-  observationScope,
-  resolveIndicators,
-  resolveRelease,
-  statusWarnings,
-} from './scope';
+import { countStatuses, fewObservations, noData, observationScope, statusWarnings } from './scope';
+import { resolveIndicators, resolveRelease } from '../reference/references';
 import { cityValuesSql, FEW } from './statistics';
 
 @ObjectType({ description: "One city's pair of values" })

@@ -4,7 +4,8 @@ import { Indicator } from '../indicator/indicator.entity';
 import { runSql } from '../common/sql';
 import { Citation, Warning } from './analytics.types';
 import { buildCitation } from './citation';
-import { noData, observationScope, resolveCities, resolveIndicators, resolveRelease } from './scope';
+import { noData, observationScope } from './scope';
+import { resolveCities, resolveIndicators, resolveRelease } from '../reference/references';
 
 @ObjectType({ description: 'How much data there is for one indicator' })
 export class IndicatorCoverage {

@@ -7,18 +7,10 @@ import { cityFilterCondition } from '../city/city.filter';
 import { hydrate } from '../common/loaders';
 import { runSql } from '../common/sql';
 import type { ObservationStatus } from '../indicator/observation.entity';
-import { Instrument } from '../instrument/instrument.entity';
 import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
-import {
-  closestCodes,
-  fewObservations,
-  noData,
-  observationScope,
-  resolveIndicator,
-  resolveRelease,
-  statusWarnings,
-} from './scope';
+import { fewObservations, noData, observationScope, statusWarnings } from './scope';
+import { resolveIndicator, resolveInstrument, resolveRelease } from '../reference/references';
 
 export const MIN_WINDOW = 1;
 export const MAX_WINDOW = 20;
@@ -324,20 +316,6 @@ FROM summary
 LEFT JOIN result r ON true
 LEFT JOIN city c ON c.id = r.city_id
 ORDER BY r.y NULLS LAST, c.name, c.id`;
-}
-
-async function resolveInstrument(context: Context, code: string): Promise<Instrument> {
-  const all = await context.dataSource.getRepository(Instrument).find({ order: { code: 'ASC' } });
-  const found = all.find((i) => i.code === code);
-  if (found) return found;
-  const suggestions = closestCodes(
-    code,
-    all.map((i) => i.code),
-  );
-  throw badUserInput(
-    `Unknown instrument "${code}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`,
-    { argument: 'instrument', value: code, suggestions },
-  );
 }
 
 /** -w..-1 and 1..w: the years of both windows relative to the adoption year. */

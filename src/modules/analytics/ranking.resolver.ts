@@ -2,10 +2,11 @@ import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-gr
 import type { Context } from '../../context';
 import { CityFilter } from '../city/city.args';
 import { City } from '../city/city.entity';
-import { resolveAsOf } from '../common/asOf';
 import { checkYear } from '../common/validate';
 import { CityRank, ranking, RankingResult } from './ranking';
-import { observationScope, resolveCities } from './scope';
+import { observationScope } from './scope';
+import { explainUnknown, resolveAsOf, resolveCities } from '../reference/references';
+import { checkReference } from '../reference/referenceLimits';
 
 const AS_OF = { nullable: true, description: 'Release id: the data as it stood then (default: the newest release)' };
 const YEAR = { nullable: true, description: "Rank this year's values; default: each city's latest year" };
@@ -52,11 +53,16 @@ export class RankingResolver {
     asOf?: string | null,
   ): Promise<CityRank | null> {
     checkYear('year', year);
+    checkReference('indicator', indicator);
     // Loaders, so each check costs at most one statement per request, not one per city.
     if (filter?.ids) await resolveCities(context, filter.ids, 'filter.ids');
     const releaseId = (await resolveAsOf(context, asOf)) ?? null;
     const scope = await observationScope(context, { filter, releaseId });
-    const table = await context.loaders.rankingTable.load({ indicatorCode: indicator, year: year ?? null, scope });
+    const table = await explainUnknown(
+      context,
+      'indicator',
+      context.loaders.rankingTable.load({ indicatorCode: indicator, year: year ?? null, scope }),
+    );
     return table.get(city.id) ?? null;
   }
 }

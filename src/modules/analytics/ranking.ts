@@ -1,7 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { Context } from '../../context';
-import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
 import type { CityFilter } from '../city/city.args';
 import { pageSize } from '../common/connection';
@@ -12,17 +11,8 @@ import { ObservationStatus } from '../indicator/observation.entity';
 import { Source } from '../source/source.entity';
 import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
-import {
-  closestCodes,
-  fewObservations,
-  noData,
-  observationScope,
-  type ObservationScope,
-  resolveCities,
-  resolveIndicator,
-  resolveRelease,
-  statusWarnings,
-} from './scope';
+import { fewObservations, noData, observationScope, type ObservationScope, statusWarnings } from './scope';
+import { resolveCities, resolveIndicator, resolveRelease, UnknownReference } from '../reference/references';
 import { loadAll } from '../common/loadAll';
 
 @ObjectType({ description: 'One city in a ranking' })
@@ -286,19 +276,6 @@ export async function computeRanking(
   };
 }
 
-/** BAD_USER_INPUT for an unknown code, with the closest codes (the same message as resolveIndicator). */
-export async function unknownIndicator(dataSource: DataSource, code: string, argument = 'indicator') {
-  const known = await runSql<{ code: string }>(dataSource, 'SELECT code FROM indicator');
-  const suggestions = closestCodes(
-    code,
-    known.map((k) => k.code),
-  );
-  return badUserInput(
-    `Unknown indicator "${code}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`,
-    { argument, value: [code], suggestions },
-  );
-}
-
 /** The parameters of one full ranking (City.rank): one statement per distinct set per request. */
 export interface RankingTableKey {
   indicatorCode: string;
@@ -311,10 +288,10 @@ export function rankingTableCacheKey(key: RankingTableKey): string {
   return JSON.stringify([key.indicatorCode, key.year, key.scope.sql, key.scope.params]);
 }
 
-/** Every city's rank in the full ranking, by city id; an Error for an unknown indicator. */
+/** Every city's rank in the full ranking, by city id; an UnknownReference for an unknown indicator. */
 export async function rankingTable(dataSource: DataSource, key: RankingTableKey): Promise<Map<number, CityRank>> {
   const table = await computeRanking(dataSource, { ...key, limit: null });
-  if (!table) throw await unknownIndicator(dataSource, key.indicatorCode);
+  if (!table) throw new UnknownReference('indicator', key.indicatorCode);
   return new Map(
     table.rows.map((r) => [
       r.cityId,
@@ -340,7 +317,8 @@ export async function ranking(context: Context, args: RankingArgs): Promise<Rank
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
   const year = args.year ?? null;
   const table = await computeRanking(context.dataSource, { indicatorCode: indicator.code, year, scope, limit });
-  if (!table) throw await unknownIndicator(context.dataSource, indicator.code);
+  // Only if the indicator was deleted since it was resolved above.
+  if (!table) throw new UnknownReference('indicator', indicator.code);
 
   const citation = await buildCitation(context, { query: 'ranking', args, sourceIds: table.sourceIds, release });
   const [cities, sources] = await Promise.all([

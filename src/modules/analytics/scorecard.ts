@@ -10,15 +10,8 @@ import { Observation } from '../indicator/observation.entity';
 import { Right } from '../right/right.entity';
 import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
-import {
-  countStatuses,
-  fewObservations,
-  noData,
-  observationScope,
-  resolveCities,
-  resolveRelease,
-  statusWarnings,
-} from './scope';
+import { countStatuses, fewObservations, noData, observationScope, statusWarnings } from './scope';
+import { resolveCities, resolveRelease } from '../reference/references';
 import { loadAll } from '../common/loadAll';
 
 /** Explicit peers are capped like compare's cities; the default peer set is not (it is computed in SQL). */

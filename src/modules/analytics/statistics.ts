@@ -10,15 +10,8 @@ import type { ObservationStatus } from '../indicator/observation.entity';
 import { Instrument } from '../instrument/instrument.entity';
 import { Citation, Warning } from './analytics.types';
 import { buildCitation } from './citation';
-import {
-  closestCodes,
-  fewObservations,
-  noData,
-  observationScope,
-  resolveIndicator,
-  resolveRelease,
-  statusWarnings,
-} from './scope';
+import { fewObservations, noData, observationScope, statusWarnings } from './scope';
+import { resolveIndicator, resolveInstrument, resolveRelease } from '../reference/references';
 import { loadAll } from '../common/loadAll';
 
 export enum StatisticsGroupBy {
@@ -129,20 +122,6 @@ export interface StatisticsArgs {
   instrument?: string | null;
   filter?: CityFilter | null;
   asOf?: string | null;
-}
-
-async function resolveInstrument(context: Context, code: string): Promise<Instrument> {
-  const all = await context.dataSource.getRepository(Instrument).find({ order: { code: 'ASC' } });
-  const found = all.find((i) => i.code === code);
-  if (found) return found;
-  const suggestions = closestCodes(
-    code,
-    all.map((i) => i.code),
-  );
-  throw badUserInput(
-    `Unknown instrument "${code}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`,
-    { argument: 'instrument', value: code, suggestions },
-  );
 }
 
 /**

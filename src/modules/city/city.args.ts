@@ -4,7 +4,7 @@ import { OrderDirection } from '../common/order';
 
 @InputType({ description: 'All given conditions must hold' })
 export class CityFilter {
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'City ids or slugs' })
   ids?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Slugs, e.g. ["pittsburgh-us", "boston-us"]' })

@@ -1,14 +1,19 @@
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { checkCommitmentFilterCodes, commitmentCondition } from '../commitment/commitment.sql';
-import { assertKnownCodes } from '../common/knownCodes';
 import { andConditions, type SqlCondition } from '../common/sql';
 import { parseId } from '../common/validate';
+import { assertKnownCodes, resolveCities } from '../reference/references';
+import { checkReference, checkReferences } from '../reference/referenceLimits';
 import type { CityFilter } from './city.args';
+import { citySearchSql } from './citySearch';
+
+const isNumeric = (value: string) => /^\d+$/.test(value);
 
 /**
- * Validates what SQL cannot: codes that name nothing (one batched statement), an overlong or
- * NUL-carrying search. Call before `cityFilterCondition`.
+ * Validates what SQL cannot: codes and slugs that name nothing (one batched statement), the
+ * caps on lists and lengths, an overlong or NUL-carrying search. Call before
+ * `cityFilterCondition`. Numeric ids are not looked up: an id nobody has matches nothing.
  */
 export async function checkCityFilter(
   context: Context,
@@ -16,13 +21,18 @@ export async function checkCityFilter(
   argument = 'filter',
 ): Promise<void> {
   if (!filter) return;
+  checkReferences(`${argument}.ids`, filter.ids);
+  checkReferences(`${argument}.slugs`, filter.slugs);
+  checkReferences(`${argument}.countryCodes`, filter.countryCodes);
+  checkReferences(`${argument}.networkCodes`, filter.networkCodes);
   if (filter.search !== null && filter.search !== undefined) {
-    if (filter.search.length > 200)
-      throw badUserInput('search is limited to 200 characters', { argument: `${argument}.search` });
+    checkReference(`${argument}.search`, filter.search);
     if (filter.search.includes('\u0000'))
       throw badUserInput('search contains a NUL character', { argument: `${argument}.search` });
   }
+  const slugs = filter.ids?.filter((ref) => !isNumeric(ref));
   await Promise.all([
+    slugs?.length ? resolveCities(context, slugs, `${argument}.ids`) : undefined,
     assertKnownCodes(
       context,
       `${argument}.countryCodes`,
@@ -43,10 +53,18 @@ export function cityFilterCondition(filter: CityFilter | null | undefined, prefi
   const p = (name: string) => `:${prefix}${name}`;
   const parts: (SqlCondition | null)[] = [];
   if (filter.ids) {
-    parts.push({
-      sql: `c.id = ANY(${p('ids')})`,
-      params: { [`${prefix}ids`]: filter.ids.map((id) => parseId('filter.ids', id)) },
-    });
+    // Slugs among the ids (checked by checkCityFilter) match by slug, so the condition needs no
+    // lookup of its own; without slugs the SQL is the plain id list.
+    const ids = filter.ids.filter(isNumeric).map((id) => parseId('filter.ids', id));
+    const slugs = filter.ids.filter((id) => !isNumeric(id));
+    parts.push(
+      slugs.length === 0
+        ? { sql: `c.id = ANY(${p('ids')})`, params: { [`${prefix}ids`]: ids } }
+        : {
+            sql: `(c.id = ANY(${p('ids')}) OR c.slug = ANY(${p('idSlugs')}))`,
+            params: { [`${prefix}ids`]: ids, [`${prefix}idSlugs`]: slugs },
+          },
+    );
   }
   if (filter.slugs) parts.push({ sql: `c.slug = ANY(${p('slugs')})`, params: { [`${prefix}slugs`]: filter.slugs } });
   if (filter.countryCodes) {
@@ -57,13 +75,7 @@ export function cityFilterCondition(filter: CityFilter | null | undefined, prefi
   }
   const search = filter.search?.trim();
   if (search) {
-    parts.push({
-      // LIKE wildcards are escaped after folding: unaccent turns "％", "＿" and "＼" into "%", "_"
-      // and "\", so a search escaped before folding would match anything, or end in a bare escape
-      // character and fail.
-      sql: `city_search_text(c.name, c.ascii_name, c.alternate_names) LIKE '%' || replace(replace(replace(rg_fold(${p('search')}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`,
-      params: { [`${prefix}search`]: search },
-    });
+    parts.push({ sql: citySearchSql(p('search')), params: { [`${prefix}search`]: search } });
   }
   if (filter.networkCodes) {
     parts.push({

@@ -4,7 +4,6 @@ import { badUserInput } from '../../errors';
 import { CommitmentFilter } from '../commitment/commitment.args';
 import { Commitment } from '../commitment/commitment.entity';
 import { checkCommitmentFilterCodes } from '../commitment/commitment.sql';
-import { resolveAsOf } from '../common/asOf';
 import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
 import { OrderDirection } from '../common/order';
 import { checkYear, checkYearRange, parseId } from '../common/validate';
@@ -15,6 +14,8 @@ import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
 import { City } from './city.entity';
 import { checkCityFilter, cityFilterCondition } from './city.filter';
+import { cityBySlug, explainUnknown, resolveAsOf } from '../reference/references';
+import { checkReference } from '../reference/referenceLimits';
 
 export const CityConnection = connectionType('City', City);
 
@@ -52,9 +53,7 @@ export class CityResolver {
     if ((id === null || id === undefined) === (slug === null || slug === undefined)) {
       throw badUserInput('Give exactly one of id or slug', { argument: 'id' });
     }
-    if (slug !== null && slug !== undefined) {
-      return context.dataSource.getRepository(City).findOneBy({ slug });
-    }
+    if (slug !== null && slug !== undefined) return cityBySlug(context, slug);
     return context.loaders.cityById.load(parseId('id', id) as number);
   }
 
@@ -113,14 +112,19 @@ export class CityResolver {
     asOf?: string | null,
   ): Promise<Observation[]> {
     checkYearRange(yearFrom, yearTo);
+    checkReference('indicator', indicator);
     const release = await resolveAsOf(context, asOf);
-    return context.loaders.observationSeries.load({
-      cityId: city.id,
-      indicatorCode: indicator,
-      yearFrom,
-      yearTo,
-      asOf: release,
-    });
+    return explainUnknown(
+      context,
+      'indicator',
+      context.loaders.observationSeries.load({
+        cityId: city.id,
+        indicatorCode: indicator,
+        yearFrom,
+        yearTo,
+        asOf: release,
+      }),
+    );
   }
 
   @FieldResolver(() => Observation, { nullable: true, description: 'The most recent value of an indicator (total)' })
@@ -131,8 +135,13 @@ export class CityResolver {
     @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the data as it stood then' })
     asOf?: string | null,
   ): Promise<Observation | null> {
+    checkReference('indicator', indicator);
     const release = await resolveAsOf(context, asOf);
-    return context.loaders.latestObservation.load({ cityId: city.id, indicatorCode: indicator, asOf: release });
+    return explainUnknown(
+      context,
+      'indicator',
+      context.loaders.latestObservation.load({ cityId: city.id, indicatorCode: indicator, asOf: release }),
+    );
   }
 
   @FieldResolver(() => Observation, { nullable: true, description: 'The value of an indicator in one year (total)' })
@@ -145,7 +154,12 @@ export class CityResolver {
     asOf?: string | null,
   ): Promise<Observation | null> {
     checkYear('year', year);
+    checkReference('indicator', indicator);
     const release = await resolveAsOf(context, asOf);
-    return context.loaders.observationInYear.load({ cityId: city.id, indicatorCode: indicator, year, asOf: release });
+    return explainUnknown(
+      context,
+      'indicator',
+      context.loaders.observationInYear.load({ cityId: city.id, indicatorCode: indicator, year, asOf: release }),
+    );
   }
 }

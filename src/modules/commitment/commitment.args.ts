@@ -3,7 +3,7 @@ import { CommitmentKind, CommitmentStatus } from './commitment.entity';
 
 @InputType({ description: 'Conditions on commitments; all given conditions must hold for the same commitment' })
 export class CommitmentFilter {
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'City ids or slugs' })
   cityIds?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'ISO alpha-2 codes of the cities’ countries' })

@@ -1,7 +1,8 @@
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
-import { assertKnownCodes } from '../common/knownCodes';
 import { parseId, checkYearRange } from '../common/validate';
+import { assertKnownCodes, resolveCities } from '../reference/references';
+import { checkReferences } from '../reference/referenceLimits';
 import type { CommitmentFilter } from './commitment.args';
 
 export interface SqlCondition {
@@ -9,8 +10,10 @@ export interface SqlCondition {
   params: Record<string, unknown>;
 }
 
+const isNumeric = (value: string) => /^\d+$/.test(value);
+
 function ids(argument: string, values: string[]): number[] {
-  return values.map((v) => parseId(argument, v) as number);
+  return values.filter(isNumeric).map((v) => parseId(argument, v) as number);
 }
 
 function nonEmpty<T>(argument: string, values: T[] | null | undefined): T[] | undefined {
@@ -26,7 +29,10 @@ export async function checkCommitmentFilterCodes(
   argument: string,
 ): Promise<void> {
   if (!filter) return;
+  checkReferences(`${argument}.cityIds`, filter.cityIds);
+  const slugs = filter.cityIds?.filter((ref) => !isNumeric(ref));
   await Promise.all([
+    slugs?.length ? resolveCities(context, slugs, `${argument}.cityIds`) : undefined,
     assertKnownCodes(
       context,
       `${argument}.countryCodes`,
@@ -53,7 +59,16 @@ export function commitmentCondition(filter: CommitmentFilter | null | undefined,
     return `:${prefix}${name}`;
   };
   const cityIds = nonEmpty('cityIds', filter.cityIds);
-  if (cityIds) parts.push(`m.city_id = ANY(${p('cityIds', ids('cityIds', cityIds))})`);
+  if (cityIds) {
+    // Slugs (checked by checkCommitmentFilterCodes) match through the city table.
+    const slugs = cityIds.filter((ref) => !isNumeric(ref));
+    const byId = `m.city_id = ANY(${p('cityIds', ids('cityIds', cityIds))})`;
+    parts.push(
+      slugs.length === 0
+        ? byId
+        : `(${byId} OR m.city_id IN (SELECT id FROM city WHERE slug = ANY(${p('citySlugs', slugs)})))`,
+    );
+  }
   const countryCodes = nonEmpty('countryCodes', filter.countryCodes);
   if (countryCodes) {
     parts.push(

@@ -1,4 +1,5 @@
 import { badUserInput } from '../../errors';
+import { echo } from '../reference/referenceLimits';
 
 /** Years the data model accepts (matches the CHECK constraints on year columns). */
 export const MIN_YEAR = 1900;
@@ -26,12 +27,22 @@ export function checkYearRange(
   }
 }
 
-/** A release id given as `asOf`; the id must be a positive integer (unknown ids are checked by the caller). */
+/** Ids are Postgres `int` columns: anything larger would fail in the database, not here. */
+export const MAX_ID = 2147483647;
+
+/**
+ * An id argument as a number; it must be a positive integer within the `int` range (unknown ids
+ * are checked by the caller). The error quotes only a prefix of what was sent.
+ */
 export function parseId(argument: string, id: string | number | null | undefined): number | undefined {
   if (id === null || id === undefined) return undefined;
-  const n = typeof id === 'number' ? id : Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0 || (typeof id === 'string' && !/^\d+$/.test(id))) {
-    throw badUserInput(`${argument} must be a positive integer id, got "${String(id)}"`, { argument, value: id });
+  const text = String(id);
+  const n = typeof id === 'number' ? id : text.length <= 10 && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0 || n > MAX_ID) {
+    throw badUserInput(`${argument} must be a positive integer id up to ${MAX_ID}, got "${echo(text)}"`, {
+      argument,
+      value: echo(text),
+    });
   }
   return n;
 }

@@ -4,11 +4,13 @@ import { Instrument } from '../instrument/instrument.entity';
 import { Source } from '../source/source.entity';
 import { Country } from './country.entity';
 import { Ratification } from './ratification.entity';
+import { checkReference } from '../reference/referenceLimits';
 
 @Resolver(() => Country)
 export class CountryResolver {
   @Query(() => Country, { nullable: true, description: 'A country by ISO 3166-1 alpha-2 code; null when unknown' })
   country(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Country | null> {
+    checkReference('code', code);
     return context.loaders.countryByCode.load(code.toUpperCase());
   }
 

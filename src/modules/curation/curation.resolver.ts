@@ -7,12 +7,12 @@ import { Role } from '../auth/apiKey.entity';
 import { requireRole } from '../auth/authorize';
 import { City } from '../city/city.entity';
 import { Commitment, DatePrecision } from '../commitment/commitment.entity';
-import { assertKnownCodes } from '../common/knownCodes';
 import { runSql } from '../common/sql';
+import { assertKnownCodes, resolveCities, resolveInstrument } from '../reference/references';
+import { echo } from '../reference/referenceLimits';
 import { parseId } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import { slugify } from '../ingest/values';
-import { Instrument } from '../instrument/instrument.entity';
 import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
 import { Source } from '../source/source.entity';
@@ -28,7 +28,7 @@ import {
 const VALIDATE = { validate: true } as const;
 
 function notFound(what: string, key: string): GraphQLError {
-  return new GraphQLError(`No ${what} ${key}`, { extensions: { code: ErrorCode.NOT_FOUND } });
+  return new GraphQLError(`No ${what} ${echo(key)}`, { extensions: { code: ErrorCode.NOT_FOUND } });
 }
 
 /** A unique-key violation is the client's doing (a taken slug or code): say which, as BAD_USER_INPUT. */
@@ -259,16 +259,10 @@ export class CurationResolver {
   private async saveCommitment(context: Context, id: number | null, input: CommitmentInput): Promise<Commitment> {
     requireRole(context.auth, Role.EDITOR);
     await assertKnownCodes(context, 'input.rightCodes', 'right', input.rightCodes);
-    const cityId = parseId('input.cityId', input.cityId) as number;
-    if (!(await context.loaders.cityById.load(cityId)))
-      throw badUserInput(`Unknown city ${input.cityId}`, { argument: 'input.cityId' });
-    let instrumentId: number | null = null;
-    if (input.instrumentCode) {
-      const instrument = await context.dataSource.getRepository(Instrument).findOneBy({ code: input.instrumentCode });
-      if (!instrument)
-        throw badUserInput(`Unknown instrument code "${input.instrumentCode}"`, { argument: 'input.instrumentCode' });
-      instrumentId = instrument.id;
-    }
+    const [{ id: cityId }] = await resolveCities(context, [input.cityId], 'input.cityId');
+    const instrumentId = input.instrumentCode
+      ? (await resolveInstrument(context, input.instrumentCode, 'input.instrumentCode')).id
+      : null;
     const sourceId = parseId('input.sourceId', input.sourceId) ?? null;
     if (sourceId !== null && !(await context.loaders.sourceById.load(sourceId))) {
       throw badUserInput(`Unknown source ${input.sourceId}`, { argument: 'input.sourceId' });

@@ -1,5 +1,6 @@
 import { badUserInput } from '../../errors';
-import { closestCodes } from '../analytics/scope';
+import { echo, MAX_LISTED } from '../reference/referenceLimits';
+import { closestCodes } from '../reference/suggest';
 import { ObservationStatus } from '../indicator/observation.entity';
 
 export type ExportLayout = 'long' | 'wide';
@@ -51,7 +52,7 @@ function list(raw: string | undefined): string[] | undefined {
 function integer(name: ParameterName, raw: string | undefined): number | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   if (!/^[+-]?\d{1,9}$/.test(raw.trim())) {
-    throw badUserInput(`${name} must be an integer, got "${raw}"`, { argument: name, value: raw });
+    throw badUserInput(`${name} must be an integer, got "${echo(raw)}"`, { argument: name, value: echo(raw) });
   }
   return Number(raw.trim());
 }
@@ -66,29 +67,38 @@ export function parseExportParameters(raw: Record<string, string | undefined>): 
     if (!(EXPORT_PARAMETER_NAMES as readonly string[]).includes(name)) {
       const suggestions = closestCodes(name, [...EXPORT_PARAMETER_NAMES]).slice(0, 1);
       throw badUserInput(
-        `Unknown parameter "${name}"; did you mean "${suggestions[0]}"? The export takes ${EXPORT_PARAMETER_NAMES.join(', ')}`,
-        { argument: name, value: raw[name], suggestions },
+        `Unknown parameter "${echo(name)}"; did you mean "${suggestions[0]}"? The export takes ${EXPORT_PARAMETER_NAMES.join(', ')}`,
+        { argument: echo(name), value: echo(raw[name] ?? ''), suggestions },
       );
     }
   }
   const layout = (raw.layout ?? '').trim().toLowerCase() || 'long';
   if (layout !== 'long' && layout !== 'wide') {
-    throw badUserInput(`layout must be long or wide, got "${raw.layout}"`, { argument: 'layout', value: raw.layout });
+    throw badUserInput(`layout must be long or wide, got "${echo(raw.layout ?? '')}"`, {
+      argument: 'layout',
+      value: echo(raw.layout ?? ''),
+    });
   }
   const statuses = list(raw.statuses)?.map((s) => s.toUpperCase().replace(/[\s-]+/g, '_'));
   const unknownStatuses = statuses?.filter((s) => !(s in ObservationStatus)) ?? [];
   if (unknownStatuses.length > 0) {
     throw badUserInput(
-      `Unknown status ${unknownStatuses.map((s) => `"${s}"`).join(', ')}; statuses are ${Object.keys(ObservationStatus).join(', ')}`,
-      { argument: 'statuses', value: unknownStatuses },
+      `Unknown status ${unknownStatuses
+        .slice(0, MAX_LISTED)
+        .map((s) => `"${echo(s)}"`)
+        .join(', ')}; statuses are ${Object.keys(ObservationStatus).join(', ')}`,
+      { argument: 'statuses', value: unknownStatuses.slice(0, MAX_LISTED).map(echo) },
     );
   }
   const countries = list(raw.countries)?.map((c) => c.toUpperCase());
   const badCountries = countries?.filter((c) => !/^[A-Z]{2}$/.test(c)) ?? [];
   if (badCountries.length > 0) {
     throw badUserInput(
-      `countries takes ISO 3166-1 alpha-2 codes such as US, got ${badCountries.map((c) => `"${c}"`).join(', ')}`,
-      { argument: 'countries', value: badCountries },
+      `countries takes ISO 3166-1 alpha-2 codes such as US, got ${badCountries
+        .slice(0, MAX_LISTED)
+        .map((c) => `"${echo(c)}"`)
+        .join(', ')}`,
+      { argument: 'countries', value: badCountries.slice(0, MAX_LISTED).map(echo) },
     );
   }
   const provenanceText = (raw.provenance ?? '').trim().toLowerCase();

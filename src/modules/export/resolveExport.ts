@@ -1,8 +1,6 @@
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { queryHash } from '../analytics/citation';
-import { closestCodes, resolveIndicators, resolveRelease } from '../analytics/scope';
-import { assertKnownCodes } from '../common/knownCodes';
 import { runSql, type SqlCondition } from '../common/sql';
 import { checkYearRange, parseId } from '../common/validate';
 import { visibleAsOf } from '../indicator/observation.loaders';
@@ -11,6 +9,8 @@ import { Source } from '../source/source.entity';
 import type { ExportParameters } from './exportParameters';
 import { splitDisaggregation } from './splitDisaggregation';
 import { loadAll } from '../common/loadAll';
+import { assertKnownCodes, resolveCities, resolveIndicators, resolveRelease } from '../reference/references';
+import { checkReferences } from '../reference/referenceLimits';
 
 /** What the selected rows contain, known before the first row is written (headers need it). */
 export interface ExportSummary {
@@ -80,31 +80,8 @@ export interface ExportSelection {
 }
 
 async function resolveCityIds(context: Context, refs: string[]): Promise<{ ids: number[]; slugs: string[] }> {
-  const ids = refs.filter((ref) => /^\d+$/.test(ref)).map((ref) => parseId('cities', ref) as number);
-  const rows = await runSql<{ id: number; slug: string }>(
-    context.dataSource,
-    `SELECT id, slug FROM city WHERE id = ANY(CAST(:ids AS int[])) OR slug = ANY(CAST(:slugs AS text[]))`,
-    { ids, slugs: refs.filter((ref) => !/^\d+$/.test(ref)) },
-  );
-  const found = new Map<string, { id: number; slug: string }>();
-  for (const row of rows) {
-    found.set(String(row.id), row);
-    found.set(row.slug, row);
-  }
-  const unknown = refs.filter((ref) => !found.has(ref));
-  if (unknown.length > 0) {
-    const slugs = await runSql<{ slug: string }>(context.dataSource, `SELECT slug FROM city ORDER BY slug`);
-    const suggestions = closestCodes(
-      unknown[0],
-      slugs.map((s) => s.slug),
-    );
-    throw badUserInput(
-      `Unknown city ${unknown.map((c) => `"${c}"`).join(', ')} (cities takes ids or slugs)${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`,
-      { argument: 'cities', value: unknown, suggestions },
-    );
-  }
-  const resolved = refs.map((ref) => found.get(ref)!);
-  return { ids: resolved.map((c) => c.id), slugs: [...new Set(resolved.map((c) => c.slug))] };
+  const cities = await resolveCities(context, refs, 'cities');
+  return { ids: cities.map((c) => c.id), slugs: [...new Set(cities.map((c) => c.slug))] };
 }
 
 async function resolveSourceIds(context: Context, refs: string[]): Promise<number[]> {
@@ -127,6 +104,7 @@ async function resolveSourceIds(context: Context, refs: string[]): Promise<numbe
  */
 export async function resolveExport(context: Context, parameters: ExportParameters): Promise<ExportSelection> {
   checkYearRange(parameters.yearFrom, parameters.yearTo);
+  for (const name of ['indicators', 'cities', 'countries', 'sources'] as const) checkReferences(name, parameters[name]);
   const release = await resolveRelease(context, parameters.asOf);
   const indicators = parameters.indicators
     ? await resolveIndicators(context, parameters.indicators, 'indicators')

@@ -1,9 +1,10 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
-import { assertKnownCodes } from '../common/knownCodes';
+import { assertKnownCodes } from '../reference/references';
 import { Right } from '../right/right.entity';
 import { Indicator, IndicatorKind } from './indicator.entity';
+import { checkReference, checkReferences } from '../reference/referenceLimits';
 
 export const IndicatorConnection = connectionType('Indicator', Indicator);
 
@@ -29,6 +30,7 @@ class IndicatorsArgs extends PageArgs {
 export class IndicatorResolver {
   @Query(() => Indicator, { nullable: true, description: 'An indicator by code; null when unknown' })
   indicator(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Indicator | null> {
+    checkReference('code', code);
     return context.dataSource.getRepository(Indicator).findOneBy({ code });
   }
 
@@ -37,6 +39,7 @@ export class IndicatorResolver {
     @Ctx() context: Context,
     @Args(() => IndicatorsArgs) args: IndicatorsArgs,
   ): Promise<Connection<Indicator>> {
+    checkReferences('filter.codes', args.filter?.codes);
     await assertKnownCodes(context, 'filter.rightCodes', 'right', args.filter?.rightCodes);
     const query = context.dataSource.getRepository(Indicator).createQueryBuilder('i');
     if (args.filter?.codes) query.andWhere('i.code = ANY(:codes)', { codes: args.filter.codes });

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { badUserInput } from '../../errors';
 import { hydrate } from '../common/loaders';
+import { UnknownReference } from '../reference/references';
 import { Observation } from './observation.entity';
 
 /** (city, indicator code) plus the parameters of one nested observation field. */
@@ -71,10 +71,8 @@ async function lookup(
     const index = Number(row.ord) - 1;
     const key = keys[index];
     if (row.found_indicator_id === null) {
-      results[index] = badUserInput(`Unknown indicator "${key.indicatorCode}"`, {
-        argument: 'indicator',
-        value: key.indicatorCode,
-      });
+      // The resolver turns it into the request's one error for this code, with suggestions.
+      results[index] = new UnknownReference('indicator', key.indicatorCode);
     } else if (row.id !== null) {
       (results[index] as Observation[]).push(hydrate(dataSource, Observation, row));
     }

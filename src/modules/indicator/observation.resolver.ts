@@ -1,11 +1,10 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
-import { resolveAsOf } from '../common/asOf';
-import { assertKnownCodes } from '../common/knownCodes';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
-import { checkYearRange, parseId } from '../common/validate';
+import { checkYearRange } from '../common/validate';
+import { assertKnownCodes, resolveAsOf, resolveCityIds, resolveIndicators } from '../reference/references';
+import { checkReferences } from '../reference/referenceLimits';
 import { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
 import { Indicator } from './indicator.entity';
@@ -19,7 +18,7 @@ export class ObservationFilter {
   @Field(() => [String], { nullable: true })
   indicatorCodes?: string[] | null;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'City ids or slugs' })
   cityIds?: string[] | null;
 
   @Field(() => [String], { nullable: true })
@@ -55,33 +54,21 @@ export class ObservationResolver {
   ): Promise<Connection<Observation>> {
     const filter = args.filter ?? {};
     checkYearRange(filter.yearFrom, filter.yearTo);
+    // Every cap before any statement.
+    checkReferences('filter.indicatorCodes', filter.indicatorCodes);
+    checkReferences('filter.cityIds', filter.cityIds);
+    checkReferences('filter.countryCodes', filter.countryCodes);
     const asOf = await resolveAsOf(context, args.asOf);
     const query = context.dataSource
       .getRepository(Observation)
       .createQueryBuilder('o')
       .where(visibleAsOf('o', 'CAST(:asOf AS int)'), { asOf: asOf ?? null });
     if (filter.indicatorCodes) {
-      const codes = [...new Set(filter.indicatorCodes)];
-      const known = await context.dataSource
-        .getRepository(Indicator)
-        .createQueryBuilder('i')
-        .select(['i.id', 'i.code'])
-        .where('i.code = ANY(:codes)', { codes })
-        .getMany();
-      const unknown = codes.filter((code) => !known.some((i) => i.code === code));
-      if (unknown.length > 0) {
-        throw badUserInput(`Unknown indicator ${unknown.map((c) => `"${c}"`).join(', ')}`, {
-          argument: 'filter.indicatorCodes',
-          value: unknown,
-        });
-      }
-      query.andWhere('o.indicator_id = ANY(:indicatorIds)', { indicatorIds: known.map((i) => i.id) });
+      const indicators = await resolveIndicators(context, [...new Set(filter.indicatorCodes)], 'filter.indicatorCodes');
+      query.andWhere('o.indicator_id = ANY(:indicatorIds)', { indicatorIds: indicators.map((i) => i.id) });
     }
-    if (filter.cityIds) {
-      query.andWhere('o.city_id = ANY(:cityIds)', {
-        cityIds: filter.cityIds.map((id) => parseId('filter.cityIds', id)),
-      });
-    }
+    const cityIds = await resolveCityIds(context, filter.cityIds, 'filter.cityIds');
+    if (cityIds) query.andWhere('o.city_id = ANY(:cityIds)', { cityIds });
     if (filter.countryCodes) {
       const countryCodes = filter.countryCodes.map((c) => c.toUpperCase());
       await assertKnownCodes(context, 'filter.countryCodes', 'country', countryCodes);

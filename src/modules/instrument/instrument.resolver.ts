@@ -2,11 +2,13 @@ import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { Right } from '../right/right.entity';
 import { Instrument } from './instrument.entity';
+import { checkReference } from '../reference/referenceLimits';
 
 @Resolver(() => Instrument)
 export class InstrumentResolver {
   @Query(() => Instrument, { nullable: true, description: 'An instrument by code (e.g. CEDAW); null when unknown' })
   instrument(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Instrument | null> {
+    checkReference('code', code);
     return context.dataSource.getRepository(Instrument).findOneBy({ code });
   }
 

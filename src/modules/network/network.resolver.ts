@@ -4,11 +4,13 @@ import { City } from '../city/city.entity';
 import { Source } from '../source/source.entity';
 import { Network } from './network.entity';
 import { NetworkMembership } from './networkMembership.entity';
+import { checkReference } from '../reference/referenceLimits';
 
 @Resolver(() => Network)
 export class NetworkResolver {
   @Query(() => Network, { nullable: true, description: 'A network by code; null when unknown' })
   network(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Network | null> {
+    checkReference('code', code);
     return context.dataSource.getRepository(Network).findOneBy({ code });
   }
 

@@ -3,11 +3,13 @@ import type { Context } from '../../context';
 import { Indicator } from '../indicator/indicator.entity';
 import { Instrument } from '../instrument/instrument.entity';
 import { Right } from './right.entity';
+import { checkReference } from '../reference/referenceLimits';
 
 @Resolver(() => Right)
 export class RightResolver {
   @Query(() => Right, { nullable: true, description: 'A right by code; null when unknown' })
   right(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Right | null> {
+    checkReference('code', code);
     return context.dataSource.getRepository(Right).findOneBy({ code });
   }
 

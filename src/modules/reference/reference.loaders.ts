@@ -1,0 +1,78 @@
+import DataLoader from 'dataloader';
+import type { GraphQLError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { City } from '../city/city.entity';
+import { findByKeys, uniqueLoader } from '../common/loaders';
+import { Indicator } from '../indicator/indicator.entity';
+import { Instrument } from '../instrument/instrument.entity';
+
+/** Reference tables whose codes appear in filters. Values are table and column names (constants). */
+export const CODE_TABLES = {
+  country: { table: 'country', column: 'code' },
+  instrument: { table: 'instrument', column: 'code' },
+  network: { table: 'network', column: 'code' },
+  right: { table: '"right"', column: 'code' },
+} as const;
+
+export type CodeKind = keyof typeof CODE_TABLES;
+
+/**
+ * Whether each `kind:code` exists, one statement per batch whatever the mix of kinds. A
+ * filter with a typo ("CEDAW ", "FR" for a country without cities) would otherwise look like
+ * "no results"; a statistics API should say which code it does not know. Nested filters
+ * (City.commitments(filter)) ask with the same keys for every parent row, so the check costs
+ * one statement per request.
+ */
+function knownCodesLoader(dataSource: DataSource): DataLoader<string, boolean> {
+  return new DataLoader<string, boolean>(async (keys) => {
+    const byKind = new Map<CodeKind, string[]>();
+    for (const key of keys) {
+      const colon = key.indexOf(':');
+      const kind = key.slice(0, colon) as CodeKind;
+      const codes = byKind.get(kind);
+      if (codes) codes.push(key.slice(colon + 1));
+      else byKind.set(kind, [key.slice(colon + 1)]);
+    }
+    const kinds = [...byKind.keys()];
+    const rows: { kind: string; code: string }[] = await dataSource.query(
+      kinds
+        .map((kind, i) => {
+          const { table, column } = CODE_TABLES[kind];
+          return `SELECT '${kind}' AS kind, ${column}::text AS code FROM ${table} WHERE ${column} = ANY($${i + 1})`;
+        })
+        .join(' UNION ALL '),
+      kinds.map((kind) => byKind.get(kind)),
+    );
+    const found = new Set(rows.map((r) => `${r.kind}:${r.code}`));
+    return keys.map((key) => found.has(key));
+  });
+}
+
+/** What one request has already worked out about unknown references, so none is done twice. */
+export interface ReferenceMemo {
+  /** Known codes or slugs per kind, read only when something is unknown. */
+  candidates: Map<string, Promise<string[]>>;
+  /** "Did you mean" per kind and distinct unknown value. */
+  suggestions: Map<string, Promise<string[]>>;
+  /** The error per argument and unknown values: every parent row asking gets the same one. */
+  errors: Map<string, Promise<GraphQLError>>;
+}
+
+export function referenceLoaders(dataSource: DataSource) {
+  return {
+    knownCodes: knownCodesLoader(dataSource),
+    indicatorByCode: uniqueLoader<string, Indicator>(
+      (codes) => findByKeys(dataSource, Indicator, 'code', codes),
+      (i) => i.code,
+    ),
+    instrumentByCode: uniqueLoader<string, Instrument>(
+      (codes) => findByKeys(dataSource, Instrument, 'code', codes),
+      (i) => i.code,
+    ),
+    cityBySlug: uniqueLoader<string, City>(
+      (slugs) => findByKeys(dataSource, City, 'slug', slugs),
+      (c) => c.slug,
+    ),
+    referenceMemo: { candidates: new Map(), suggestions: new Map(), errors: new Map() } as ReferenceMemo,
+  };
+}
