@@ -25,6 +25,7 @@ import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import type { EmbeddedPostgres } from './db/embedded';
 import { responseCachePlugin } from './cache/responseCache';
 import { responseNotesPlugin } from './modules/reference/responseNotes';
+import { variableLimitsPlugin } from './modules/reference/variableLimits';
 
 export interface AppServer {
   app: express.Express;
@@ -342,6 +343,7 @@ export async function createServer(
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
       errorLogging(logger),
       responseNotesPlugin(),
+      variableLimitsPlugin(),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
       ...cache,
       ...plugins,

@@ -350,15 +350,19 @@ describe('hostile strings in CityFilter', () => {
         const ok = clean(answer, undefined, { f });
         const unknownCountry = f.countryCodes?.some((c) => !known.countries.has(c.toUpperCase()));
         const unknownNetwork = f.networkCodes?.some((c) => !known.networks.has(c));
-        const badId = f.ids?.some((id) => !/^\d+$/.test(id) || Number(id) <= 0 || !Number.isSafeInteger(Number(id)));
-        // Postgres text cannot hold NUL: a slug with one is BAD_USER_INPUT, not "no such city".
-        const nulSlug = f.slugs?.some((s) => s.includes('\u0000'));
+        // A city argument takes an id (a positive Postgres int) or the slug of an existing city.
+        const badRef = (id: string) =>
+          !(/^\d+$/.test(id) && Number(id) > 0 && Number(id) <= 2147483647) && !known.cities.some((c) => c.slug === id);
+        const badId = f.ids?.some(badRef);
+        // Postgres text cannot hold NUL: a slug with one is BAD_USER_INPUT, not "no such city";
+        // nor can a slug be longer than the 200 characters every code and slug is capped at.
+        const nulSlug = f.slugs?.some((s) => s.includes('\u0000') || s.length > 200);
         const hc = f.hasCommitment;
         const badNested =
           hc?.countryCodes?.some((c) => !known.countries.has(c.toUpperCase())) ||
           hc?.instrumentCodes?.some((c) => !known.instruments.has(c)) ||
           hc?.rightCodes?.some((c) => !known.rights.has(c)) ||
-          hc?.cityIds?.some((id) => !/^\d+$/.test(id) || Number(id) <= 0 || !Number.isSafeInteger(Number(id)));
+          hc?.cityIds?.some(badRef);
         expect({ ok, f }).toEqual({ ok: !(unknownCountry || unknownNetwork || badId || nulSlug || badNested), f });
         if (!ok || f.networkCodes || f.hasCommitment || f.ids) return;
         const found = (answer.body.data!.cities as { edges: { node: { slug: string } }[] }).edges

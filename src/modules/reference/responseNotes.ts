@@ -6,12 +6,15 @@ import type { Context } from '../../context';
  * One error per distinct problem. A bad argument of a nested field fails once per parent row:
  * `cities(first: 100) { latest(indicator: "x") }` raises the same error 100 times, and under
  * aliases a multiple of that; the client needs it once. Errors with the same message and
- * extensions collapse into the first, which counts the others in `extensions.occurrences`.
+ * extensions (stack traces aside) collapse into the first, which counts them all in
+ * `extensions.occurrences`.
  */
 export function collapseErrors(errors: readonly GraphQLFormattedError[]): GraphQLFormattedError[] {
   const first = new Map<string, { error: GraphQLFormattedError; count: number }>();
   for (const error of errors) {
-    const key = JSON.stringify([error.message, error.extensions ?? null]);
+    // A stack trace (development only) differs between throws of the same problem.
+    const { stacktrace: _stacktrace, ...extensions } = error.extensions ?? {};
+    const key = JSON.stringify([error.message, extensions]);
     const seen = first.get(key);
     if (seen) seen.count += 1;
     else first.set(key, { error, count: 1 });
