@@ -3,12 +3,12 @@
 // and the GraphiQL IDE served at GET /graphql, with everything they load (the charting library,
 // React, Monaco and its workers, CSS and fonts) bundled from node_modules, so the pages work
 // without internet. File names carry a content hash, so the server can let browsers cache them
-// for a year; dist/web/manifest.json maps each entry to its file and carries the README's
-// GraphQL examples (GraphiQL's saved tabs). Every file is also written gzip- and
+// for a year; dist/web/manifest.json maps each entry to its file and carries the GraphQL
+// examples of README.md and docs/ (GraphiQL's saved tabs). Every file is also written gzip- and
 // brotli-compressed once here, rather than on every request.
 //
 // Nothing is rebuilt when dist/web is newer than everything it is built from (the page
-// sources, this script, README.md and the installed packages), so the many scripts that run
+// sources, this script, README.md, docs/ and the installed packages), so the many scripts that run
 // `npm run build` first pay for it once.
 //
 //   node scripts/build-web.mjs            (part of `npm run build`)
@@ -42,6 +42,7 @@ const inputs = [
   web,
   fileURLToPath(import.meta.url),
   path.join(root, 'README.md'),
+  path.join(root, 'docs'),
   path.join(root, 'package-lock.json'),
   path.join(root, 'node_modules/.package-lock.json'),
 ];
@@ -75,13 +76,38 @@ const dropCssImportedFromJs = {
   },
 };
 
-/** The ```graphql blocks of README.md, each titled with its operation name. */
-export function readmeExamples(markdown) {
+/** The ```graphql blocks of one Markdown text, each titled with its operation name. */
+function markdownExamples(markdown) {
   return [...markdown.matchAll(/^```graphql[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm)].map((match) => {
     const query = match[1];
     const name = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/m.exec(query)?.[1];
     return { title: name ?? query.trim().split('\n')[0], query };
   });
+}
+
+function markdownFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) return markdownFiles(full);
+      return name.endsWith('.md') ? [full] : [];
+    });
+}
+
+/** README.md, then docs/ in path order, a repeated block once: the rule of src/cli/docExamples.ts. */
+export async function docExamples() {
+  const seen = new Set();
+  const examples = [];
+  for (const file of [path.join(root, 'README.md'), ...markdownFiles(path.join(root, 'docs'))]) {
+    for (const example of markdownExamples(await readFile(file, 'utf8'))) {
+      if (seen.has(example.query)) continue;
+      seen.add(example.query);
+      examples.push(example);
+    }
+  }
+  return examples;
 }
 
 async function compress(file) {
@@ -138,7 +164,7 @@ export async function buildWeb({ force = false, log = (line) => process.stdout.w
   await Promise.all(compressible.map((output) => compress(path.resolve(root, output))));
 
   // The manifest last: the server and the freshness check take its presence for a whole build.
-  const examples = readmeExamples(await readFile(path.join(root, 'README.md'), 'utf8'));
+  const examples = await docExamples();
   const manifest = { files, examples };
   await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
@@ -146,7 +172,7 @@ export async function buildWeb({ force = false, log = (line) => process.stdout.w
   for (const output of Object.values(result.metafile.outputs)) bytes += output.bytes;
   log(
     `build-web: ${Object.keys(files).length} entries, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ` +
-      `${examples.length} README examples -> dist/web (${Date.now() - started} ms)`,
+      `${examples.length} documentation examples -> dist/web (${Date.now() - started} ms)`,
   );
   return manifest;
 }

@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { createDatabase, dropDatabase, findPostgresServer, uniqueDatabaseName } from '../db/scratchDatabase';
+import { docExamples } from './docExamples';
 
 /**
  * `npm run loadtest [-- --duration 30 --connections 50 --warmup 10 --max-requests 2000000]`
  *
  * Starts the built server (`node dist/src/index.js`) as a child on 127.0.0.1 with the demo data,
- * warms it up, then sends every query example of the README (lists, nested fields, the
+ * warms it up, then sends every query example of the README and docs/ (lists, nested fields, the
  * comparative queries) from `--connections` concurrent clients for `--duration` seconds with
  * autocannon. Reports p50/p95/p99, requests per second, errors and the server's RSS after the
  * warm-up and at the end. Exits 1 when any request failed (connection error, timeout, non-2xx
@@ -74,15 +75,12 @@ interface Query {
 }
 
 /**
- * The README's ```graphql examples that read (mutations need a key; examples that need the
- * worked import first are left out, as test/integration/readme.test.ts does).
+ * The documentation's ```graphql examples that read (mutations need a key; the worked import's
+ * step needs its data first and is not among them, see docExamples).
  */
-function readmeQueries(readmePath: string): Query[] {
-  const markdown = readFileSync(readmePath, 'utf8');
-  const blocks = [...markdown.matchAll(/^```graphql[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => m[1]);
+function exampleQueries(root: string): Query[] {
   const queries: Query[] = [];
-  for (const block of blocks) {
-    if (block.includes('workedExample.test.ts')) continue;
+  for (const { query: block } of docExamples(root)) {
     const operation = parse(block).definitions.find(
       (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
     );
@@ -266,9 +264,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${entry} is missing: run \`npm run loadtest\`, which builds first\n`);
     return 2;
   }
-  const queries = readmeQueries(path.join(root, 'README.md'));
+  const queries = exampleQueries(root);
   if (queries.length === 0) {
-    process.stderr.write('no query examples found in README.md\n');
+    process.stderr.write('no query examples found in README.md or docs/\n');
     return 2;
   }
 
@@ -353,7 +351,7 @@ async function measure(
     }
   }
   process.stdout.write(
-    `${queries.length} README queries: ${queries.map((q) => q.name).join(', ')}\n` +
+    `${queries.length} example queries: ${queries.map((q) => q.name).join(', ')}\n` +
       `warm-up: ${options.warmup} s at ${options.connections} connections\n`,
   );
   const url = `${origin}/graphql`;

@@ -1,22 +1,19 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
+import { docExamples } from '../../src/cli/docExamples';
 import { Role } from '../../src/modules/auth/apiKey.entity';
 import { createApiKey } from '../../src/modules/auth/apiKeys';
 import { createTestServer, dataOf, type TestServer } from '../helpers/testServer';
 
 /**
- * The README's examples are documentation users paste into their clients: every ```graphql
- * block must run against the seeded demo data, and where an example's answer is described in
- * the README, the values asserted here come from the seed fact sheet, not from running the code.
+ * The documentation's examples are what users paste into their clients: every ```graphql block
+ * of README.md and of docs/ must run against the seeded demo data, and where a document
+ * describes an example's answer, the values asserted here come from the seed fact sheet, not
+ * from running the code.
  */
-const README = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
-
-function graphqlBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```graphql[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => m[1]);
-}
-
-const BLOCKS = graphqlBlocks(README);
+const EXAMPLES = docExamples(path.resolve(__dirname, '../..'));
+const BLOCKS = EXAMPLES.map((example) => example.query);
+const fileOf = (block: string) => EXAMPLES.find((example) => example.query === block)?.file ?? '?';
 /** Examples that need the worked import first; test/integration/workedExample.test.ts runs them. */
 const AFTER_IMPORT = (block: string) => block.includes('workedExample.test.ts');
 
@@ -29,14 +26,16 @@ function operationOf(block: string): OperationDefinitionNode {
 }
 
 function titleOf(block: string, index: number): string {
-  return `#${index + 1} ${operationOf(block).name?.value ?? block.trim().split('\n')[0]}`;
+  return `#${index + 1} ${fileOf(block)} ${operationOf(block).name?.value ?? block.trim().split('\n')[0]}`;
 }
+
+const isMutation = (block: string) => operationOf(block).operation === 'mutation';
 
 /** The one example that contains all the given fragments of text; fails if there is none or several. */
 function blockContaining(...needles: string[]): string {
   const matches = BLOCKS.filter((block) => needles.every((needle) => block.includes(needle)));
   if (matches.length !== 1) {
-    throw new Error(`expected one README example containing ${JSON.stringify(needles)}, found ${matches.length}`);
+    throw new Error(`expected one example containing ${JSON.stringify(needles)}, found ${matches.length}`);
   }
   return matches[0];
 }
@@ -86,37 +85,65 @@ async function run<T = Record<string, unknown>>(block: string, variables?: Recor
   return dataOf<T>(await t.query<T>(block, variables));
 }
 
-describe('README examples', () => {
-  it('has at least 6 graphql examples', () => {
-    expect(BLOCKS.length).toBeGreaterThanOrEqual(6);
+describe('documentation examples', () => {
+  it('has the five examples of the README and more in docs/', () => {
+    expect(EXAMPLES.filter((e) => e.file === 'README.md').length).toBeGreaterThanOrEqual(5);
+    expect(EXAMPLES.filter((e) => e.file.startsWith('docs/')).length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(BLOCKS.filter((block) => !AFTER_IMPORT(block)).map((block, index) => [titleOf(block, index), block]))(
-    '%s runs against the demo data as written',
-    async (_title, block) => {
-      // Examples run as pasted: a variable, if any, must be optional.
-      for (const variable of operationOf(block).variableDefinitions ?? []) {
-        expect([variable.variable.name.value, variable.type.kind]).not.toEqual([
-          variable.variable.name.value,
-          Kind.NON_NULL_TYPE,
-        ]);
-      }
-      const first = await run(block);
-      expectNonEmpty(first);
-      // An example that takes `$after` is a paging example: its endCursor must open a second page.
-      const takesAfter = operationOf(block).variableDefinitions?.some((v) => v.variable.name.value === 'after');
-      if (takesAfter) {
-        const after = endCursorIn(first);
-        expect(after).toBeDefined();
-        const second = await run(block, { after });
-        expectNonEmpty(second);
-        expect(second).not.toEqual(first);
-      }
-    },
-  );
+  it.each(
+    BLOCKS.filter((block) => !AFTER_IMPORT(block) && !isMutation(block)).map((block, index) => [
+      titleOf(block, index),
+      block,
+    ]),
+  )('%s runs against the demo data as written', async (_title, block) => {
+    // Examples run as pasted: a variable, if any, must be optional.
+    for (const variable of operationOf(block).variableDefinitions ?? []) {
+      expect([variable.variable.name.value, variable.type.kind]).not.toEqual([
+        variable.variable.name.value,
+        Kind.NON_NULL_TYPE,
+      ]);
+    }
+    const first = await run(block);
+    expectNonEmpty(first);
+    // An example that takes `$after` is a paging example: its endCursor must open a second page.
+    const takesAfter = operationOf(block).variableDefinitions?.some((v) => v.variable.name.value === 'after');
+    if (takesAfter) {
+      const after = endCursorIn(first);
+      expect(after).toBeDefined();
+      const second = await run(block, { after });
+      expectNonEmpty(second);
+      expect(second).not.toEqual(first);
+    }
+  });
 });
 
-describe('README example answers agree with the fact sheet', () => {
+describe("the curators' examples", () => {
+  it('run in order and leave the demo data as it was: what one creates, the next deletes', async () => {
+    const mutations = BLOCKS.filter(isMutation);
+    expect(mutations.map((block) => operationOf(block).name?.value)).toEqual(['RecordACommitment', 'DeleteTheExample']);
+    const commitments = async () =>
+      Number((await curator.db.dataSource.query('SELECT count(*) AS n FROM commitment'))[0].n);
+    // The fact sheet's 17 local commitments.
+    expect(await commitments()).toBe(17);
+    let created: string | undefined;
+    for (const block of mutations) {
+      // An example that takes `$id` is given the id the previous one answered, as the docs tell the reader to.
+      const takesId = operationOf(block).variableDefinitions?.some((v) => v.variable.name.value === 'id');
+      const data = await run<Record<string, unknown>>(block, takesId ? { id: created } : undefined);
+      expectNonEmpty(data);
+      const id = (data.createCommitment as { id?: string } | undefined)?.id;
+      if (id) {
+        created = id;
+        expect(await commitments()).toBe(18);
+      }
+    }
+    expect(created).toBeDefined();
+    expect(await commitments()).toBe(17);
+  });
+});
+
+describe('example answers agree with the fact sheet', () => {
   it("Pittsburgh's profile: two commitments, homicide rate 18.57 in 2015 and 14.26 in 2011", async () => {
     type Profile = {
       city: {
@@ -128,7 +155,7 @@ describe('README example answers agree with the fact sheet', () => {
         homicides2011: { value: number };
       };
     };
-    const { city } = await run<Profile>(blockContaining('city(slug: "pittsburgh-us")', 'latest(', 'commitments'));
+    const { city } = await run<Profile>(blockContaining('query PittsburghProfile'));
     expect(city).toMatchObject({ name: 'Pittsburgh', region: 'PA', country: { code: 'US' } });
     expect(city.commitments.map((c) => [c.kind, c.adoptedOn, c.instrument?.code])).toEqual([
       ['DECLARATION', '2011-04-19', 'HRC'],
@@ -353,7 +380,7 @@ function slope(values: number[]): number {
   return xs.reduce((a, x, i) => a + (x - mx) * (values[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
 }
 
-describe('README comparative examples agree with the fact sheet', () => {
+describe('comparative examples agree with the fact sheet', () => {
   it('ranking: the 12 US homicide rates of 2015, lowest first, with competition ranks and percentiles', async () => {
     type Ranking = {
       ranking: {
@@ -372,7 +399,7 @@ describe('README comparative examples agree with the fact sheet', () => {
       };
       pittsburgh: { rank: { rank: number; value: number; percentile: number; tier: number; of: number } };
     };
-    const data = await run<Ranking>(blockContaining('ranking(indicator: "homicide-rate", year: 2015'));
+    const data = await run<Ranking>(blockContaining('query WhereDoesPittsburghStand'));
     const expected = [...US_2015].sort((a, b) => a[1] - b[1]);
     expect(data.ranking.totalCount).toBe(12);
     expect(data.ranking.warnings).toEqual([]);
@@ -429,7 +456,7 @@ describe('README comparative examples agree with the fact sheet', () => {
     type Statistics = {
       statistics: { count: number; groups: Group[]; warnings: { code: string; message: string }[] };
     };
-    const data = await run<Statistics>(blockContaining('statistics(indicator: "pm25-annual-mean", year: 2016'));
+    const data = await run<Statistics>(blockContaining('query PollutionByCountry'));
     expect(data.statistics.count).toBe(16);
     expect(data.statistics.groups.map((g) => [g.key, g.count])).toEqual([
       ['AT', 2],
@@ -578,7 +605,7 @@ describe('README comparative examples agree with the fact sheet', () => {
           observations: number;
         }[];
         warnings: unknown[];
-        citation: { sources: { title: string }[]; release: { id: string } };
+        citation: { text: string; sources: { title: string }[]; release: { id: string } };
       };
     };
     const data = await run<Coverage>(blockContaining('coverage {'));
@@ -592,6 +619,16 @@ describe('README comparative examples agree with the fact sheet', () => {
     ]);
     expect(data.coverage.warnings).toEqual([]);
     expect(data.coverage.citation.sources).toHaveLength(2);
+    // Each source a sentence of its own, its URL bracketed, so nothing runs into the next sentence.
+    expect(data.coverage.citation.text).toMatch(
+      new RegExp(
+        '^The Marshall Project, "The Crime Report" \\(FBI Uniform Crime Reports data compiled by The Marshall Project\\)\\. ' +
+          '<https://github\\.com/themarshallproject/city-crime>\\. ' +
+          'World Health Organization, WHO Ambient Air Quality Database, 2018 update \\(version 14\\)\\. ' +
+          '<https://www\\.who\\.int/airpollution/data/cities/en/>\\. ' +
+          'Computed with rightsgraph \\(coverage\\) from release 1 \\(\\d{4}-\\d{2}-\\d{2}\\); query [0-9a-f]{16}\\.$',
+      ),
+    );
     expect(data.coverage.citation.release.id).toBe('1');
   });
 });
