@@ -8,6 +8,7 @@ import express from 'express';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { explorerRouter } from '../../src/modules/explorer/explorer.routes';
+import { loadFixture } from '../fixtures/fixture';
 import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 
@@ -559,6 +560,56 @@ describeInBrowser('in headless Chromium, offline', () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-phone.png'), fullPage: true });
       expect(blocked).toEqual([]);
       expect(errors).toEqual([]);
+    });
+  });
+
+  describe('the ranking of more chosen cities than one page of entries', () => {
+    /** 30 cities: c01 to c28 have the values 1 to 28 in 2020, c29 and c30 none. */
+    const slug = (i: number) => `c${String(i).padStart(2, '0')}-us`;
+    let fixtureDb: TestDatabase;
+    let fixtureServer: HttpTestServer;
+
+    beforeAll(async () => {
+      fixtureDb = await createTestDatabase({ seed: false });
+      await loadFixture(fixtureDb.dataSource, {
+        cities: Array.from({ length: 30 }, (_, i) => ({ slug: slug(i + 1), name: `Town ${i + 1}`, country: 'US' })),
+        indicators: [{ code: 'crowding', direction: 'HIGHER_IS_BETTER', unit: '%' }],
+        observations: Array.from({ length: 28 }, (_, i) => ({
+          city: slug(i + 1),
+          indicator: 'crowding',
+          year: 2020,
+          value: i + 1,
+        })),
+      });
+      fixtureServer = await startHttpServer(fixtureDb.dataSource);
+    }, 120_000);
+
+    afterAll(async () => {
+      await fixtureServer?.close();
+      await fixtureDb?.close();
+    });
+
+    it('names only the cities without a value, not those ranked beyond the entries shown', async () => {
+      const { context, blocked } = await offlineContext(browser, { viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await context.newPage();
+        const errors = watchErrors(page);
+        const all = Array.from({ length: 30 }, (_, i) => slug(i + 1)).join(',');
+        await page.goto(`${fixtureServer.origin}/?indicator=crowding&cities=${all}&view=ranking&year=2020`);
+        await page.locator('#ranking-missing li').first().waitFor();
+        // The server's default page is 25 entries: the best, 28 down to 4.
+        await expect(page.locator('#ranking-chart .ranking-bar [aria-label]').count()).resolves.toBe(25);
+        const note = await page.locator('#ranking-note').innerText();
+        expect(note).toContain('28 cities ranked among the chosen; the best 25 are shown');
+        expect(note).toContain('Not ranked: 2 of the 30 chosen cities have no value in 2020');
+        await expect(
+          page.locator('#ranking-missing li').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-slug'))),
+        ).resolves.toEqual(['c29-us', 'c30-us']);
+        expect(blocked).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
     });
   });
 
