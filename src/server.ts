@@ -25,7 +25,7 @@ import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import type { EmbeddedPostgres } from './db/embedded';
 import { responseCachePlugin } from './cache/responseCache';
 import { responseNotesPlugin } from './modules/reference/responseNotes';
-import { variableLimitsPlugin } from './modules/reference/variableLimits';
+import { refuseManyValues, variableLimitsPlugin } from './modules/reference/variableLimits';
 
 export interface AppServer {
   app: express.Express;
@@ -385,7 +385,7 @@ export async function createServer(
     '/graphql',
     cors<cors.CorsRequest>(),
     limiter.middleware,
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '1mb', verify: refuseManyValues }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string),

@@ -48,3 +48,29 @@ export function variableLimitsPlugin(): ApolloServerPlugin<Context> {
     },
   };
 }
+
+/**
+ * The most values (counted by their separating commas) one JSON request body may carry.
+ * Parsing is the one step no argument check can precede: JSON.parse of a 900 KB body holding
+ * 100,000 codes takes 60-90 ms on a busy 2-core machine, while 20,000 take a fifth of that.
+ * Every list argument is capped at 1,000 values, so no real request comes close.
+ */
+export const MAX_BODY_VALUES = 20_000;
+
+/**
+ * For express.json's `verify`: counts commas in the raw body (a native scan, a few ms for a
+ * megabyte) and refuses a body with more values than MAX_BODY_VALUES before it is parsed.
+ */
+export function refuseManyValues(_req: unknown, _res: unknown, body: Buffer): void {
+  let values = 1;
+  for (let at = body.indexOf(44); at !== -1; at = body.indexOf(44, at + 1)) {
+    values += 1;
+    if (values > MAX_BODY_VALUES) {
+      throw Object.assign(new Error(`A request body is limited to ${MAX_BODY_VALUES} values (list items and fields)`), {
+        status: 400,
+        expose: true,
+        type: 'entity.too.many.values',
+      });
+    }
+  }
+}
