@@ -147,7 +147,8 @@ describe('an embedded server and the CLIs', () => {
     expect(keys).toMatchObject({ code: 0 });
     expect(await restarted.stop()).toBe(0);
     servers.splice(0);
-  });
+    // Three server starts (the first migrates and seeds PGlite) and three CLI runs: minutes on a busy machine.
+  }, 300_000);
 
   it('runs the same example against DATABASE_URL with the server up', async () => {
     let db: TestDatabase | undefined;
@@ -166,7 +167,7 @@ describe('an embedded server and the CLIs', () => {
       await Promise.all(servers.splice(0).map((s) => s.kill()));
       await db?.close();
     }
-  });
+  }, 180_000);
 });
 
 describe('start-up failures', () => {
