@@ -299,7 +299,11 @@ export class CurationResolver {
    * they are (issue 14), a delete becomes a retraction recorded in a release, and answers as
    * of earlier releases keep the commitment.
    */
-  @Mutation(() => ID, { description: 'Deletes the commitment with this id and returns its id' })
+  @Mutation(() => ID, {
+    description:
+      'Deletes the commitment with this id (and its rights) and returns its id. Commitments are not versioned yet; once ' +
+      'they are (issue 14), this becomes a retraction recorded in a release, and answers as of earlier releases keep it.',
+  })
   async deleteCommitment(@Ctx() context: Context, @Arg('id', () => ID) id: string): Promise<string> {
     requireRole(context.auth, Role.EDITOR);
     const commitmentId = parseId('id', id) as number;
