@@ -72,6 +72,7 @@ export function explorerPage(manifest: WebManifest): string {
   <div class="tabs" role="tablist" aria-label="View">
     <button type="button" role="tab" id="tab-timeline" aria-controls="panel-timeline" aria-selected="true">Over time</button>
     <button type="button" role="tab" id="tab-ranking" aria-controls="panel-ranking" aria-selected="false" tabindex="-1">Ranking</button>
+    <button type="button" role="tab" id="tab-map" aria-controls="panel-map" aria-selected="false" tabindex="-1">Map</button>
   </div>
   <div id="status" class="visually-hidden" role="status" aria-live="polite"></div>
   <div id="error" class="error" role="alert" hidden></div>
@@ -97,6 +98,16 @@ export function explorerPage(manifest: WebManifest): string {
     <figure id="ranking-chart" class="chart" data-chart="ranking"></figure>
     <div id="ranking-note" class="note"></div>
     <div id="ranking-table"></div>
+  </section>
+  <section id="panel-map" role="tabpanel" aria-labelledby="tab-map" tabindex="0" hidden>
+    <div class="ranking-controls">
+      <label>Year <select id="map-year"></select></label>
+      <label>Countries by their status for <select id="map-instrument"></select></label>
+    </div>
+    <figure id="map-chart" class="chart map" data-chart="map"></figure>
+    <div id="map-tip" class="map-tip" role="status" aria-live="polite" hidden></div>
+    <div id="map-note" class="note"></div>
+    <div id="map-table"></div>
   </section>
   <section id="take" class="take" aria-labelledby="take-title" hidden>
     <h3 id="take-title">Take it with you</h3>

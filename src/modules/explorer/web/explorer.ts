@@ -35,7 +35,20 @@ import {
   uniqueLabels,
   WARNING_TITLES,
 } from './format';
+import {
+  mapChart,
+  type MapCity,
+  mapCitiesQuery,
+  type MapCountry,
+  type MapData,
+  type MapMark,
+  mapValuesQuery,
+  NATIONAL_STATUS,
+  PLACES_QUERY,
+} from './map';
 import { parseViewState, type View, type ViewState, viewStateQuery } from './viewState';
+
+const VIEWS: View[] = ['timeline', 'ranking', 'map'];
 
 /** compare takes at most 100 cities. */
 const MAX_CITIES = 100;
@@ -86,8 +99,18 @@ const ui = {
   error: byId('error'),
   intro: byId('intro'),
   empty: byId('empty'),
-  tabs: { timeline: byId<HTMLButtonElement>('tab-timeline'), ranking: byId<HTMLButtonElement>('tab-ranking') },
-  panels: { timeline: byId('panel-timeline'), ranking: byId('panel-ranking') },
+  tabs: {
+    timeline: byId<HTMLButtonElement>('tab-timeline'),
+    ranking: byId<HTMLButtonElement>('tab-ranking'),
+    map: byId<HTMLButtonElement>('tab-map'),
+  },
+  panels: { timeline: byId('panel-timeline'), ranking: byId('panel-ranking'), map: byId('panel-map') },
+  mapYear: byId<HTMLSelectElement>('map-year'),
+  mapInstrument: byId<HTMLSelectElement>('map-instrument'),
+  mapChart: byId('map-chart'),
+  mapTip: byId('map-tip'),
+  mapNote: byId('map-note'),
+  mapTable: byId('map-table'),
   rankingYear: byId<HTMLSelectElement>('ranking-year'),
   rankingScope: byId<HTMLSelectElement>('ranking-scope'),
   warnings: byId('warnings'),
@@ -115,8 +138,12 @@ const coverage = new Map<string, IndicatorCoverage>();
 let chosen: CityRef[] = [];
 /** What is on screen: redrawn on resize without asking the server again. */
 let shown:
-  { view: 'timeline'; result: CompareResult } | { view: 'ranking'; result: RankingResult; unranked: CityRef[] } | null =
-  null;
+  | { view: 'timeline'; result: CompareResult }
+  | { view: 'ranking'; result: RankingResult; unranked: CityRef[] }
+  | { view: 'map'; result: MapData & { warnings: Warning[]; citation: { text: string } } }
+  | null = null;
+/** What the map needs whatever the indicator: loaded once. */
+let places: { countries: MapCountry[]; instruments: { code: string; name: string }[]; cities: MapCity[] } | null = null;
 let shownQuery = '';
 let pending: AbortController | null = null;
 
@@ -576,7 +603,7 @@ function wirePicks(): void {
 
 function setView(view: View, focus = false): void {
   state.view = view;
-  for (const name of ['timeline', 'ranking'] as const) {
+  for (const name of VIEWS) {
     const selected = name === view;
     ui.tabs[name].setAttribute('aria-selected', String(selected));
     ui.tabs[name].tabIndex = selected ? 0 : -1;
@@ -586,7 +613,7 @@ function setView(view: View, focus = false): void {
 }
 
 function wireTabs(): void {
-  for (const name of ['timeline', 'ranking'] as const) {
+  for (const name of VIEWS) {
     ui.tabs[name].addEventListener('click', () => {
       if (state.view === name) return;
       setView(name);
@@ -595,14 +622,13 @@ function wireTabs(): void {
     ui.tabs[name].addEventListener('keydown', (event) => {
       if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
       event.preventDefault();
+      const at = VIEWS.indexOf(name);
       const next: View =
         event.key === 'Home'
-          ? 'timeline'
+          ? VIEWS[0]
           : event.key === 'End'
-            ? 'ranking'
-            : name === 'timeline'
-              ? 'ranking'
-              : 'timeline';
+            ? VIEWS[VIEWS.length - 1]
+            : VIEWS[(at + (event.key === 'ArrowRight' ? 1 : VIEWS.length - 1)) % VIEWS.length];
       setView(next, true);
       void refresh();
     });
@@ -616,6 +642,8 @@ function fillRankingYears(): void {
     h('option', { value: 'latest' }, "Each city's latest year"),
   );
   ui.rankingYear.value = state.year === null ? '' : String(state.year);
+  ui.mapYear.replaceChildren(...years.map((year) => h('option', { value: String(year) }, String(year))));
+  ui.mapYear.value = typeof state.year === 'number' ? String(state.year) : String(years[0] ?? '');
 }
 
 /** The ranking's year when none is chosen: the latest year any city in scope has a value. */
@@ -655,10 +683,10 @@ async function unranked(result: RankingResult, signal: AbortSignal): Promise<Cit
 function exportHref(): string {
   const params: string[] = [];
   if (state.indicator) params.push(`indicators=${encodeURIComponent(state.indicator)}`);
-  const rankingAll = state.view === 'ranking' && state.scope === 'all';
+  const rankingAll = (state.view === 'ranking' && state.scope === 'all') || state.view === 'map';
   if (!rankingAll && chosen.length > 0)
     params.push(`cities=${chosen.map((c) => encodeURIComponent(c.slug)).join(',')}`);
-  if (state.view === 'ranking') {
+  if (state.view === 'ranking' || state.view === 'map') {
     if (typeof state.year === 'number') params.push(`yearFrom=${state.year}`, `yearTo=${state.year}`);
   } else {
     if (state.yearFrom !== null) params.push(`yearFrom=${state.yearFrom}`);
@@ -681,7 +709,9 @@ function setTitle(): void {
     return;
   }
   let when: string;
-  if (state.view === 'ranking') {
+  if (state.view === 'map') {
+    when = `in ${typeof state.year === 'number' ? state.year : '…'}, on a map`;
+  } else if (state.view === 'ranking') {
     when = state.year === 'latest' ? "ranked on each city's latest year" : `ranked in ${state.year ?? '…'}`;
   } else if (state.yearFrom !== null || state.yearTo !== null) {
     when = `${state.yearFrom ?? '…'}–${state.yearTo ?? '…'}`;
@@ -702,6 +732,9 @@ function clearOutput(): void {
     ui.rankingChart,
     ui.rankingTable,
     ui.rankingNote,
+    ui.mapChart,
+    ui.mapNote,
+    ui.mapTable,
   ]) {
     element.replaceChildren();
   }
@@ -717,7 +750,7 @@ async function refresh(): Promise<void> {
   showError(null);
   writeUrl();
   setTitle();
-  const needsCities = state.view === 'timeline' || state.scope === 'chosen';
+  const needsCities = state.view === 'timeline' || (state.view === 'ranking' && state.scope === 'chosen');
   const empty = !state.indicator || (needsCities && chosen.length === 0);
   ui.empty.hidden = !empty;
   ui.take.hidden = empty;
@@ -728,7 +761,12 @@ async function refresh(): Promise<void> {
   }
   ui.results.setAttribute('aria-busy', 'true');
   try {
-    if (state.view === 'ranking') {
+    if (state.view === 'map') {
+      const data = await loadMap(controller.signal);
+      if (controller.signal.aborted) return;
+      shown = { view: 'map', result: data };
+      shownQuery = data.query;
+    } else if (state.view === 'ranking') {
       if (state.year === null) {
         state.year = await defaultRankingYear(controller.signal);
         ui.rankingYear.value = String(state.year);
@@ -759,7 +797,12 @@ async function refresh(): Promise<void> {
       shownQuery = query;
     }
     draw();
-    const count = shown.view === 'ranking' ? shown.result.entries.length : shown.result.series.length;
+    const count =
+      shown.view === 'ranking'
+        ? shown.result.entries.length
+        : shown.view === 'map'
+          ? shown.result.values.size
+          : shown.result.series.length;
     announce(
       `Showing ${ui.title.textContent}: ${count} ${count === 1 ? 'city' : 'cities'}` +
         (shown.result.warnings.length > 0
@@ -785,6 +828,7 @@ function draw(): void {
   ui.citation.textContent = shown.result.citation.text;
   ui.queryText.textContent = shownQuery;
   if (shown.view === 'timeline') drawTimeline(shown.result);
+  else if (shown.view === 'map') drawMap(shown.result);
   else drawRanking(shown.result, shown.unranked);
 }
 
@@ -959,6 +1003,253 @@ function rankingTable(result: RankingResult): HTMLElement {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The map
+
+/** At most this many pages of 100 cities, and of values, are drawn: a bound on the requests. */
+const MAX_MAP_PAGES = 20;
+
+interface Page<T> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { node: T }[];
+}
+
+async function allPages<T>(query: (after: string | null) => string, field: string, signal: AbortSignal) {
+  const found: T[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < MAX_MAP_PAGES; page += 1) {
+    const data: Record<string, Page<T>> = await runQuery<Record<string, Page<T>>>(query(after), signal);
+    found.push(...data[field].edges.map((e) => e.node));
+    if (!data[field].pageInfo.hasNextPage || !data[field].pageInfo.endCursor) break;
+    after = data[field].pageInfo.endCursor;
+  }
+  return found;
+}
+
+async function loadPlaces(signal: AbortSignal): Promise<NonNullable<typeof places>> {
+  if (places) return places;
+  const data = await runQuery<{ countries: MapCountry[]; instruments: { code: string; name: string }[] }>(
+    PLACES_QUERY,
+    signal,
+  );
+  const cities = await allPages<MapCity>(mapCitiesQuery, 'cities', signal);
+  places = { ...data, cities };
+  // Instruments a country can be party to; declarations of cities (HRC) have no national status.
+  const national = new Set(data.countries.flatMap((c) => c.ratifications.map((r) => r.instrument.code)));
+  ui.mapInstrument.replaceChildren(
+    ...data.instruments
+      .filter((i) => national.has(i.code))
+      .map((i) => h('option', { value: i.code }, `${i.code}: ${i.name}`)),
+  );
+  return places;
+}
+
+async function loadMap(signal: AbortSignal) {
+  const known = await loadPlaces(signal);
+  const indicator = currentIndicator() as IndicatorInfo;
+  if (typeof state.year !== 'number') {
+    state.year = coverage.get(indicator.code)?.lastYear ?? null;
+    ui.mapYear.value = String(state.year ?? '');
+    writeUrl();
+    setTitle();
+    ui.download.href = exportHref();
+  }
+  const instrument =
+    known.instruments.find((i) => i.code === state.instrument) ??
+    known.instruments.find((i) => i.code === ui.mapInstrument.querySelector('option')?.value) ??
+    known.instruments[0];
+  state.instrument = instrument.code;
+  ui.mapInstrument.value = instrument.code;
+  writeUrl();
+  const year = state.year;
+  const asOf = state.asOf ?? undefined;
+  const rows =
+    year === null
+      ? []
+      : await allPages<{
+          city: { id: string };
+          value: number;
+          year: number;
+          disaggregation: string;
+          source: { title: string };
+        }>((after) => mapValuesQuery(indicator.code, year, after, asOf), 'observations', signal);
+  const values = new Map<string, { cityId: string; value: number; year: number; source: string }>();
+  for (const row of rows) {
+    // Totals only; where two sources report a year, the first (as the timeline draws it).
+    if (row.disaggregation !== '' || values.has(row.city.id)) continue;
+    values.set(row.city.id, { cityId: row.city.id, value: row.value, year: row.year, source: row.source.title });
+  }
+  // The ranking of every city in that year cites the same values: its citation is the map's.
+  const citationQuery = `query ExplorerMapCitation {
+  ranking${argumentList({ indicator: indicator.code, year: year ?? undefined, first: 1, asOf })} { citation { text queryHash } warnings { code message } }
+}`;
+  const cited =
+    year === null
+      ? null
+      : (await runQuery<{ ranking: { citation: { text: string }; warnings: Warning[] } }>(citationQuery, signal))
+          .ranking;
+  const query = `${PLACES_QUERY}\n\n${mapCitiesQuery(null)}\n\n${year === null ? '' : mapValuesQuery(indicator.code, year, null, asOf)}`;
+  return {
+    indicator,
+    instrument,
+    year,
+    countries: known.countries,
+    cities: known.cities,
+    values,
+    warnings: cited?.warnings ?? [],
+    citation: cited?.citation ?? { text: '' },
+    query,
+  };
+}
+
+/** The slug of the city the keyboard was on when the map was redrawn, to put the focus back. */
+let mapFocus: string | null = null;
+
+function addFromMap(city: MapCity): void {
+  mapFocus = city.slug;
+  if (chosen.some((c) => c.id === city.id)) {
+    announce(`${cityLabel(city)} is already in the comparison`);
+    return;
+  }
+  setChosen([...chosen, city], `Added ${cityLabel(city)} to the comparison`);
+}
+
+function drawMap(data: MapData): void {
+  const chart = mapChart(data, chartWidth(ui.panels.map), new Set(chosen.map((c) => c.id)));
+  const statusLegend = h(
+    'ul',
+    { class: 'map-status-legend', 'aria-label': `Countries by national status of ${data.instrument.code}` },
+    ...Object.values(NATIONAL_STATUS).map((s) =>
+      h('li', {}, h('span', { class: 'swatch', style: `background:${s.fill}` }), s.words),
+    ),
+    h(
+      'li',
+      {},
+      h('span', { class: 'swatch', style: 'border-radius:50%;border-color:#8a8f96' }),
+      'City without a value',
+    ),
+    h('li', {}, `★ Local ${data.instrument.code} commitment`),
+  );
+  ui.mapChart.replaceChildren(chart.element, h('div', { class: 'map-legends' }, chart.legend, statusLegend));
+  // Plot orders dots by size: find each city's dot by the label it carries.
+  const byLabel = new Map(chart.marks.map((m) => [m.label, m]));
+  const dots: { mark: MapMark; dot: SVGElement }[] = [];
+  for (const dot of ui.mapChart.querySelectorAll<SVGElement>('.city-dot [aria-label]')) {
+    const mark = byLabel.get(dot.getAttribute('aria-label') ?? '');
+    if (mark) dots.push({ mark, dot });
+  }
+  dots.sort((a, b) => chart.marks.indexOf(a.mark) - chart.marks.indexOf(b.mark));
+  const show = (entry: { mark: MapMark; dot: SVGElement } | null) => {
+    for (const other of dots) other.dot.removeAttribute('data-focused');
+    ui.mapTip.hidden = entry === null;
+    if (!entry) return;
+    entry.dot.setAttribute('data-focused', 'true');
+    ui.mapTip.textContent = `${entry.mark.label}. ${entry.mark.chosen ? 'In the comparison.' : 'Click or press Enter to add it to the comparison.'}`;
+  };
+  dots.forEach((entry, index) => {
+    const { dot, mark } = entry;
+    dot.setAttribute('tabindex', index === 0 ? '0' : '-1');
+    dot.setAttribute('role', 'button');
+    dot.setAttribute('data-slug', mark.city.slug);
+    dot.addEventListener('mouseenter', () => show(entry));
+    dot.addEventListener('mouseleave', () => show(null));
+    dot.addEventListener('focus', () => show(entry));
+    dot.addEventListener('blur', () => show(null));
+    dot.addEventListener('click', () => addFromMap(mark.city));
+    dot.addEventListener('keydown', (event) => {
+      const moves: Record<string, number> = {
+        ArrowRight: index + 1,
+        ArrowDown: index + 1,
+        ArrowLeft: index - 1,
+        ArrowUp: index - 1,
+        Home: 0,
+        End: dots.length - 1,
+      };
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        addFromMap(mark.city);
+      } else if (event.key in moves) {
+        event.preventDefault();
+        const next = dots[Math.max(0, Math.min(dots.length - 1, moves[event.key]))];
+        dot.setAttribute('tabindex', '-1');
+        next.dot.setAttribute('tabindex', '0');
+        next.dot.focus();
+      }
+    });
+  });
+  if (mapFocus) {
+    const again = dots.find((d) => d.mark.city.slug === mapFocus);
+    mapFocus = null;
+    if (again) {
+      for (const d of dots) d.dot.setAttribute('tabindex', d === again ? '0' : '-1');
+      again.dot.focus();
+    }
+  }
+  const withValue = chart.marks.filter((m) => m.value).length;
+  ui.mapNote.replaceChildren(
+    h(
+      'p',
+      {},
+      `${withValue} of ${chart.marks.length} cities have a value in ${data.year ?? 'this year'}; hollow grey dots have none. ` +
+        `Colours: about five classes with round boundaries between the lowest and the highest value, ${DIRECTION_WORDS[data.indicator.direction]} (blue is the better end). ` +
+        `Countries are shaded by their national status for ${data.instrument.name}. Arrow keys move between the cities, Enter adds one to the comparison.`,
+    ),
+  );
+  ui.mapTable.replaceChildren(mapTable(data, chart.marks));
+}
+
+function mapTable(data: MapData, marks: MapMark[]): HTMLElement {
+  const byCode = new Map(data.countries.map((c) => [c.code, c]));
+  const labels = uniqueLabels(marks.map((m) => m.city));
+  const rows = [...marks].sort((a, b) => cityLabel(a.city).localeCompare(cityLabel(b.city)));
+  const table = h(
+    'table',
+    { class: 'values', id: 'map-values' },
+    h(
+      'caption',
+      {},
+      `The map's cities: ${data.indicator.name} in ${data.year ?? '…'}, local commitments and national status of ${data.instrument.code}`,
+    ),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...[
+          'City',
+          'Country',
+          `Value (${data.indicator.unit})`,
+          'Year',
+          'Source',
+          `Local ${data.instrument.code} commitment`,
+          `National status of ${data.instrument.code}`,
+        ].map((text, i) => h('th', { scope: 'col', class: i === 2 || i === 3 ? 'num' : undefined }, text)),
+      ),
+    ),
+  );
+  const body = h('tbody');
+  for (const mark of rows) {
+    const country = byCode.get(mark.city.country.code);
+    const row = country?.ratifications.find((r) => r.instrument.code === data.instrument.code);
+    body.append(
+      h(
+        'tr',
+        { 'data-slug': mark.city.slug },
+        h('th', { scope: 'row' }, labels.get(mark.city.id) as string),
+        h('td', {}, mark.city.country.name),
+        h('td', { class: 'num' }, mark.value ? formatValue(mark.value.value) : '–'),
+        h('td', { class: 'num' }, mark.value ? String(mark.value.year) : ''),
+        h('td', { class: 'source' }, mark.value?.source ?? ''),
+        h('td', {}, mark.committed ? 'yes' : 'no'),
+        h('td', {}, row ? `${row.status.toLowerCase()}${row.year ? ` (${row.year})` : ''}` : 'no record'),
+      ),
+    );
+  }
+  table.append(body);
+  return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Map table' }, table);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Start
 
 function readYear(input: HTMLInputElement): number | null {
@@ -984,6 +1275,15 @@ function wireControls(): void {
   }
   ui.rankingYear.addEventListener('change', () => {
     state.year = ui.rankingYear.value === 'latest' ? 'latest' : Number(ui.rankingYear.value);
+    void refresh();
+  });
+  ui.mapYear.addEventListener('change', () => {
+    state.year = Number(ui.mapYear.value);
+    ui.rankingYear.value = ui.mapYear.value;
+    void refresh();
+  });
+  ui.mapInstrument.addEventListener('change', () => {
+    state.instrument = ui.mapInstrument.value;
     void refresh();
   });
   ui.rankingScope.addEventListener('change', () => {

@@ -4,7 +4,7 @@
  * named by slug (ids differ between databases), and only settings that differ from the
  * defaults are written, so a shared link stays short.
  */
-export type View = 'timeline' | 'ranking';
+export type View = 'timeline' | 'ranking' | 'map';
 export type Scope = 'chosen' | 'all';
 
 export interface ViewState {
@@ -18,7 +18,14 @@ export interface ViewState {
   year: number | 'latest' | null;
   /** Rank the chosen cities only, or every city with a value (the chosen ones highlighted). */
   scope: Scope;
+  /** The map's instrument: countries are shaded by their national status for it. */
+  instrument: string;
+  /** A release id: the data as it stood then (embeds are pinned to one); null: the latest. */
+  asOf: string | null;
 }
+
+export const DEFAULT_INSTRUMENT = 'CEDAW';
+const VIEWS: View[] = ['timeline', 'ranking', 'map'];
 
 function year(raw: string | null): number | null {
   if (raw === null || !/^\d{4}$/.test(raw.trim())) return null;
@@ -38,11 +45,15 @@ export function parseViewState(search: string): ViewState {
           .filter(Boolean),
       ),
     ],
-    view: params.get('view') === 'ranking' ? 'ranking' : 'timeline',
+    view: VIEWS.find((v) => v !== 'timeline' && v === params.get('view')) ?? 'timeline',
     yearFrom: year(params.get('from')),
     yearTo: year(params.get('to')),
     year: rawYear === 'latest' ? 'latest' : year(rawYear),
     scope: params.get('scope') === 'all' ? 'all' : 'chosen',
+    instrument: /^[A-Za-z0-9-]{1,40}$/.test(params.get('instrument') ?? '')
+      ? (params.get('instrument') as string).toUpperCase()
+      : DEFAULT_INSTRUMENT,
+    asOf: /^\d{1,18}$/.test(params.get('asOf') ?? '') ? (params.get('asOf') as string) : null,
   };
 }
 
@@ -57,5 +68,7 @@ export function viewStateQuery(state: ViewState): string {
   if (state.yearTo !== null) add('to', String(state.yearTo));
   if (state.year !== null) add('year', String(state.year));
   if (state.scope !== 'chosen') add('scope', state.scope);
+  if (state.instrument !== DEFAULT_INSTRUMENT) add('instrument', state.instrument);
+  if (state.asOf !== null) add('asOf', state.asOf);
   return params.join('&');
 }

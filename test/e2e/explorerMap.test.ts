@@ -1,0 +1,201 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
+import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
+
+/**
+ * The explorer's map, embeds and chart downloads (issue 18) in headless Chromium, offline, on the
+ * seeded demo database. Expected numbers come from the seed fact sheet (seeds/observations.ts,
+ * FBI UCR via The Marshall Project), the seeded ratifications and the world-atlas file itself.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Homicides per 100,000 residents in 2015, the twelve cities of the fact sheet with that year. */
+const HOMICIDE_2015: Record<string, number> = {
+  'honolulu-us': 1.5,
+  'seattle-us': 3.36,
+  'salt-lake-city-us': 4.17,
+  'boston-us': 5.71,
+  'san-francisco-us': 6.14,
+  'los-angeles-us': 7.12,
+  'long-beach-us': 7.56,
+  'minneapolis-us': 11.37,
+  'louisville-ky-us': 11.9,
+  'miami-us': 17.12,
+  'pittsburgh-us': 18.57,
+  'washington-us': 24.1,
+};
+
+/**
+ * About five classes with round boundaries over 1.5–24.1: steps of 5, so five classes split
+ * at these (by hand).
+ */
+const CLASS_BOUNDS = [5, 10, 15, 20];
+
+/** The seeded CEDAW status (seeds/ratifications.ts): seven states parties, the US signed only. */
+const CEDAW_RATIFIED = 7;
+const CEDAW_SIGNED = 1;
+
+function isLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') return true;
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+async function chips(page: Page): Promise<string[]> {
+  return page
+    .locator('#chosen-cities .chip')
+    .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-slug') ?? ''));
+}
+
+let db: TestDatabase;
+let server: HttpTestServer;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  db = await createTestDatabase();
+  server = await startHttpServer(db.dataSource);
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  await db?.close();
+});
+
+const describeInBrowser = HAS_CHROMIUM ? describe : describe.skip;
+
+describeInBrowser('the map, embeds and downloads in headless Chromium, offline', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  const blocked: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (isLoopback(url)) {
+        await route.continue();
+      } else {
+        blocked.push(url);
+        await route.abort('internetdisconnected');
+      }
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+  });
+
+  it('draws every city and country, coloured by value and national status, with a legend matching the scale', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=boston-us&view=map&year=2015`);
+    await page.locator('#map-chart .city-dot [aria-label]').first().waitFor();
+    await page.locator('#map-values tbody tr').first().waitFor();
+
+    const [{ count }] = (await db.dataSource.query(
+      'SELECT count(*)::int AS count FROM city WHERE latitude IS NOT NULL AND longitude IS NOT NULL',
+    )) as { count: number }[];
+    const dots = page.locator('#map-chart .city-dot [aria-label]');
+    await expect(dots.count()).resolves.toBe(count);
+    await expect(page.locator('#map-values tbody tr').count()).resolves.toBe(count);
+
+    const atlas = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/world-atlas/countries-110m.json'), 'utf8')) as {
+      objects: { countries: { geometries: unknown[] } };
+    };
+    await expect(page.locator('#map-chart .country path').count()).resolves.toBe(
+      atlas.objects.countries.geometries.length,
+    );
+    await expect(page.locator('#map-chart .country-ratified path').count()).resolves.toBe(CEDAW_RATIFIED);
+    await expect(page.locator('#map-chart .country-signed path').count()).resolves.toBe(CEDAW_SIGNED);
+    await expect(page.locator('#map-chart .country-signed path').first().getAttribute('aria-label')).resolves.toContain(
+      'United States',
+    );
+
+    // The legend: its class boundaries are the hand-computed ones, and its unit is named.
+    const legend = page.locator('#map-chart .map-legends svg').first();
+    const ticks = await legend
+      .locator('.tick text')
+      .evaluateAll((nodes) => nodes.map((n) => Number((n.textContent ?? '').replace(/,/g, ''))));
+    expect(ticks).toEqual(CLASS_BOUNDS);
+    await expect(legend.textContent()).resolves.toContain('per 100k');
+    const swatches = await legend.locator('rect').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('fill')));
+    expect(swatches).toHaveLength(5);
+
+    // Each city with a value is filled with its class's swatch; the others are hollow.
+    const fills = await dots.evaluateAll((nodes) =>
+      nodes.map((n) => ({ slug: n.getAttribute('data-slug') ?? '', fill: n.getAttribute('fill') })),
+    );
+    for (const { slug, fill } of fills) {
+      const value = HOMICIDE_2015[slug];
+      if (value === undefined) {
+        expect([slug, fill]).toEqual([slug, 'none']);
+      } else {
+        const klass = CLASS_BOUNDS.filter((bound) => value >= bound).length;
+        expect([slug, fill]).toEqual([slug, swatches[klass]]);
+      }
+    }
+    expect(fills.filter((f) => f.fill !== 'none')).toHaveLength(Object.keys(HOMICIDE_2015).length);
+    // Pittsburgh and San Francisco made local CEDAW commitments (and four others without values).
+    await expect(page.locator('#map-chart .commitment-symbol path').count()).resolves.toBe(6);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'explorer-map.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('reaches a city with the keyboard, says its value, year and source, and adds it on Enter or click', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=boston-us&view=map&year=2015`);
+    await page.locator('#map-chart .city-dot [aria-label]').first().waitFor();
+    await page.locator('#map-instrument').focus();
+    await page.keyboard.press('Tab');
+    let focused = await page.evaluate(() => document.activeElement?.getAttribute('data-slug') ?? null);
+    expect(focused).not.toBeNull();
+    for (let i = 0; i < 30 && focused !== 'pittsburgh-us'; i += 1) {
+      await page.keyboard.press('ArrowRight');
+      focused = await page.evaluate(() => document.activeElement?.getAttribute('data-slug') ?? null);
+    }
+    expect(focused).toBe('pittsburgh-us');
+    const tip = await page.locator('#map-tip').textContent();
+    expect(tip).toContain('Pittsburgh');
+    expect(tip).toContain('18.57 per 100k in 2015');
+    expect(tip).toContain('The Crime Report');
+    await page.keyboard.press('Enter');
+    await page.locator('#chosen-cities .chip[data-slug="pittsburgh-us"]').waitFor();
+    expect(await chips(page)).toEqual(['boston-us', 'pittsburgh-us']);
+    expect(page.url()).toContain('cities=boston-us,pittsburgh-us');
+    expect(page.url()).toContain('view=map');
+
+    await page.locator('#map-chart .city-dot [data-slug="honolulu-us"]').click();
+    await page.locator('#chosen-cities .chip[data-slug="honolulu-us"]').waitFor();
+    expect(await chips(page)).toEqual(['boston-us', 'pittsburgh-us', 'honolulu-us']);
+    expect(errors).toEqual([]);
+    expect(blocked).toEqual([]);
+  });
+});
