@@ -29,6 +29,9 @@ const web = path.join(root, 'src/modules/explorer/web');
 const entryPoints = {
   explorer: path.join(web, 'explorer.ts'),
   'explorer-style': path.join(web, 'explorer.css'),
+  // The page an <iframe> shows (/embed/<view>): one chart, no controls.
+  embed: path.join(web, 'embed.ts'),
+  'embed-style': path.join(web, 'embed.css'),
   graphiql: path.join(web, 'graphiql.ts'),
   'graphiql-style': path.join(web, 'graphiql.css'),
   // Monaco (GraphiQL's editor) runs its language services in workers it asks the page for.

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { importObservations } from '../../src/modules/ingest/importObservations';
 import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 
@@ -197,5 +198,144 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     expect(await chips(page)).toEqual(['boston-us', 'pittsburgh-us', 'honolulu-us']);
     expect(errors).toEqual([]);
     expect(blocked).toEqual([]);
+  });
+  it('downloads the chart as SVG with its title, legend, source and citation, and as PNG', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.origin}/?indicator=homicide-rate&view=map&year=2015`);
+    await page.locator('#map-chart .city-dot [aria-label]').first().waitFor();
+    await page.locator('#citation-text').filter({ hasText: 'Marshall' }).waitFor();
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-svg').click()]);
+    expect(svgDownload.suggestedFilename()).toBe('homicide-rate-2015-map.svg');
+    const svg = readFileSync(await svgDownload.path(), 'utf8');
+    expect(svg).toContain('Homicide rate (per 100k), in 2015, on a map');
+    // The legends: the value scale's unit and class boundaries, and the country key.
+    expect(svg).toContain('per 100k (lower is better)');
+    for (const bound of CLASS_BOUNDS) expect(svg).toContain(`>${bound}<`);
+    expect(svg).toContain('Signed, not ratified');
+    expect(svg).toContain('Source: The Crime Report');
+    expect(svg).toMatch(/Cite as: The Marshall Project, &quot;The Crime Report&quot;.*release 1/);
+    // The map itself: a path per country shape, a dot per city.
+    expect((svg.match(/class="city-dot"/g) ?? []).length).toBe(1);
+
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-png').click()]);
+    expect(pngDownload.suggestedFilename()).toBe('homicide-rate-2015-map.png');
+    const png = readFileSync(await pngDownload.path());
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.length).toBeGreaterThan(10_000);
+
+    // The line chart keeps its city legend (HTML swatches in the page) in the image.
+    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=pittsburgh-us,boston-us`);
+    await page.locator('#timeline-chart svg [aria-label^="Boston, MA, 2015"]').waitFor();
+    const [lineDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-svg').click()]);
+    const line = readFileSync(await lineDownload.path(), 'utf8');
+    expect(line).toContain('Homicide rate (per 100k), over the years');
+    expect(line).toContain('>Pittsburgh, PA<');
+    expect(line).toContain('>Boston, MA<');
+    expect(errors).toEqual([]);
+  });
+
+  it('embeds a chart pinned to its release: a newer import does not change it', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=pittsburgh-us,boston-us&view=ranking&year=2015`);
+    await page.locator('#ranking-chart svg .ranking-bar').first().waitFor();
+    await page.locator('#embed-button').click();
+    const snippet = await page.locator('#embed-code').inputValue();
+    const src = /^<iframe src="([^"]+)" title="[^"]+" width="100%" height="\d+"/.exec(snippet)?.[1];
+    expect(src).toBe(
+      `${server.origin}/embed/ranking?indicator=homicide-rate&amp;cities=pittsburgh-us,boston-us&amp;year=2015&amp;asOf=1`,
+    );
+    const address = (src as string).replace(/&amp;/g, '&');
+
+    // A newer release revises Pittsburgh's 2015 rate.
+    const report = await importObservations(
+      db.dataSource,
+      'city,country,region,indicator,year,value\nPittsburgh,US,PA,homicide-rate,2015,30.5\n',
+      {
+        metadata: {
+          // The seed's source (matched by title): the value is revised, not added beside it.
+          source: {
+            title: 'The Crime Report: FBI Uniform Crime Reports for large US cities, compiled by The Marshall Project',
+            publisher: 'The Marshall Project',
+            url: null,
+            license: null,
+            citation: 'The Marshall Project, revised',
+            synthetic: true,
+          },
+          indicators: [],
+          disaggregations: [],
+        },
+      },
+    );
+    expect(report).toMatchObject({ ok: true, changed: 1 });
+    const newer = String(report.releaseId);
+    expect(newer).not.toBe('1');
+
+    const response = await fetch(address);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=86400, immutable');
+    expect(response.headers.get('content-security-policy')).toContain('frame-ancestors *');
+    const html = await response.text();
+    expect(html).not.toMatch(/https?:\/\//);
+
+    // In an iframe of another page, at 320 px wide, as an article would show it.
+    const phone = await browser.newContext({ viewport: { width: 320, height: 700 } });
+    const requests: string[] = [];
+    phone.on('request', (request) => requests.push(request.url()));
+    await phone.route('**/*', (route) =>
+      isLoopback(route.request().url()) ? route.continue() : route.abort('internetdisconnected'),
+    );
+    const article = await phone.newPage();
+    const articleErrors = watchErrors(article);
+    await article.goto(
+      `${server.origin}/embed/ranking?indicator=homicide-rate&cities=pittsburgh-us,boston-us&year=2015&asOf=1`,
+    );
+    await article.locator('svg .ranking-bar').first().waitFor();
+    const bars = await article
+      .locator('svg .ranking-bar [aria-label]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+    // Release 1's values (the fact sheet), not the revision: Boston first, lower is better.
+    expect(bars).toEqual([
+      'Rank 1: Boston, MA, 5.71 per 100k in 2015, tier 1',
+      'Rank 2: Pittsburgh, PA, 18.57 per 100k in 2015, tier 2',
+    ]);
+    await expect(article.locator('#embed-title').textContent()).resolves.toBe(
+      'Homicide rate (per 100k), ranked in 2015',
+    );
+    await expect(article.locator('#embed-citation').textContent()).resolves.toContain('Data as of release 1');
+    await expect(article.locator('#embed-source').textContent()).resolves.toContain('The Crime Report');
+    await expect(article.locator('#embed-link').getAttribute('href')).resolves.toBe(
+      '/?indicator=homicide-rate&cities=pittsburgh-us,boston-us&view=ranking&year=2015&asOf=1',
+    );
+    const overflow = await article.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await article.screenshot({ path: path.join(ARTIFACTS, 'embed-ranking-320.png'), fullPage: true });
+
+    // Unpinned, the same chart shows the newer release.
+    await article.goto(
+      `${server.origin}/embed/ranking?indicator=homicide-rate&cities=pittsburgh-us,boston-us&year=2015`,
+    );
+    await article.locator('svg .ranking-bar').first().waitFor();
+    await expect(article.locator('svg .ranking-bar [aria-label]').nth(1).getAttribute('aria-label')).resolves.toBe(
+      'Rank 2: Pittsburgh, PA, 30.5 per 100k in 2015, tier 2',
+    );
+    await expect(article.locator('#embed-citation').textContent()).resolves.toContain(`release ${newer}`);
+
+    // The map embed draws too, pinned.
+    await article.goto(`${server.origin}/embed/map?indicator=homicide-rate&year=2015&asOf=1`);
+    await article.locator('.city-dot [aria-label*="Pittsburgh"]').first().waitFor();
+    await expect(
+      article.locator('.city-dot [aria-label*="Pittsburgh"]').first().getAttribute('aria-label'),
+    ).resolves.toContain('18.57 per 100k in 2015');
+    expect(requests.filter((url) => !isLoopback(url))).toEqual([]);
+    expect(articleErrors).toEqual([]);
+    await phone.close();
+
+    const bad = await fetch(`${server.origin}/embed/ranking?asOf=latest`);
+    expect(bad.status).toBe(400);
+    const unknown = await fetch(`${server.origin}/embed/nothing`);
+    expect(unknown.status).toBe(404);
+    expect(errors).toEqual([]);
   });
 });

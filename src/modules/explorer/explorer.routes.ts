@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import path from 'node:path';
 import type { Config } from '../../config';
+import { EMBED_VIEWS, embedPage } from './embedPage';
 import { explorerPage } from './explorerPage';
 import { graphiqlPage } from './graphiqlPage';
 import { CONTENT_TYPES, DEFAULT_WEB_DIRS, loadWebBundle, type WebBundle } from './webBundle';
@@ -25,11 +26,14 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-function sendPage(res: Response, html: string): void {
+/** The embed page may be framed by any site (that is what it is for); the rest is the same. */
+const EMBED_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'self'", 'frame-ancestors *');
+
+function sendPage(res: Response, html: string, options: { cacheControl?: string; policy?: string } = {}): void {
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  // The page names the hashed bundle of the current build: always ask whether it changed.
-  res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  // The page names the hashed bundle of the current build: by default, always ask whether it changed.
+  res.setHeader('Cache-Control', options.cacheControl ?? 'no-cache');
+  res.setHeader('Content-Security-Policy', options.policy ?? CONTENT_SECURITY_POLICY);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'same-origin');
   res.send(html);
@@ -92,6 +96,31 @@ export function explorerRouter(config: Config, options: { webDirs?: string[] } =
       return;
     }
     sendPage(res, explorerPage(built.manifest));
+  });
+
+  router.get('/embed/:view', (req, res, next) => {
+    const view = req.params.view;
+    if (!(EMBED_VIEWS as readonly string[]).includes(view)) {
+      next();
+      return;
+    }
+    const built = current();
+    if (!built) {
+      res.status(503);
+      sendPage(res, NOT_BUILT);
+      return;
+    }
+    const asOf = req.query.asOf;
+    if (asOf !== undefined && (typeof asOf !== 'string' || !/^\d{1,18}$/.test(asOf))) {
+      res.status(400).type('text/plain').send('asOf must be a release id (digits)\n');
+      return;
+    }
+    // Pinned to a release, the page shows the same data for ever. A day, not a year: the page
+    // names the hashed scripts of the current build, which the next build replaces.
+    sendPage(res, embedPage(built.manifest), {
+      cacheControl: asOf === undefined ? 'no-cache' : 'public, max-age=86400, immutable',
+      policy: EMBED_CONTENT_SECURITY_POLICY,
+    });
   });
 
   router.get('/web/:file', (req, res, next) => {

@@ -116,6 +116,14 @@ export function explorerPage(manifest: WebManifest): string {
       <button type="button" id="copy-citation">Copy the citation</button>
       <button type="button" id="copy-query">Copy the GraphQL query</button>
       <button type="button" id="copy-link">Copy a link to this view</button>
+      <button type="button" id="embed-button" aria-expanded="false" aria-controls="embed-panel">Embed this chart</button>
+      <button type="button" id="download-svg">Download SVG</button>
+      <button type="button" id="download-png">Download PNG</button>
+    </div>
+    <div id="embed-panel" class="embed-panel" hidden>
+      <label for="embed-code">Paste this into a web page: the chart, pinned to the data of this release</label>
+      <textarea id="embed-code" rows="4" readonly spellcheck="false"></textarea>
+      <p class="hint"><button type="button" id="copy-embed">Copy the embed code</button> <a id="embed-preview" href="/embed/timeline" target="_blank" rel="noopener">Preview</a></p>
     </div>
     <figure class="citation">
       <figcaption>Cite as</figcaption>

@@ -16,7 +16,12 @@ export interface Warning {
 export interface Citation {
   text: string;
   queryHash: string;
+  /** The release the data is as of: embeds are pinned to it. */
+  release: { id: string; createdAt: string } | null;
+  sources: { title: string; publisher: string }[];
 }
+
+export const CITATION_FIELDS = 'citation { text queryHash release { id createdAt } sources { title publisher } }';
 
 export interface IndicatorInfo {
   code: string;
@@ -178,9 +183,15 @@ export function citiesQuery(filter: Record<string, unknown>, after: string | nul
 }`;
 }
 
-export function timelineQuery(cityIds: string[], indicator: string, yearFrom?: number, yearTo?: number): string {
+export function timelineQuery(
+  cityIds: string[],
+  indicator: string,
+  yearFrom?: number,
+  yearTo?: number,
+  asOf?: string,
+): string {
   return `query ExplorerTimeline {
-  compare${argumentList({ cityIds, indicatorCodes: [indicator], yearFrom, yearTo })} {
+  compare${argumentList({ cityIds, indicatorCodes: [indicator], yearFrom, yearTo, asOf })} {
     series {
       city {
         ${CITY_FIELDS}
@@ -190,7 +201,7 @@ export function timelineQuery(cityIds: string[], indicator: string, yearFrom?: n
       points { year value lower upper status source { id title publisher } }
     }
     warnings { code message }
-    citation { text queryHash }
+    ${CITATION_FIELDS}
   }
 }`;
 }
@@ -200,9 +211,14 @@ export function timelineQuery(cityIds: string[], indicator: string, yearFrom?: n
  * which multiplies the whole query by `first`, stays far away. totalCount says how many were
  * ranked in all.
  */
-export function rankingQuery(indicator: string, year: number | undefined, cityIds: string[] | undefined): string {
+export function rankingQuery(
+  indicator: string,
+  year: number | undefined,
+  cityIds: string[] | undefined,
+  asOf?: string,
+): string {
   return `query ExplorerRanking {
-  ranking${argumentList({ indicator, year, filter: cityIds ? { ids: cityIds } : undefined })} {
+  ranking${argumentList({ indicator, year, filter: cityIds ? { ids: cityIds } : undefined, asOf })} {
     totalCount
     year
     indicator { code name unit direction }
@@ -213,7 +229,7 @@ export function rankingQuery(indicator: string, year: number | undefined, cityId
       source { title }
     }
     warnings { code message }
-    citation { text queryHash }
+    ${CITATION_FIELDS}
   }
 }`;
 }

@@ -35,16 +35,17 @@ import {
   uniqueLabels,
   WARNING_TITLES,
 } from './format';
+import { downloadPng, downloadSvg, figureSvg, fileName } from './download';
 import {
+  fetchMap,
+  fetchPlaces,
   mapChart,
+  mapLegends,
   type MapCity,
-  mapCitiesQuery,
-  type MapCountry,
   type MapData,
   type MapMark,
-  mapValuesQuery,
-  NATIONAL_STATUS,
-  PLACES_QUERY,
+  type MapPlaces,
+  type MapView,
 } from './map';
 import { parseViewState, type View, type ViewState, viewStateQuery } from './viewState';
 
@@ -125,6 +126,13 @@ const ui = {
   copyCitation: byId<HTMLButtonElement>('copy-citation'),
   copyQuery: byId<HTMLButtonElement>('copy-query'),
   copyLink: byId<HTMLButtonElement>('copy-link'),
+  embedButton: byId<HTMLButtonElement>('embed-button'),
+  embedPanel: byId('embed-panel'),
+  embedCode: byId<HTMLTextAreaElement>('embed-code'),
+  copyEmbed: byId<HTMLButtonElement>('copy-embed'),
+  embedPreview: byId<HTMLAnchorElement>('embed-preview'),
+  downloadSvg: byId<HTMLButtonElement>('download-svg'),
+  downloadPng: byId<HTMLButtonElement>('download-png'),
   citation: byId('citation-text'),
   queryText: byId('query-text'),
 };
@@ -140,10 +148,10 @@ let chosen: CityRef[] = [];
 let shown:
   | { view: 'timeline'; result: CompareResult }
   | { view: 'ranking'; result: RankingResult; unranked: CityRef[] }
-  | { view: 'map'; result: MapData & { warnings: Warning[]; citation: { text: string } } }
+  | { view: 'map'; result: MapView }
   | null = null;
 /** What the map needs whatever the indicator: loaded once. */
-let places: { countries: MapCountry[]; instruments: { code: string; name: string }[]; cities: MapCity[] } | null = null;
+let places: MapPlaces | null = null;
 let shownQuery = '';
 let pending: AbortController | null = null;
 
@@ -778,6 +786,7 @@ async function refresh(): Promise<void> {
         state.indicator as string,
         state.year === 'latest' ? undefined : state.year,
         state.scope === 'chosen' ? chosen.map((c) => c.id) : undefined,
+        state.asOf ?? undefined,
       );
       const data = await runQuery<{ ranking: RankingResult }>(query, controller.signal);
       const missing = await unranked(data.ranking, controller.signal);
@@ -790,6 +799,7 @@ async function refresh(): Promise<void> {
         state.indicator as string,
         state.yearFrom ?? undefined,
         state.yearTo ?? undefined,
+        state.asOf ?? undefined,
       );
       const data = await runQuery<{ compare: CompareResult }>(query, controller.signal);
       if (controller.signal.aborted) return;
@@ -822,8 +832,50 @@ function chartWidth(element: HTMLElement): number {
   return Math.max(280, Math.floor(element.clientWidth || ui.results.clientWidth || 640));
 }
 
+/** The address of the embed page for what is shown, pinned to the release the data came from. */
+function embedAddress(): string {
+  const release = shown?.result.citation.release?.id ?? state.asOf;
+  const query = viewStateQuery({ ...state, view: 'timeline', asOf: release ?? null });
+  return `${location.origin}/embed/${state.view}${query ? `?${query}` : ''}`;
+}
+
+/** The chart on screen as one SVG with its title, legends, source line and citation. */
+function shownFigure(): { svg: string; name: string } | null {
+  if (!shown) return null;
+  const container = { timeline: ui.timelineChart, ranking: ui.rankingChart, map: ui.mapChart }[shown.view];
+  if (!container.querySelector('svg')) return null;
+  const citation = shown.result.citation;
+  const sources = citation.sources.map((s) =>
+    s.publisher && s.publisher !== s.title ? `${s.title} (${s.publisher})` : s.title,
+  );
+  const release = citation.release;
+  const svg = figureSvg(container, {
+    title: ui.title.textContent ?? '',
+    source: `Source: ${sources.join('; ') || 'none'}`,
+    citation:
+      (release ? `Data as of release ${release.id} (${release.createdAt.slice(0, 10)}). ` : '') +
+      `Cite as: ${citation.text}`,
+  });
+  const year = state.view === 'timeline' ? null : typeof state.year === 'number' ? state.year : null;
+  return { svg, name: fileName([state.indicator, year, state.view === 'timeline' ? 'over-time' : state.view]) };
+}
+
+function attribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+function writeEmbed(): void {
+  const address = embedAddress();
+  const height = state.view === 'map' ? 560 : state.view === 'ranking' ? 480 : 560;
+  ui.embedCode.value =
+    `<iframe src="${attribute(address)}" title="${attribute(ui.title.textContent ?? 'rightsgraph chart')}" ` +
+    `width="100%" height="${height}" style="border:0;max-width:100%" loading="lazy"></iframe>`;
+  ui.embedPreview.href = address;
+}
+
 function draw(): void {
   if (!shown) return;
+  if (!ui.embedPanel.hidden) writeEmbed();
   renderWarnings(shown.result.warnings);
   ui.citation.textContent = shown.result.citation.text;
   ui.queryText.textContent = shownQuery;
@@ -1005,38 +1057,13 @@ function rankingTable(result: RankingResult): HTMLElement {
 // ---------------------------------------------------------------------------------------------
 // The map
 
-/** At most this many pages of 100 cities, and of values, are drawn: a bound on the requests. */
-const MAX_MAP_PAGES = 20;
-
-interface Page<T> {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { node: T }[];
-}
-
-async function allPages<T>(query: (after: string | null) => string, field: string, signal: AbortSignal) {
-  const found: T[] = [];
-  let after: string | null = null;
-  for (let page = 0; page < MAX_MAP_PAGES; page += 1) {
-    const data: Record<string, Page<T>> = await runQuery<Record<string, Page<T>>>(query(after), signal);
-    found.push(...data[field].edges.map((e) => e.node));
-    if (!data[field].pageInfo.hasNextPage || !data[field].pageInfo.endCursor) break;
-    after = data[field].pageInfo.endCursor;
-  }
-  return found;
-}
-
-async function loadPlaces(signal: AbortSignal): Promise<NonNullable<typeof places>> {
+async function loadPlaces(signal: AbortSignal): Promise<MapPlaces> {
   if (places) return places;
-  const data = await runQuery<{ countries: MapCountry[]; instruments: { code: string; name: string }[] }>(
-    PLACES_QUERY,
-    signal,
-  );
-  const cities = await allPages<MapCity>(mapCitiesQuery, 'cities', signal);
-  places = { ...data, cities };
+  places = await fetchPlaces(signal);
   // Instruments a country can be party to; declarations of cities (HRC) have no national status.
-  const national = new Set(data.countries.flatMap((c) => c.ratifications.map((r) => r.instrument.code)));
+  const national = new Set(places.countries.flatMap((c) => c.ratifications.map((r) => r.instrument.code)));
   ui.mapInstrument.replaceChildren(
-    ...data.instruments
+    ...places.instruments
       .filter((i) => national.has(i.code))
       .map((i) => h('option', { value: i.code }, `${i.code}: ${i.name}`)),
   );
@@ -1053,52 +1080,11 @@ async function loadMap(signal: AbortSignal) {
     setTitle();
     ui.download.href = exportHref();
   }
-  const instrument =
-    known.instruments.find((i) => i.code === state.instrument) ??
-    known.instruments.find((i) => i.code === ui.mapInstrument.querySelector('option')?.value) ??
-    known.instruments[0];
-  state.instrument = instrument.code;
-  ui.mapInstrument.value = instrument.code;
+  const data = await fetchMap(known, indicator, state.year, state.instrument, state.asOf ?? undefined, signal);
+  state.instrument = data.instrument.code;
+  ui.mapInstrument.value = data.instrument.code;
   writeUrl();
-  const year = state.year;
-  const asOf = state.asOf ?? undefined;
-  const rows =
-    year === null
-      ? []
-      : await allPages<{
-          city: { id: string };
-          value: number;
-          year: number;
-          disaggregation: string;
-          source: { title: string };
-        }>((after) => mapValuesQuery(indicator.code, year, after, asOf), 'observations', signal);
-  const values = new Map<string, { cityId: string; value: number; year: number; source: string }>();
-  for (const row of rows) {
-    // Totals only; where two sources report a year, the first (as the timeline draws it).
-    if (row.disaggregation !== '' || values.has(row.city.id)) continue;
-    values.set(row.city.id, { cityId: row.city.id, value: row.value, year: row.year, source: row.source.title });
-  }
-  // The ranking of every city in that year cites the same values: its citation is the map's.
-  const citationQuery = `query ExplorerMapCitation {
-  ranking${argumentList({ indicator: indicator.code, year: year ?? undefined, first: 1, asOf })} { citation { text queryHash } warnings { code message } }
-}`;
-  const cited =
-    year === null
-      ? null
-      : (await runQuery<{ ranking: { citation: { text: string }; warnings: Warning[] } }>(citationQuery, signal))
-          .ranking;
-  const query = `${PLACES_QUERY}\n\n${mapCitiesQuery(null)}\n\n${year === null ? '' : mapValuesQuery(indicator.code, year, null, asOf)}`;
-  return {
-    indicator,
-    instrument,
-    year,
-    countries: known.countries,
-    cities: known.cities,
-    values,
-    warnings: cited?.warnings ?? [],
-    citation: cited?.citation ?? { text: '' },
-    query,
-  };
+  return data;
 }
 
 /** The slug of the city the keyboard was on when the map was redrawn, to put the focus back. */
@@ -1115,21 +1101,7 @@ function addFromMap(city: MapCity): void {
 
 function drawMap(data: MapData): void {
   const chart = mapChart(data, chartWidth(ui.panels.map), new Set(chosen.map((c) => c.id)));
-  const statusLegend = h(
-    'ul',
-    { class: 'map-status-legend', 'aria-label': `Countries by national status of ${data.instrument.code}` },
-    ...Object.values(NATIONAL_STATUS).map((s) =>
-      h('li', {}, h('span', { class: 'swatch', style: `background:${s.fill}` }), s.words),
-    ),
-    h(
-      'li',
-      {},
-      h('span', { class: 'swatch', style: 'border-radius:50%;border-color:#8a8f96' }),
-      'City without a value',
-    ),
-    h('li', {}, `★ Local ${data.instrument.code} commitment`),
-  );
-  ui.mapChart.replaceChildren(chart.element, h('div', { class: 'map-legends' }, chart.legend, statusLegend));
+  ui.mapChart.replaceChildren(chart.element, mapLegends(data, chart));
   // Plot orders dots by size: find each city's dot by the label it carries.
   const byLabel = new Map(chart.marks.map((m) => [m.label, m]));
   const dots: { mark: MapMark; dot: SVGElement }[] = [];
@@ -1293,6 +1265,28 @@ function wireControls(): void {
   ui.copyCitation.addEventListener('click', () => void copyText(ui.citation.textContent ?? '', 'citation'));
   ui.copyQuery.addEventListener('click', () => void copyText(shownQuery, 'GraphQL query'));
   ui.copyLink.addEventListener('click', () => void copyText(location.href, 'link to this view'));
+  ui.embedButton.addEventListener('click', () => {
+    const open = ui.embedPanel.hidden;
+    ui.embedPanel.hidden = !open;
+    ui.embedButton.setAttribute('aria-expanded', String(open));
+    if (open) {
+      writeEmbed();
+      ui.embedCode.focus();
+      ui.embedCode.select();
+    }
+  });
+  ui.copyEmbed.addEventListener('click', () => void copyText(ui.embedCode.value, 'embed code'));
+  ui.downloadSvg.addEventListener('click', () => {
+    const figure = shownFigure();
+    if (figure) downloadSvg(figure.svg, figure.name);
+  });
+  ui.downloadPng.addEventListener('click', () => {
+    const figure = shownFigure();
+    if (figure)
+      downloadPng(figure.svg, figure.name).catch((error: unknown) =>
+        showError(`Could not make the PNG: ${(error as Error).message}`),
+      );
+  });
   let resizeTimer = 0;
   let lastWidth = ui.results.clientWidth;
   new ResizeObserver(() => {

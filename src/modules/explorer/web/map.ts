@@ -11,7 +11,16 @@ import isoCodes from 'i18n-iso-countries/codes.json';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import atlas from 'world-atlas/countries-110m.json';
-import { argumentList, type CityRef, type Direction, EnumValue } from './api';
+import {
+  argumentList,
+  type Citation,
+  CITATION_FIELDS,
+  type CityRef,
+  type Direction,
+  EnumValue,
+  runQuery,
+  type Warning,
+} from './api';
 import { DIRECTION_WORDS, formatValue } from './format';
 
 export type NationalStatus = 'RATIFIED' | 'SIGNED' | 'NONE' | 'UNKNOWN';
@@ -232,4 +241,132 @@ export function mapChart(data: MapData, width: number, chosen: Set<string>): Map
   });
   const legend = colour ? (Plot.legend({ color: colour.options, width: Math.min(width, 360) }) as Element) : null;
   return { element, legend, marks };
+}
+
+/** At most this many pages of 100 cities, and of values, are drawn: a bound on the requests. */
+const MAX_MAP_PAGES = 20;
+
+interface Page<T> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { node: T }[];
+}
+
+async function allPages<T>(query: (after: string | null) => string, field: string, signal?: AbortSignal) {
+  const found: T[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < MAX_MAP_PAGES; page += 1) {
+    const data: Record<string, Page<T>> = await runQuery<Record<string, Page<T>>>(query(after), signal);
+    found.push(...data[field].edges.map((e) => e.node));
+    if (!data[field].pageInfo.hasNextPage || !data[field].pageInfo.endCursor) break;
+    after = data[field].pageInfo.endCursor;
+  }
+  return found;
+}
+
+export interface MapPlaces {
+  countries: MapCountry[];
+  instruments: { code: string; name: string }[];
+  cities: MapCity[];
+}
+
+/** What the map needs whatever the indicator: countries with their statuses, instruments, cities. */
+export async function fetchPlaces(signal?: AbortSignal): Promise<MapPlaces> {
+  const data = await runQuery<{ countries: MapCountry[]; instruments: { code: string; name: string }[] }>(
+    PLACES_QUERY,
+    signal,
+  );
+  const cities = await allPages<MapCity>(mapCitiesQuery, 'cities', signal);
+  return { ...data, cities };
+}
+
+export interface MapView extends MapData {
+  warnings: Warning[];
+  citation: Citation;
+  /** The queries behind the map, for "Copy the GraphQL query". */
+  query: string;
+}
+
+export async function fetchMap(
+  places: MapPlaces,
+  indicator: MapData['indicator'],
+  year: number | null,
+  instrumentCode: string,
+  asOf: string | undefined,
+  signal?: AbortSignal,
+): Promise<MapView> {
+  const national = new Set(places.countries.flatMap((c) => c.ratifications.map((r) => r.instrument.code)));
+  const instrument =
+    places.instruments.find((i) => i.code === instrumentCode) ??
+    places.instruments.find((i) => national.has(i.code)) ??
+    places.instruments[0];
+  const rows =
+    year === null
+      ? []
+      : await allPages<{
+          city: { id: string };
+          value: number;
+          year: number;
+          disaggregation: string;
+          source: { title: string };
+        }>((after) => mapValuesQuery(indicator.code, year, after, asOf), 'observations', signal);
+  const values = new Map<string, MapValue>();
+  for (const row of rows) {
+    // Totals only; where two sources report a year, the first (as the timeline draws it).
+    if (row.disaggregation !== '' || values.has(row.city.id)) continue;
+    values.set(row.city.id, { cityId: row.city.id, value: row.value, year: row.year, source: row.source.title });
+  }
+  // The ranking of every city in that year cites the same values: its citation is the map's.
+  const citationQuery = `query ExplorerMapCitation {
+  ranking${argumentList({ indicator: indicator.code, year: year ?? undefined, first: 1, asOf })} { ${CITATION_FIELDS} warnings { code message } }
+}`;
+  const cited =
+    year === null
+      ? null
+      : (await runQuery<{ ranking: { citation: Citation; warnings: Warning[] } }>(citationQuery, signal)).ranking;
+  const query = [
+    PLACES_QUERY,
+    mapCitiesQuery(null),
+    year === null ? '' : mapValuesQuery(indicator.code, year, null, asOf),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  return {
+    indicator,
+    instrument,
+    year,
+    countries: places.countries,
+    cities: places.cities,
+    values,
+    warnings: cited?.warnings ?? [],
+    citation: cited?.citation ?? { text: '', queryHash: '', release: null, sources: [] },
+    query,
+  };
+}
+
+/** The colour legend of the values and the key of the country shading, under the map. */
+export function mapLegends(data: MapData, chart: MapChart): HTMLElement {
+  const item = (swatch: Record<string, string> | null, words: string) => {
+    const li = document.createElement('li');
+    if (swatch) {
+      const span = document.createElement('span');
+      span.className = 'swatch';
+      Object.assign(span.style, swatch);
+      li.append(span);
+    }
+    li.append(words);
+    return li;
+  };
+  const list = document.createElement('ul');
+  list.className = 'map-status-legend';
+  list.setAttribute('aria-label', `Countries by national status of ${data.instrument.code}`);
+  list.append(
+    ...Object.values(NATIONAL_STATUS).map((s) => item({ background: s.fill }, s.words)),
+    item({ borderRadius: '50%', borderColor: '#8a8f96' }, 'City without a value'),
+    item(null, `★ Local ${data.instrument.code} commitment`),
+  );
+  const legends = document.createElement('div');
+  legends.className = 'map-legends';
+  if (chart.legend) legends.append(chart.legend);
+  legends.append(list);
+  return legends;
 }
