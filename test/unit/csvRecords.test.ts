@@ -42,6 +42,42 @@ describe('readCsv on a file held in memory', () => {
     ]);
   });
 
+  it('marks a field with bytes that are not UTF-8, also across two pieces, and not a real U+FFFD', async () => {
+    // A lead byte (0xC3) ends the first piece and the next piece starts with a letter, not its
+    // continuation: invalid, though each piece alone looks fine or merely unfinished.
+    const prefix = Buffer.from(`${header}A,ok \uFFFD\nB,`, 'utf8');
+    const filler = Buffer.alloc(PIECE - 1 - prefix.length, 'x');
+    const csv = Buffer.concat([prefix, filler, Buffer.from([0xc3]), Buffer.from('y\rC,\u00e9\r', 'utf8')]);
+    expect(csv[PIECE - 1]).toBe(0xc3);
+    expect(await records(csv)).toEqual([
+      { line: 1, values: ['city', 'note'] },
+      { line: 2, values: ['A', 'ok \uFFFD'] },
+      { line: 3, values: ['B', `${filler.toString()}\uFFFDy`], invalidUtf8: [1] },
+      { line: 4, values: ['C', '\u00e9'] },
+    ]);
+  });
+
+  it('numbers lines ending in CR, CRLF (also split between two pieces) and LF alike', async () => {
+    const first = `${header}A,1\rA2,2\n`;
+    const csv = Buffer.concat([
+      Buffer.from(first),
+      Buffer.alloc(PIECE - first.length - 1, '\n'), // blank lines, then a CR as the piece's last byte
+      Buffer.from('\r\nB,'),
+      Buffer.from([0xff]),
+      Buffer.from('\r\nC,3\n'),
+    ]);
+    expect(csv[PIECE - 1]).toBe(13);
+    const blank = PIECE - first.length - 1;
+    expect(await records(csv)).toEqual([
+      { line: 1, values: ['city', 'note'] },
+      { line: 2, values: ['A', '1'] },
+      { line: 3, values: ['A2', '2'] },
+      // Lines 4 to blank + 3 are blank, blank + 4 is the empty line the split CRLF ends.
+      { line: blank + 5, values: ['B', '\uFFFD'], invalidUtf8: [1] },
+      { line: blank + 6, values: ['C', '3'] },
+    ]);
+  });
+
   it('reads an empty string as no records', async () => {
     expect(await records('')).toEqual([]);
   });

@@ -7,8 +7,19 @@ export interface ImportProblem {
   reason: string;
 }
 
+/**
+ * Characters of a value a problem repeats. Enough to find the cell; a hostile file's megabyte
+ * cell (a header name, a note) is not echoed back whole, a thousand times.
+ */
+export const MAX_PROBLEM_VALUE = 200;
+
 export function problem(line: number, column: string | null, value: string | null, reason: string): ImportProblem {
-  return { line, column, value, reason };
+  return { line, column: shorten(column), value: shorten(value), reason };
+}
+
+function shorten(text: string | null): string | null {
+  if (text === null || text.length <= MAX_PROBLEM_VALUE + 20) return text;
+  return `${text.slice(0, MAX_PROBLEM_VALUE)}… (${text.length} characters)`;
 }
 
 export function formatProblem(p: ImportProblem): string {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { restoreFormulaCell } from '../common/formulaCells';
 import { ObservationStatus } from '../indicator/observation.entity';
-import { readCsv } from './csvRecords';
+import { MAX_COLUMNS, readCsv } from './csvRecords';
 import { type ImportProblem, problem } from './importErrors';
 import { isMissing, parseNumber } from './values';
 
@@ -87,6 +87,16 @@ export async function* readObservations(
     // What the export protected from spreadsheets comes back as it was (docs/import.md).
     record.values = record.values.map(restoreFormulaCell);
     if (header === null) {
+      if (record.values.length > MAX_COLUMNS) {
+        report(
+          problem(record.line, null, null, `the header has more than ${MAX_COLUMNS} columns, the most a file may have`),
+        );
+        break;
+      }
+      if (record.invalidUtf8) {
+        for (const i of record.invalidUtf8) report(invalidUtf8(record.line, `column ${i + 1}`, record.values[i]));
+        break;
+      }
       header = record.values.map((h) => h.trim().toLowerCase());
       index = checkHeader(header, record.line, disaggregations, report);
       if (problemCount > 0) break;
@@ -97,6 +107,10 @@ export async function* readObservations(
     if (tally.records % RECORDS_PER_TURN === 0) await nextTurn();
     if (record.values.length !== header.length) {
       report(problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`));
+      continue;
+    }
+    if (record.invalidUtf8) {
+      for (const i of record.invalidUtf8) report(invalidUtf8(record.line, header[i], record.values[i]));
       continue;
     }
     // Postgres text cannot hold NUL: report it here rather than fail the load half-way.
@@ -199,6 +213,15 @@ export async function* readObservations(
   }
   if (header === null && problemCount === 0)
     report(problem(0, null, null, 'the file is empty: expected a header line'));
+}
+
+function invalidUtf8(line: number, column: string, decoded: string): ImportProblem {
+  return problem(
+    line,
+    column,
+    decoded,
+    'is not valid UTF-8 (the value shows U+FFFD where the bytes were): save the file as UTF-8',
+  );
 }
 
 /**
