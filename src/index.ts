@@ -3,6 +3,7 @@ import net from 'node:net';
 import { loadConfig } from './config';
 import { openDatabase } from './db/openDatabase';
 import { createLogger } from './logger';
+import { nodeSupportNotice } from './nodeSupport';
 import { createServer } from './server';
 import { StartupError, startupMessage } from './startupError';
 
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
     { port, database: database.description, readyMs: Date.now() - started },
     `GraphQL at http://localhost:${port}/graphql`,
   );
+  const nodeNotice = nodeSupportNotice(process.version);
+  if (nodeNotice) logger.warn({ node: process.version }, nodeNotice);
 
   let stopping = false;
   const running = server;
