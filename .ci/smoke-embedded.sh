@@ -10,8 +10,11 @@ log=$(mktemp)
 pid=
 
 cleanup() {
+  local status=$?
+  # A failed check (curl refused, a wrong answer) says nothing about why the server went away.
+  if [ "$status" -ne 0 ]; then echo "--- server log (exit status $status)"; cat "$log"; fi
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$data_dir"
+  rm -rf "$data_dir" "$log"
 }
 trap cleanup EXIT
 
@@ -19,9 +22,9 @@ start_server() {
   (unset DATABASE_URL; EMBEDDED_DATA_DIR="$data_dir" PORT="$port" exec node dist/src/index.js) >"$log" 2>&1 &
   pid=$!
   local started=$SECONDS
-  until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
-    if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "server exited before it was ready"; exit 1; fi
-    if (( SECONDS - started > 60 )); then cat "$log"; echo "server not ready after 60 s"; exit 1; fi
+  until curl -fsS --max-time 5 "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then echo "server exited before it was ready"; exit 1; fi
+    if (( SECONDS - started > 60 )); then echo "server not ready after 60 s"; exit 1; fi
     sleep 0.2
   done
   echo "ready after $(( SECONDS - started )) s"
@@ -29,7 +32,7 @@ start_server() {
 
 stop_server() {
   kill -TERM "$pid"
-  wait "$pid" || { cat "$log"; echo "server did not exit cleanly on SIGTERM"; exit 1; }
+  wait "$pid" || { echo "server did not exit cleanly on SIGTERM"; exit 1; }
   pid=
 }
 
