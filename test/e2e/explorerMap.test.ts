@@ -174,7 +174,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     const errors = watchErrors(page);
     await page.goto(`${server.origin}/?indicator=homicide-rate&cities=boston-us&view=map&year=2015`);
     await page.locator('#map-chart .city-dot [aria-label]').first().waitFor();
-    await page.locator('#map-instrument').focus();
+    await page.locator('#map-zoom').focus();
     await page.keyboard.press('Tab');
     let focused = await page.evaluate(() => document.activeElement?.getAttribute('data-slug') ?? null);
     expect(focused).not.toBeNull();
@@ -199,6 +199,42 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     expect(errors).toEqual([]);
     expect(blocked).toEqual([]);
   });
+  it('zooms to a continent or a country, from the link and from the list', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const inside = async (slug: string) =>
+      page.evaluate((s) => {
+        // A city outside the zoomed frame is clipped away, or not drawn at all.
+        const dot = document.querySelector(`#map-chart .city-dot [data-slug="${s}"]`);
+        if (!dot) return false;
+        const frame = (document.querySelector('#map-chart svg') as Element).getBoundingClientRect();
+        const box = dot.getBoundingClientRect();
+        const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+        return x >= frame.left && x <= frame.right && y >= frame.top && y <= frame.bottom;
+      }, slug);
+    await page.goto(`${server.origin}/?indicator=homicide-rate&view=map&year=2015&zoom=europe`);
+    await page.locator('#map-chart .city-dot [data-slug="vienna-at"]').waitFor();
+    await expect(page.locator('#map-zoom').inputValue()).resolves.toBe('europe');
+    expect(await inside('vienna-at')).toBe(true);
+    expect(await inside('york-gb')).toBe(true);
+    expect(await inside('pittsburgh-us')).toBe(false);
+    // The keyboard visits the cities in view only: the European cities of the seeds.
+    const [{ count }] = (await db.dataSource.query(
+      `SELECT count(*)::int AS count FROM city WHERE longitude BETWEEN -25 AND 45 AND latitude BETWEEN 34 AND 71`,
+    )) as { count: number }[];
+    await expect(page.locator('#map-chart .city-dot [data-slug]:not([aria-hidden])').count()).resolves.toBe(count);
+
+    await page.locator('#map-zoom').selectOption('US');
+    await page.waitForURL(/zoom=US/);
+    expect(await inside('pittsburgh-us')).toBe(true);
+    expect(await inside('vienna-at')).toBe(false);
+    await page.locator('#map-zoom').selectOption('');
+    expect(await inside('vienna-at')).toBe(true);
+    expect(await inside('pittsburgh-us')).toBe(true);
+    expect(page.url()).not.toContain('zoom=');
+    expect(errors).toEqual([]);
+  });
+
   it('downloads the chart as SVG with its title, legend, source and citation, and as PNG', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -220,6 +256,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
 
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-png').click()]);
     expect(pngDownload.suggestedFilename()).toBe('homicide-rate-2015-map.png');
+    await pngDownload.saveAs(path.join(ARTIFACTS, 'download-map.png'));
     const png = readFileSync(await pngDownload.path());
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.length).toBeGreaterThan(10_000);

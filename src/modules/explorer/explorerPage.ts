@@ -103,6 +103,7 @@ export function explorerPage(manifest: WebManifest): string {
     <div class="ranking-controls">
       <label>Year <select id="map-year"></select></label>
       <label>Countries by their status for <select id="map-instrument"></select></label>
+      <label>Zoom to <select id="map-zoom"><option value="">the world</option></select></label>
     </div>
     <figure id="map-chart" class="chart map" data-chart="map"></figure>
     <div id="map-tip" class="map-tip" role="status" aria-live="polite" hidden></div>

@@ -68,7 +68,7 @@ export function figureSvg(container: Element, words: FigureWords): string {
   const charts = [...container.querySelectorAll('svg')].filter(
     (svg) => !svg.parentElement?.closest('svg') && !svg.closest('[class$="-swatch"], .map-status-legend'),
   );
-  const width = Math.max(320, ...charts.map((svg) => Number(svg.getAttribute('width')) || 0));
+  const width = Math.max(320, ...charts.map((svg) => Number(svg.getAttribute('width')) || 0)) + 2 * PAD;
   const chars = Math.floor((width - 2 * PAD) / 6.6);
   const parts: string[] = [];
   let y = PAD;

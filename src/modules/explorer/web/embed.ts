@@ -83,7 +83,7 @@ function draw(): void {
   } else if (shown.view === 'ranking') {
     element = rankingChart(shown.result, width(), null);
   } else {
-    const chart = mapChart(shown.result, width(), new Set());
+    const chart = mapChart(shown.result, width(), new Set(), state.zoom);
     ui.chart.replaceChildren(chart.element, mapLegends(shown.result, chart));
     return;
   }

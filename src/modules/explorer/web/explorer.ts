@@ -37,6 +37,7 @@ import {
 } from './format';
 import { downloadPng, downloadSvg, figureSvg, fileName } from './download';
 import {
+  CONTINENTS,
   fetchMap,
   fetchPlaces,
   mapChart,
@@ -108,6 +109,7 @@ const ui = {
   panels: { timeline: byId('panel-timeline'), ranking: byId('panel-ranking'), map: byId('panel-map') },
   mapYear: byId<HTMLSelectElement>('map-year'),
   mapInstrument: byId<HTMLSelectElement>('map-instrument'),
+  mapZoom: byId<HTMLSelectElement>('map-zoom'),
   mapChart: byId('map-chart'),
   mapTip: byId('map-tip'),
   mapNote: byId('map-note'),
@@ -1067,6 +1069,23 @@ async function loadPlaces(signal: AbortSignal): Promise<MapPlaces> {
       .filter((i) => national.has(i.code))
       .map((i) => h('option', { value: i.code }, `${i.code}: ${i.name}`)),
   );
+  const countries = new Map(places.cities.map((c) => [c.country.code, c.country.name]));
+  ui.mapZoom.replaceChildren(
+    h('option', { value: '' }, 'the world'),
+    h(
+      'optgroup',
+      { label: 'Continents' },
+      ...Object.entries(CONTINENTS).map(([key, c]) => h('option', { value: key }, c.words)),
+    ),
+    h(
+      'optgroup',
+      { label: 'Countries with cities' },
+      ...[...countries]
+        .sort((a, b) => a[1].localeCompare(b[1]))
+        .map(([code, name]) => h('option', { value: code }, name)),
+    ),
+  );
+  ui.mapZoom.value = state.zoom ?? '';
   return places;
 }
 
@@ -1100,16 +1119,30 @@ function addFromMap(city: MapCity): void {
 }
 
 function drawMap(data: MapData): void {
-  const chart = mapChart(data, chartWidth(ui.panels.map), new Set(chosen.map((c) => c.id)));
+  const chart = mapChart(data, chartWidth(ui.panels.map), new Set(chosen.map((c) => c.id)), state.zoom);
   ui.mapChart.replaceChildren(chart.element, mapLegends(data, chart));
   // Plot orders dots by size: find each city's dot by the label it carries.
   const byLabel = new Map(chart.marks.map((m) => [m.label, m]));
   const dots: { mark: MapMark; dot: SVGElement }[] = [];
   for (const dot of ui.mapChart.querySelectorAll<SVGElement>('.city-dot [aria-label]')) {
     const mark = byLabel.get(dot.getAttribute('aria-label') ?? '');
-    if (mark) dots.push({ mark, dot });
+    if (!mark) continue;
+    dot.setAttribute('data-slug', mark.city.slug);
+    dots.push({ mark, dot });
   }
   dots.sort((a, b) => chart.marks.indexOf(a.mark) - chart.marks.indexOf(b.mark));
+  if (state.zoom) {
+    // Zoomed in, the keyboard visits only the cities in view; the others are cut off.
+    const frame = chart.element.getBoundingClientRect();
+    for (let i = dots.length - 1; i >= 0; i -= 1) {
+      const box = dots[i].dot.getBoundingClientRect();
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      if (x < frame.left || x > frame.right || y < frame.top || y > frame.bottom) {
+        dots[i].dot.setAttribute('aria-hidden', 'true');
+        dots.splice(i, 1);
+      }
+    }
+  }
   const show = (entry: { mark: MapMark; dot: SVGElement } | null) => {
     for (const other of dots) other.dot.removeAttribute('data-focused');
     ui.mapTip.hidden = entry === null;
@@ -1121,7 +1154,6 @@ function drawMap(data: MapData): void {
     const { dot, mark } = entry;
     dot.setAttribute('tabindex', index === 0 ? '0' : '-1');
     dot.setAttribute('role', 'button');
-    dot.setAttribute('data-slug', mark.city.slug);
     dot.addEventListener('mouseenter', () => show(entry));
     dot.addEventListener('mouseleave', () => show(null));
     dot.addEventListener('focus', () => show(entry));
@@ -1253,6 +1285,12 @@ function wireControls(): void {
     state.year = Number(ui.mapYear.value);
     ui.rankingYear.value = ui.mapYear.value;
     void refresh();
+  });
+  ui.mapZoom.addEventListener('change', () => {
+    state.zoom = ui.mapZoom.value || null;
+    writeUrl();
+    draw();
+    announce(`Map zoomed to ${ui.mapZoom.selectedOptions[0]?.textContent ?? 'the world'}`);
   });
   ui.mapInstrument.addEventListener('change', () => {
     state.instrument = ui.mapInstrument.value;

@@ -53,6 +53,91 @@ export interface MapValue {
   source: string;
 }
 
+/** Where the map can zoom to: the world, a continent (a box of longitudes and latitudes), or a country. */
+export const CONTINENTS: Record<string, { words: string; box: [[number, number], [number, number]] }> = {
+  africa: {
+    words: 'Africa',
+    box: [
+      [-20, -36],
+      [53, 38],
+    ],
+  },
+  asia: {
+    words: 'Asia',
+    box: [
+      [25, -11],
+      [150, 56],
+    ],
+  },
+  europe: {
+    words: 'Europe',
+    box: [
+      [-25, 34],
+      [45, 71],
+    ],
+  },
+  'north-america': {
+    words: 'North America',
+    box: [
+      [-170, 7],
+      [-50, 72],
+    ],
+  },
+  'south-america': {
+    words: 'South America',
+    box: [
+      [-82, -56],
+      [-34, 13],
+    ],
+  },
+  oceania: {
+    words: 'Oceania',
+    box: [
+      [110, -48],
+      [180, 0],
+    ],
+  },
+};
+
+/** Degrees around a country's cities when zooming to it. */
+const COUNTRY_MARGIN = 4;
+
+/**
+ * The GeoJSON the projection fits for a zoom: the continent's box, or a country's cities with a
+ * margin (a country's own outline can span the antimeridian, as the United States' does);
+ * null for the world or an unknown zoom.
+ */
+export function zoomDomain(
+  zoom: string | null,
+  cities: MapCity[],
+): { type: 'MultiPoint'; coordinates: number[][] } | null {
+  if (!zoom) return null;
+  const continent = CONTINENTS[zoom];
+  let points: number[][];
+  if (continent) {
+    const [[w, south], [e, north]] = continent.box;
+    points = [];
+    // Points along the edges, so that the fitted projection keeps the box's curved edges in view.
+    for (let i = 0; i <= 4; i += 1) {
+      const lon = w + ((e - w) * i) / 4;
+      const lat = south + ((north - south) * i) / 4;
+      points.push([lon, south], [lon, north], [w, lat], [e, lat]);
+    }
+  } else {
+    points = cities
+      .filter((c) => c.country.code === zoom && c.latitude !== null && c.longitude !== null)
+      .flatMap((c) => {
+        const [lon, lat] = [c.longitude as number, c.latitude as number];
+        return [
+          [lon - COUNTRY_MARGIN, lat - COUNTRY_MARGIN],
+          [lon + COUNTRY_MARGIN, lat + COUNTRY_MARGIN],
+        ];
+      });
+    if (points.length === 0) return null;
+  }
+  return { type: 'MultiPoint', coordinates: points };
+}
+
 export interface MapData {
   indicator: { code: string; name: string; unit: string; direction: Direction };
   instrument: { code: string; name: string };
@@ -151,7 +236,10 @@ export interface MapChart {
   marks: MapMark[];
 }
 
-export function mapChart(data: MapData, width: number, chosen: Set<string>): MapChart {
+export function mapChart(data: MapData, width: number, chosen: Set<string>, zoom: string | null = null): MapChart {
+  const domain = zoomDomain(zoom, data.cities);
+  // Zoomed in, whatever lies outside the frame is cut off rather than drawn over the page.
+  const clip = domain ? ('frame' as const) : undefined;
   const byAlpha3 = new Map(data.countries.map((c) => [c.alpha3, c]));
   const shapes = countryFeatures().map((f) => {
     const country = byAlpha3.get(ALPHA3_BY_NUMERIC.get(String(f.id)) ?? '');
@@ -192,13 +280,13 @@ export function mapChart(data: MapData, width: number, chosen: Set<string>): Map
     width,
     height,
     margin: 4,
-    projection: { type: 'equal-earth', domain: { type: 'Sphere' } },
+    projection: { type: 'equal-earth', domain: domain ?? { type: 'Sphere' }, inset: domain ? 6 : 0 },
     style: { overflow: 'visible' },
     ariaLabel: `Map: ${data.indicator.name}${data.year ? ` in ${data.year}` : ''} by city; countries by national status of ${data.instrument.code}`,
     ariaDescription:
       'Dots are cities coloured by value, hollow grey where there is no value; a star marks a local commitment. Arrow keys move between cities, Enter adds one to the comparison.',
     marks: [
-      Plot.sphere({ stroke: '#c9d1d9', fill: '#f7fbff' }),
+      Plot.sphere({ stroke: '#c9d1d9', fill: '#f7fbff', clip }),
       // One mark per status: its fill is a constant, never run through a colour scale.
       ...statuses.map((status) =>
         Plot.geo(
@@ -211,6 +299,7 @@ export function mapChart(data: MapData, width: number, chosen: Set<string>): Map
             title: 'label',
             ariaLabel: 'label',
             className: `country country-${status.toLowerCase()}`,
+            clip,
           },
         ),
       ),
@@ -223,6 +312,7 @@ export function mapChart(data: MapData, width: number, chosen: Set<string>): Map
         strokeWidth: (m: MapMark) => (m.chosen ? 2.5 : 1.2),
         ariaLabel: 'label',
         className: 'city-dot',
+        clip,
       }),
       Plot.dot(
         marks.filter((m) => m.committed),
@@ -235,6 +325,7 @@ export function mapChart(data: MapData, width: number, chosen: Set<string>): Map
           fill: '#1b1f24',
           ariaHidden: 'true',
           className: 'commitment-symbol',
+          clip,
         },
       ),
     ],

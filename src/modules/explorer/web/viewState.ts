@@ -20,6 +20,8 @@ export interface ViewState {
   scope: Scope;
   /** The map's instrument: countries are shaded by their national status for it. */
   instrument: string;
+  /** Where the map is zoomed to: a continent key (`europe`) or a country code (`US`); null: the world. */
+  zoom: string | null;
   /** A release id: the data as it stood then (embeds are pinned to one); null: the latest. */
   asOf: string | null;
 }
@@ -53,6 +55,7 @@ export function parseViewState(search: string): ViewState {
     instrument: /^[A-Za-z0-9-]{1,40}$/.test(params.get('instrument') ?? '')
       ? (params.get('instrument') as string).toUpperCase()
       : DEFAULT_INSTRUMENT,
+    zoom: /^(?:[a-z-]{1,20}|[A-Z]{2})$/.test(params.get('zoom') ?? '') ? (params.get('zoom') as string) : null,
     asOf: /^\d{1,18}$/.test(params.get('asOf') ?? '') ? (params.get('asOf') as string) : null,
   };
 }
@@ -69,6 +72,7 @@ export function viewStateQuery(state: ViewState): string {
   if (state.year !== null) add('year', String(state.year));
   if (state.scope !== 'chosen') add('scope', state.scope);
   if (state.instrument !== DEFAULT_INSTRUMENT) add('instrument', state.instrument);
+  if (state.zoom !== null) add('zoom', state.zoom);
   if (state.asOf !== null) add('asOf', state.asOf);
   return params.join('&');
 }
