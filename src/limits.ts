@@ -7,6 +7,7 @@ import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
 import type { Config } from './config';
 import { ErrorCode } from './errors';
+import { httpError, sendHttpError } from './httpErrors';
 import type { Logger } from './logger';
 
 /**
@@ -36,8 +37,10 @@ export function queryLimits(config: Config): { plugins: ApolloServerPlugin[]; va
     // Tokens are limited by graphql-js's own parser (parseOptions in src/server.ts): armor's
     // token plugin re-parses the document and turns a syntax error into an HTTP 500.
     maxTokens: { enabled: false },
-    // "Did you mean ...?" hints describe the schema; introspection is the switch for that.
-    blockFieldSuggestion: { enabled: !config.introspection },
+    // graphql-js hides "Did you mean ...?" hints itself (src/server.ts, hidesSuggestions), for
+    // enum values and types too; armor's mask covered field names only and left "[Suggestion
+    // hidden]?" behind.
+    blockFieldSuggestion: { enabled: false },
   });
   const { plugins, validationRules } = armor.protect();
   return { plugins, validationRules };
@@ -80,14 +83,14 @@ export function rateLimiter(
       return key ? `key:${key}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
     handler: (_req, res, _next, options) => {
-      res.status(options.statusCode).json({
-        errors: [
-          {
-            message: `Too many requests: at most ${config.rateLimitPerMinute} a minute; retry after the time in Retry-After`,
-            extensions: { code: ErrorCode.RATE_LIMITED },
-          },
-        ],
-      });
+      sendHttpError(
+        res,
+        httpError(
+          options.statusCode,
+          `Too many requests: at most ${config.rateLimitPerMinute} a minute; retry after the time in Retry-After`,
+          { code: ErrorCode.RATE_LIMITED },
+        ),
+      );
     },
   });
   return { middleware, close };

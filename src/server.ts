@@ -8,12 +8,21 @@ import { randomUUID } from 'node:crypto';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import { type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import http from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
+import { DatabaseHealth } from './db/databaseHealth';
+import {
+  codeOfStatus,
+  httpError,
+  httpStatusOf,
+  RETRY_AFTER_SECONDS,
+  sendHttpError,
+  serviceUnavailable,
+} from './httpErrors';
 import { isQueryLimitError, queryLimits, rateLimiter } from './limits';
 import { createLogger, type Logger } from './logger';
 import { authenticate, authOf } from './modules/auth/apiKeys';
@@ -86,12 +95,41 @@ function isUnstorableText(error: unknown): boolean {
 }
 
 /**
+ * graphql-js's hints ("Did you mean "code"?", "Did you mean the enum value "ASC"?", "Did you
+ * mean to use an inline fragment on ...?") end a message; the data suggestions of this API
+ * ("; did you mean "homicide-rate"?") are lower case and stay.
+ */
+const SCHEMA_SUGGESTION = / Did you mean [\s\S]*\?$/;
+
+/**
+ * Whether "Did you mean ...?" hints, which spell out the schema's field, argument, type and enum
+ * value names, are kept out of answers: with introspection off, and always in production.
+ */
+export function hidesSuggestions(config: Config): boolean {
+  return !config.introspection || config.isProduction;
+}
+
+/**
+ * Apollo's own request errors (an APQ hash that does not match, an unsupported APQ version) carry
+ * a 4xx in `extensions.http` but no code, so Apollo reports them as INTERNAL_SERVER_ERROR, and
+ * production then masked them as "Internal server error".
+ */
+function isRequestError(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * Gives every error a code a client can act on, and in production never lets an unexpected
  * error's message (which may carry SQL text or internal paths) reach the client: the server
  * log has the detail, under the request id the client also receives.
  */
 export function formatError(config: Config) {
+  const hideSuggestions = hidesSuggestions(config);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Validation hides them at the source (validationOptions); variable coercion during
+    // execution has no such switch in Apollo, so they are cut here.
+    if (hideSuggestions) formatted = withoutSuggestions(formatted);
     const base = { locations: formatted.locations, path: formatted.path };
     if (isQueryLimitError(error)) {
       return { ...formatted, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } };
@@ -118,6 +156,9 @@ export function formatError(config: Config) {
       };
     }
     const code = formatted.extensions?.code;
+    if ((code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) && isRequestError(error)) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: codeOfStatus(httpStatusOf(error)) } };
+    }
     if ((code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) && config.isProduction) {
       return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
     }
@@ -127,17 +168,29 @@ export function formatError(config: Config) {
   };
 }
 
-const SERVER_FAULTS = new Set<unknown>([
-  ErrorCode.INTERNAL_SERVER_ERROR,
-  ErrorCode.SERVICE_UNAVAILABLE,
-  ErrorCode.TIMEOUT,
-]);
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const stacktrace = formatted.extensions?.stacktrace;
+  return {
+    ...formatted,
+    message: formatted.message.replace(SCHEMA_SUGGESTION, ''),
+    ...(Array.isArray(stacktrace)
+      ? {
+          extensions: {
+            ...formatted.extensions,
+            stacktrace: stacktrace.map((line) => String(line).replace(SCHEMA_SUGGESTION, '')),
+          },
+        }
+      : {}),
+  };
+}
 
 /**
  * Logs the errors that are the server's fault, as structured JSON with the request id, and
- * hands that id to the client in the error's extensions so a report can be matched to the log.
+ * hands that id to the client in every error's extensions so a report can be matched to the
+ * log. The database being down is logged once per outage (DatabaseHealth), and answers 503 with
+ * Retry-After, as the HTTP routes do.
  */
-function errorLogging(logger: Logger): ApolloServerPlugin<Context> {
+function errorLogging(logger: Logger, health: DatabaseHealth): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -145,12 +198,9 @@ function errorLogging(logger: Logger): ApolloServerPlugin<Context> {
           for (const error of errors) {
             const code = error.extensions?.code;
             if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
-            if (isUnstorableText(error)) continue;
+            if (isUnstorableText(error) || isRequestError(error)) continue;
             if (isDatabaseUnavailable(error)) {
-              logger.warn(
-                { requestId: contextValue.requestId, err: error.originalError ?? error },
-                'database unavailable',
-              );
+              health.failed(error.originalError ?? error);
             } else {
               logger.error(
                 {
@@ -165,13 +215,17 @@ function errorLogging(logger: Logger): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
+          let unavailable = false;
           for (const error of response.body.singleResult.errors ?? []) {
-            if (SERVER_FAULTS.has(error.extensions?.code)) {
-              (error as { extensions: Record<string, unknown> }).extensions = {
-                ...error.extensions,
-                requestId: contextValue.requestId,
-              };
-            }
+            (error as { extensions: Record<string, unknown> }).extensions = {
+              ...error.extensions,
+              requestId: contextValue.requestId,
+            };
+            if (error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) unavailable = true;
+          }
+          if (unavailable) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
           }
         },
       };
@@ -223,24 +277,6 @@ async function databaseAnswers(dataSource: DataSource, timeoutMs: number): Promi
   }
 }
 
-/** The HTTP status an error thrown into Express asks for (http-errors, body-parser), else 500. */
-function httpStatusOf(error: unknown): number {
-  const candidate = error as { status?: unknown; statusCode?: unknown } | null;
-  const status = candidate?.status ?? candidate?.statusCode;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 600 ? status : 500;
-}
-
-function httpErrorCode(status: number): string {
-  if (status === 404) return ErrorCode.NOT_FOUND;
-  if (status === 413) return ErrorCode.PAYLOAD_TOO_LARGE;
-  if (status === 415) return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-  return status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR;
-}
-
-function sendHttpError(res: express.Response, status: number, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code: httpErrorCode(status) } }] });
-}
-
 /**
  * The last handler: errors that never reach Apollo (a malformed JSON body, a body over the
  * limit, an unsupported charset) get the GraphQL error shape and their own 4xx status instead
@@ -248,10 +284,25 @@ function sendHttpError(res: express.Response, status: number, message: string): 
  * 'production'. A client error's message is meant for the client (http-errors marks it
  * `expose`); an unexpected error's message may carry internals, so production hides it.
  */
-export function jsonErrorHandler(config: Config, logger: Logger = createLogger('silent')): express.ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+export function jsonErrorHandler(
+  config: Config,
+  logger: Logger = createLogger('silent'),
+  health?: DatabaseHealth,
+): express.ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    // A key lookup, an export or an import that found the database gone: the same answer as
+    // GraphQL gives, whichever route the request took.
+    if (isDatabaseUnavailable(error)) {
+      health?.failed(error);
+      sendHttpError(res, serviceUnavailable());
+      return;
+    }
+    if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
+      sendHttpError(res, error);
       return;
     }
     const status = httpStatusOf(error);
@@ -259,12 +310,12 @@ export function jsonErrorHandler(config: Config, logger: Logger = createLogger('
     const marks = error as { expose?: unknown; type?: unknown } | null | undefined;
     if (status < 500 && marks?.expose === true) {
       const malformedJson = marks.type === 'entity.parse.failed';
-      sendHttpError(res, status, malformedJson ? `Request body is not valid JSON: ${detail}` : detail);
+      sendHttpError(res, httpError(status, malformedJson ? `Request body is not valid JSON: ${detail}` : detail));
       return;
     }
-    if (status >= 500) logger.error({ requestId: _req.headers['x-request-id'], err: error }, 'unexpected HTTP error');
+    if (status >= 500) logger.error({ requestId: req.headers['x-request-id'], err: error }, 'unexpected HTTP error');
     const generic = status >= 500 ? 'Internal server error' : (http.STATUS_CODES[status] ?? 'Bad request');
-    sendHttpError(res, status, config.isProduction ? generic : detail);
+    sendHttpError(res, httpError(status, config.isProduction ? generic : detail));
   };
 }
 
@@ -313,12 +364,15 @@ export async function createServer(
         ]
       : [];
   if (cache.length > 0) await changes.start();
+  const health = new DatabaseHealth(() => databaseAnswers(dataSource, 2000), logger);
+  const hideSuggestions = hidesSuggestions(config);
   const apollo = new ApolloServer<Context>({
     schema: await buildAppSchema(),
     formatError: formatError(config),
     includeStacktraceInErrorResponses: !config.isProduction,
     introspection: config.introspection,
     validationRules: limits.validationRules,
+    validationOptions: { hideSuggestions },
     parseOptions: { maxTokens: config.maxQueryTokens },
     // One operation per request: batching would multiply every other limit.
     allowBatchedHttpRequests: false,
@@ -341,7 +395,7 @@ export async function createServer(
       // compare answer, and nothing reads its Cache-Control header here (src/cache/ decides).
       ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<Context>[]),
-      errorLogging(logger),
+      errorLogging(logger, health),
       responseNotesPlugin(),
       variableLimitsPlugin(),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
@@ -377,8 +431,13 @@ export async function createServer(
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await databaseAnswers(dataSource, 2000);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+    if (await databaseAnswers(dataSource, 2000)) {
+      health.succeeded();
+      res.json({ status: 'ready' });
+      return;
+    }
+    health.failed(new Error('/readyz: SELECT 1 failed or took over 2 s'));
+    sendHttpError(res, serviceUnavailable(), { status: 'database unavailable' });
   });
   app.use(explorerRouter(config));
   app.use(
@@ -403,9 +462,9 @@ export async function createServer(
     importRouter(dataSource, config),
   );
   app.use((req, res) => {
-    sendHttpError(res, 404, `No route for ${req.method} ${req.path}`);
+    sendHttpError(res, httpError(404, `No route for ${req.method} ${req.path}`));
   });
-  app.use(jsonErrorHandler(config, logger));
+  app.use(jsonErrorHandler(config, logger, health));
 
   return {
     app,
@@ -413,6 +472,7 @@ export async function createServer(
     apollo,
     async stop() {
       await apollo.stop();
+      health.stop();
       await changes.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await limiter.close();

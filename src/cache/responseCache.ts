@@ -19,6 +19,19 @@ const delay = (ms: number) =>
     setTimeout(() => resolve(null), ms).unref();
   });
 
+/**
+ * The variables as part of a cache key, or null for variables that cannot be one: JSON nested
+ * thousands deep overflows the stack of JSON.stringify (RangeError), which made the request a
+ * 500. Such a request just bypasses the cache; graphql-js then judges its variables.
+ */
+function variablesKey(variables: Record<string, unknown> | undefined): string | null {
+  try {
+    return JSON.stringify(variables ?? {});
+  } catch {
+    return null;
+  }
+}
+
 interface Entry {
   result: FormattedExecutionResult;
   bytes: number;
@@ -75,11 +88,20 @@ export function responseCachePlugin(changes: DataChanges, options: ResponseCache
         async responseForOperation({ operation, request, queryHash, contextValue }) {
           // Mutations run (and empty the cache as they answer, below); keyed callers and
           // anything the notifications cannot vouch for bypass the cache.
-          if (operation.operation !== 'query' || contextValue.auth.kind !== 'anonymous' || !changes.trusted) {
+          // Apollo asks even when no operation was resolved (an operationName the document does
+          // not define): execution then answers the coded error.
+          if (
+            !operation ||
+            operation.operation !== 'query' ||
+            contextValue.auth.kind !== 'anonymous' ||
+            !changes.trusted
+          ) {
             return null;
           }
+          const variables = variablesKey(request.variables);
+          if (variables === null) return null;
           generation = changes.generation;
-          key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+          key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${variables}`;
           const cached = cache.get(key);
           if (cached) return answer(cached);
           const flight = inFlight.get(key);

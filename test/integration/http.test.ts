@@ -283,6 +283,7 @@ describe('the final JSON error handler', () => {
     expect(text).not.toMatch(/stack|\n\s+at /);
     const body = JSON.parse(text) as GraphQLBody;
     expect(body.errors?.[0].message).toContain('secret_table');
-    expect(body.errors?.[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    // The code follows the status, as it does for every HTTP error (src/httpErrors.ts).
+    expect(body.errors?.[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
   });
 });

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
 import { type Context, createContext } from '../../context';
 import { badUserInput, ErrorCode } from '../../errors';
+import { sendHttpError } from '../../httpErrors';
 import { createLogger } from '../../logger';
 import { buildDatapackage } from './exportDatapackage';
 import { exportQueryString, parseExportParameters } from './exportParameters';
@@ -41,7 +42,7 @@ async function selectionOf(
     return { selection: await resolveExport(context, parseExportParameters(queryOf(req))), context };
   } catch (error) {
     if (error instanceof GraphQLError && error.extensions.code === ErrorCode.BAD_USER_INPUT) {
-      res.status(400).json({ errors: [error.toJSON()] });
+      sendHttpError(res, error);
       return null;
     }
     throw error;

@@ -3,7 +3,9 @@ import { type Readable, Transform } from 'node:stream';
 import express, { type Request, Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
+import type { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../errors';
+import { httpError, sendHttpError } from '../../httpErrors';
 import { Role } from '../auth/apiKey.entity';
 import { authOf } from '../auth/apiKeys';
 import { requireRole } from '../auth/authorize';
@@ -68,10 +70,8 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
         requireRole(authOf(res), Role.EDITOR);
         next();
       } catch (error) {
-        const code = (error as { extensions?: { code?: string } }).extensions?.code;
-        res
-          .status(code === ErrorCode.FORBIDDEN ? 403 : 401)
-          .json({ errors: [{ message: (error as Error).message, extensions: { code } }] });
+        // requireRole throws only UNAUTHENTICATED (401) or FORBIDDEN (403) GraphQL errors.
+        sendHttpError(res, error as GraphQLError);
       }
     },
     // A text/csv body is not parsed here: the import reads the request as it arrives (see
@@ -95,14 +95,12 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
         // of being decoded to U+FFFD in silence (docs/import.md).
         const csv = isCsv ? streamOf(req, limit) : typeof body.csv === 'string' ? body.csv : undefined;
         if (csv === undefined) {
-          res.status(400).json({
-            errors: [
-              {
-                message: 'send the CSV as a text/csv body, or JSON { csv, datapackage }',
-                extensions: { code: ErrorCode.BAD_USER_INPUT },
-              },
-            ],
-          });
+          sendHttpError(
+            res,
+            httpError(400, 'send the CSV as a text/csv body, or JSON { csv, datapackage }', {
+              code: ErrorCode.BAD_USER_INPUT,
+            }),
+          );
           return;
         }
         let metadata: ImportMetadata = body.datapackage
