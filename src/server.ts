@@ -52,8 +52,8 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
  * realm in NonErrorThrown (`thrownValue`): a plain object rejection, or a Node core error seen
  * from another realm (Jest's sandbox gets ECONNREFUSED that way).
  */
-function causes(error: unknown): { code?: unknown; message?: unknown }[] {
-  const chain: { code?: unknown; message?: unknown }[] = [];
+function causes(error: unknown): { code?: unknown; message?: unknown; name?: unknown }[] {
+  const chain: { code?: unknown; message?: unknown; name?: unknown }[] = [];
   let current = error as {
     originalError?: unknown;
     driverError?: unknown;
@@ -61,7 +61,7 @@ function causes(error: unknown): { code?: unknown; message?: unknown }[] {
     thrownValue?: unknown;
   } | null;
   for (let depth = 0; current && typeof current === 'object' && depth < 6; depth += 1) {
-    chain.push(current as { code?: unknown; message?: unknown });
+    chain.push(current as { code?: unknown; message?: unknown; name?: unknown });
     current = (current.originalError ??
       current.driverError ??
       current.cause ??
@@ -75,6 +75,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return causes(error).some(
     (e) =>
       (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) ||
+      // TypeORM releases a transaction's query runner when its connection fails (the import, a
+      // curation write); the transaction's next statement then says so instead of the cause.
+      e.name === 'QueryRunnerAlreadyReleasedError' ||
       (typeof e.message === 'string' &&
         /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/.test(
           e.message,
