@@ -6,6 +6,7 @@ import { AddDataChangeNotifications1795782409999 } from './1795782409999-AddData
 import { IncludeNoteInLatestIndex1795782899883 } from './1795782899883-IncludeNoteInLatestIndex';
 import { DropNoteFromLatestIndex1796402904672 } from './1796402904672-DropNoteFromLatestIndex';
 import { FillDemoSourceLicences1796402931759 } from './1796402931759-FillDemoSourceLicences';
+import { AddWorldCountriesAndTreatyStatus1796404834993 } from './1796404834993-AddWorldCountriesAndTreatyStatus';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   IncludeNoteInLatestIndex1795782899883,
   DropNoteFromLatestIndex1796402904672,
   FillDemoSourceLicences1796402931759,
+  AddWorldCountriesAndTreatyStatus1796404834993,
 ];

@@ -20,6 +20,12 @@ export interface RatificationSeed {
   source: SourceKey;
 }
 
+/**
+ * The fact sheet states the status "as of 2026" without a day; its first day orders these facts
+ * after the UN snapshot of 2022-08-25 (seeds/unTreatyStatus.ts), which they supersede.
+ */
+export const RATIFICATIONS_AS_OF = '2026-01-01';
+
 type Status = Pick<RatificationSeed, 'status' | 'year' | 'date' | 'signedYear'>;
 
 function signed(signedYear: number): Status {

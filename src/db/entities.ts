@@ -3,6 +3,7 @@ import { City } from '../modules/city/city.entity';
 import { Commitment } from '../modules/commitment/commitment.entity';
 import { Country } from '../modules/country/country.entity';
 import { Ratification } from '../modules/country/ratification.entity';
+import { RatificationHistory } from '../modules/country/ratificationHistory.entity';
 import { Indicator } from '../modules/indicator/indicator.entity';
 import { LatestObservation } from '../modules/indicator/latestObservation.entity';
 import { Observation } from '../modules/indicator/observation.entity';
@@ -16,6 +17,7 @@ import { Source } from '../modules/source/source.entity';
 export const entities = [
   Country,
   Ratification,
+  RatificationHistory,
   City,
   Network,
   NetworkMembership,

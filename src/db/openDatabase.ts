@@ -6,6 +6,7 @@ import { createDataSource } from './dataSource';
 import { type DataDirLock, type DataDirOwner, lockDataDir, readOwner } from './dataDirLock';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
 import { seedDemoData } from './seedDemoData';
+import { seedReferenceData } from './seedReferenceData';
 
 export interface OpenDatabase {
   dataSource: DataSource;
@@ -143,6 +144,9 @@ export async function openDatabase(
       const applied = options.migrate === false ? [] : await setup.runMigrations({ transaction: 'each' });
       if (applied.length > 0) log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
       // The owner of an embedded database seeded it when it opened it.
+      if (owner && options.migrate !== false && (await seedReferenceData(setup))) {
+        log('loaded the reference data: every ISO 3166-1 country, UN treaty status 2022');
+      }
       if (config.seedOnStart && owner) {
         const [{ count }] = await setup.query('SELECT count(*)::int AS count FROM release');
         if (count === 0) {

@@ -6,10 +6,11 @@ import { INDICATORS } from '../../seeds/indicators';
 import { INSTRUMENTS } from '../../seeds/instruments';
 import { NETWORK_MEMBERSHIPS, NETWORKS } from '../../seeds/networks';
 import { OBSERVATIONS } from '../../seeds/observations';
-import { RATIFICATIONS } from '../../seeds/ratifications';
+import { RATIFICATIONS, RATIFICATIONS_AS_OF, type RatificationSeed } from '../../seeds/ratifications';
 import { RIGHTS } from '../../seeds/rights';
 import { SOURCES, type SourceKey } from '../../seeds/sources';
 import { DatePrecision } from '../modules/commitment/commitment.entity';
+import { mergeRatificationFacts } from './mergeRatificationFacts';
 
 /**
  * The demo release is found again by this text, so that re-seeding reuses it instead of adding
@@ -164,24 +165,18 @@ class Seeder {
   }
 
   async ratifications(sourceIds: Map<SourceKey, number>): Promise<void> {
-    await this.insert(
-      `INSERT INTO ratification (country_code, instrument_id, status, year, date, signed_year, source_id)
-       SELECT p.country_code, i.id, p.status, p.year, p.date, p.signed_year, p.source_id
-       FROM unnest($1::char(2)[], $2::varchar[], $3::varchar[], $4::smallint[], $5::date[], $6::smallint[], $7::int[])
-         WITH ORDINALITY AS p(country_code, instrument_code, status, year, date, signed_year, source_id, n)
-       JOIN instrument i ON i.code = p.instrument_code
-       ORDER BY p.n
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [
-        RATIFICATIONS.map((r) => r.countryCode),
-        RATIFICATIONS.map((r) => r.instrumentCode),
-        RATIFICATIONS.map((r) => r.status),
-        RATIFICATIONS.map((r) => r.year),
-        RATIFICATIONS.map((r) => r.date),
-        RATIFICATIONS.map((r) => r.signedYear),
-        RATIFICATIONS.map((r) => sourceIds.get(r.source)),
-      ],
-    );
+    // Through the merge, not ON CONFLICT DO NOTHING: the reference seed may have loaded the 2022
+    // UN snapshot first, and these 2026 facts are newer.
+    const bySource = new Map<SourceKey, RatificationSeed[]>();
+    for (const r of RATIFICATIONS) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r]);
+    for (const [source, facts] of bySource) {
+      this.inserted += await mergeRatificationFacts(
+        this.m,
+        facts,
+        sourceIds.get(source) as number,
+        RATIFICATIONS_AS_OF,
+      );
+    }
   }
 
   async networks(): Promise<void> {

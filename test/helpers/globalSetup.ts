@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createDataSource } from '../../src/db/dataSource';
 import { createDatabase, findPostgresServer, uniqueDatabaseName } from '../../src/db/scratchDatabase';
 import { seedDemoData } from '../../src/db/seedDemoData';
+import { seedReferenceData } from '../../src/db/seedReferenceData';
 import { startEmbeddedFactory } from './embeddedFactory';
 import { TEST_ENV } from './testEnv';
 
@@ -36,7 +37,10 @@ export default async function globalSetup(): Promise<void> {
     await dataSource.initialize();
     try {
       await dataSource.runMigrations({ transaction: 'each' });
-      if (seed) await seedDemoData(dataSource);
+      if (seed) {
+        await seedReferenceData(dataSource);
+        await seedDemoData(dataSource);
+      }
     } finally {
       await dataSource.destroy();
     }

@@ -138,14 +138,28 @@ describe('seedDemoData on an empty database', () => {
       'work',
     ]);
     const instruments = await query('SELECT code, kind, year_adopted FROM instrument ORDER BY code');
+    // The last thirteen (UN adoption years) are those the UN treaty status file adds.
     expect(instruments).toEqual([
+      { code: 'CAT', kind: 'TREATY', year_adopted: 1984 },
       { code: 'CEDAW', kind: 'TREATY', year_adopted: 1979 },
+      { code: 'CPED', kind: 'TREATY', year_adopted: 2006 },
       { code: 'CRC', kind: 'TREATY', year_adopted: 1989 },
       { code: 'CRPD', kind: 'TREATY', year_adopted: 2006 },
       { code: 'EUROPEAN-CHARTER-HRC', kind: 'CHARTER', year_adopted: 2000 },
       { code: 'HRC', kind: 'DECLARATION', year_adopted: null },
       { code: 'ICCPR', kind: 'TREATY', year_adopted: 1966 },
+      { code: 'ICCPR-OP1', kind: 'TREATY', year_adopted: 1966 },
+      { code: 'ICCPR-OP2', kind: 'TREATY', year_adopted: 1989 },
+      { code: 'ICERD', kind: 'TREATY', year_adopted: 1965 },
       { code: 'ICESCR', kind: 'TREATY', year_adopted: 1966 },
+      { code: 'ICESCR-OP', kind: 'TREATY', year_adopted: 2008 },
+      { code: 'ICMW', kind: 'TREATY', year_adopted: 1990 },
+      { code: 'OP-CAT', kind: 'TREATY', year_adopted: 2002 },
+      { code: 'OP-CEDAW', kind: 'TREATY', year_adopted: 1999 },
+      { code: 'OP-CRC-AC', kind: 'TREATY', year_adopted: 2000 },
+      { code: 'OP-CRC-IC', kind: 'TREATY', year_adopted: 2011 },
+      { code: 'OP-CRC-SC', kind: 'TREATY', year_adopted: 2000 },
+      { code: 'OP-CRPD', kind: 'TREATY', year_adopted: 2006 },
       { code: 'UDHR', kind: 'DECLARATION', year_adopted: 1948 },
     ]);
     const cedawRights = await query<{ code: string }>(

@@ -10,8 +10,24 @@ export enum RatificationStatus {
   SIGNED = 'SIGNED',
   RATIFIED = 'RATIFIED',
   ACCEDED = 'ACCEDED',
+  STATE_PARTY = 'STATE_PARTY',
 }
-registerEnumType(RatificationStatus, { name: 'RatificationStatus' });
+registerEnumType(RatificationStatus, {
+  name: 'RatificationStatus',
+  valuesConfig: {
+    STATE_PARTY: {
+      description:
+        'A state party by ratification or accession, the source not saying which (UN Treaty Collection 2022 snapshot)',
+    },
+  },
+});
+
+/** The statuses that make a country bound by an instrument. */
+export const PARTY_STATUSES: readonly RatificationStatus[] = [
+  RatificationStatus.RATIFIED,
+  RatificationStatus.ACCEDED,
+  RatificationStatus.STATE_PARTY,
+];
 
 @ObjectType({ description: "A country's national status for one instrument" })
 @Entity()
@@ -61,4 +77,11 @@ export class Ratification {
   @ManyToOne(() => Source, { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'source_id' })
   source?: Source;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO date the source states the status as of; null when unknown (e.g. entered by a curator)',
+  })
+  @Column({ type: 'date', nullable: true })
+  asOf: string | null;
 }
