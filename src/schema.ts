@@ -8,7 +8,7 @@ import { RankingResolver } from './modules/analytics/ranking.resolver';
 import { StatisticsResolver } from './modules/analytics/statistics.resolver';
 import { CityResolver } from './modules/city/city.resolver';
 import { CommitmentResolver } from './modules/commitment/commitment.resolver';
-import { CountryResolver, RatificationResolver } from './modules/country/country.resolver';
+import { CountryResolver, RatificationHistoryResolver, RatificationResolver } from './modules/country/country.resolver';
 import { CurationResolver } from './modules/curation/curation.resolver';
 import { IndicatorResolver } from './modules/indicator/indicator.resolver';
 import { ObservationResolver } from './modules/indicator/observation.resolver';
@@ -28,6 +28,8 @@ export const resolvers = [
   CountryResolver,
   CurationResolver,
   RatificationResolver,
+  RatificationHistoryResolver,
+  RatificationHistoryResolver,
   IndicatorResolver,
   ObservationResolver,
   InstrumentResolver,

@@ -14,10 +14,10 @@ async function main(): Promise<number> {
   const config = { ...loadConfig(), seedOnStart: false };
   const database = await openDatabase(config, (line) => process.stderr.write(`${line}\n`), { role: 'seed' });
   try {
+    const { releaseId, created } = await seedDemoData(database.dataSource);
     // Forced: the start-up check only looks whether anything is loaded, so a package update
     // that adds a country is applied here.
     await seedReferenceData(database.dataSource, { force: true });
-    const { releaseId, created } = await seedDemoData(database.dataSource);
     process.stdout.write(
       created
         ? `seeded the demo data (release ${releaseId})\n`

@@ -144,15 +144,17 @@ export async function openDatabase(
       const applied = options.migrate === false ? [] : await setup.runMigrations({ transaction: 'each' });
       if (applied.length > 0) log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
       // The owner of an embedded database seeded it when it opened it.
-      if (owner && options.migrate !== false && (await seedReferenceData(setup))) {
-        log('loaded the reference data: every ISO 3166-1 country, UN treaty status 2022');
-      }
       if (config.seedOnStart && owner) {
         const [{ count }] = await setup.query('SELECT count(*)::int AS count FROM release');
         if (count === 0) {
           const seeded = await seedDemoData(setup);
           log(`seeded the demo data as release ${seeded.releaseId}`);
         }
+      }
+      // After the demo, so that the demo's ids are those of a database without reference data;
+      // the facts end up the same in either order (src/db/mergeRatificationFacts.ts).
+      if (owner && options.migrate !== false && (await seedReferenceData(setup))) {
+        log('loaded the reference data: every ISO 3166-1 country, the UN treaty status of 2022');
       }
     } finally {
       await setup.destroy();

@@ -35,11 +35,11 @@ export async function seedReferenceData(dataSource: DataSource, options: { force
 }
 
 async function countries(m: EntityManager): Promise<number> {
-  // Loaded here, not at module load: registering its locales costs tens of milliseconds that a
-  // start on a loaded database should not pay.
-  const loaded = await import('i18n-iso-countries');
-  // A CommonJS module: compiled, the import yields it as `default`.
-  const iso = (loaded as { default?: typeof loaded }).default ?? loaded;
+  // Required here, not at module load: registering its locales costs tens of milliseconds that
+  // a start on a loaded database should not pay. require, not import(): jest's VM runs no
+  // dynamic imports.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const iso = require('i18n-iso-countries') as typeof import('i18n-iso-countries');
   const codes = Object.keys(iso.getAlpha2Codes()).sort();
   // The demo cities' countries keep the names they always had (tests and citations use them);
   // the package's English name is still in names.en.
@@ -80,14 +80,18 @@ async function treatyStatus(m: EntityManager): Promise<number> {
   );
   const [{ id: sourceId }]: { id: number }[] = await m.query('SELECT id FROM source WHERE title = $1', [s.title]);
   const codes = new Set(facts.map((f) => f.instrumentCode));
-  const instruments = INSTRUMENTS.filter((i) => codes.has(i.code));
-  const missing = [...codes].filter((code) => !instruments.some((i) => i.code === code));
+  const missing = [...codes].filter((code) => !INSTRUMENTS.some((i) => i.code === code));
   if (missing.length > 0) throw new Error(`seeds/instruments.ts lacks ${missing.join(', ')}`);
-  // Only the instrument rows: the links to rights need the rights of the demo seed, which
-  // inserts them with the links.
+  // Every instrument of seeds/, in its order, so that ids come out the same whichever seed runs
+  // first. Only the rows: the links to rights need the rights of the demo seed, which inserts
+  // them with the links.
+  const instruments = INSTRUMENTS;
   const added: unknown[] = await m.query(
     `INSERT INTO instrument (code, name, kind, year_adopted)
-     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::smallint[])
+     SELECT code, name, kind, year_adopted
+     FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::smallint[])
+       WITH ORDINALITY AS p(code, name, kind, year_adopted, n)
+     ORDER BY n
      ON CONFLICT DO NOTHING RETURNING id`,
     [
       instruments.map((i) => i.code),

@@ -38,8 +38,8 @@ export default async function globalSetup(): Promise<void> {
     try {
       await dataSource.runMigrations({ transaction: 'each' });
       if (seed) {
-        await seedReferenceData(dataSource);
         await seedDemoData(dataSource);
+        await seedReferenceData(dataSource);
       }
     } finally {
       await dataSource.destroy();

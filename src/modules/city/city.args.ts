@@ -10,7 +10,7 @@ export class CityFilter {
   @Field(() => [String], { nullable: true, description: 'Slugs, e.g. ["pittsburgh-us", "boston-us"]' })
   slugs?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'ISO 3166-1 alpha-2 codes' })
+  @Field(() => [String], { nullable: true, description: 'ISO 3166-1 alpha-2 or alpha-3 codes, any case' })
   countryCodes?: string[] | null;
 
   @Field(() => String, {
@@ -28,6 +28,15 @@ export class CityFilter {
     description: 'Has at least one commitment meeting all these conditions',
   })
   hasCommitment?: CommitmentFilter | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An instrument code, e.g. CEDAW: cities with an adopted or implemented local commitment to it in a country ' +
+      'that is not a party to it (no RATIFIED, ACCEDED or STATE_PARTY status; a country without any status counts ' +
+      'as not a party)',
+  })
+  localCommitmentWithoutNationalRatification?: string | null;
 }
 
 export enum CityOrderField {

@@ -3,7 +3,8 @@ import { badUserInput } from '../../errors';
 import { checkCommitmentFilterCodes, commitmentCondition } from '../commitment/commitment.sql';
 import { andConditions, type SqlCondition } from '../common/sql';
 import { parseId } from '../common/validate';
-import { assertKnownCodes, resolveCities } from '../reference/references';
+import { PARTY_STATUSES } from '../country/ratification.entity';
+import { assertKnownCodes, countryCodesSql, resolveCities } from '../reference/references';
 import { checkReference, checkReferences } from '../reference/referenceLimits';
 import type { CityFilter } from './city.args';
 import { citySearchSql } from './citySearch';
@@ -41,6 +42,12 @@ export async function checkCityFilter(
     ),
     assertKnownCodes(context, `${argument}.networkCodes`, 'network', filter.networkCodes),
     checkCommitmentFilterCodes(context, filter.hasCommitment, `${argument}.hasCommitment`),
+    filter.localCommitmentWithoutNationalRatification === null ||
+    filter.localCommitmentWithoutNationalRatification === undefined
+      ? undefined
+      : assertKnownCodes(context, `${argument}.localCommitmentWithoutNationalRatification`, 'instrument', [
+          filter.localCommitmentWithoutNationalRatification,
+        ]),
   ]);
 }
 
@@ -69,7 +76,7 @@ export function cityFilterCondition(filter: CityFilter | null | undefined, prefi
   if (filter.slugs) parts.push({ sql: `c.slug = ANY(${p('slugs')})`, params: { [`${prefix}slugs`]: filter.slugs } });
   if (filter.countryCodes) {
     parts.push({
-      sql: `c.country_code = ANY(${p('countryCodes')})`,
+      sql: `c.country_code IN ${countryCodesSql(p('countryCodes'))}`,
       params: { [`${prefix}countryCodes`]: filter.countryCodes.map((code) => code.toUpperCase()) },
     });
   }
@@ -88,6 +95,19 @@ export function cityFilterCondition(filter: CityFilter | null | undefined, prefi
     parts.push({
       sql: `EXISTS (SELECT 1 FROM commitment m WHERE m.city_id = c.id AND ${commitment.sql})`,
       params: commitment.params,
+    });
+  }
+  const instrument = filter.localCommitmentWithoutNationalRatification;
+  if (instrument !== null && instrument !== undefined) {
+    // The seed article's question: US cities adopting CEDAW locally while the US has not ratified
+    // it. A proposed, lapsed or repealed commitment is not a local commitment in force.
+    parts.push({
+      sql: `EXISTS (SELECT 1 FROM commitment m JOIN instrument i ON i.id = m.instrument_id
+               WHERE m.city_id = c.id AND i.code = ${p('lcwnrInstrument')} AND m.status IN ('ADOPTED', 'IMPLEMENTED'))
+            AND NOT EXISTS (SELECT 1 FROM ratification r JOIN instrument i ON i.id = r.instrument_id
+               WHERE r.country_code = c.country_code AND i.code = ${p('lcwnrInstrument')}
+                 AND r.status = ANY(${p('lcwnrParty')}))`,
+      params: { [`${prefix}lcwnrInstrument`]: instrument, [`${prefix}lcwnrParty`]: [...PARTY_STATUSES] },
     });
   }
   return andConditions(...parts);

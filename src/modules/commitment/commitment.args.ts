@@ -6,7 +6,10 @@ export class CommitmentFilter {
   @Field(() => [ID], { nullable: true, description: 'City ids or slugs' })
   cityIds?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'ISO alpha-2 codes of the cities’ countries' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'ISO 3166-1 alpha-2 or alpha-3 codes of the cities’ countries, any case',
+  })
   countryCodes?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Instrument codes, e.g. CEDAW, HRC' })

@@ -1,7 +1,7 @@
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { parseId, checkYearRange } from '../common/validate';
-import { assertKnownCodes, resolveCities } from '../reference/references';
+import { assertKnownCodes, countryCodesSql, resolveCities } from '../reference/references';
 import { checkReferences } from '../reference/referenceLimits';
 import type { CommitmentFilter } from './commitment.args';
 
@@ -72,10 +72,12 @@ export function commitmentCondition(filter: CommitmentFilter | null | undefined,
   const countryCodes = nonEmpty('countryCodes', filter.countryCodes);
   if (countryCodes) {
     parts.push(
-      `m.city_id IN (SELECT id FROM city WHERE country_code = ANY(${p(
-        'countryCodes',
-        countryCodes.map((c) => c.toUpperCase()),
-      )}))`,
+      `m.city_id IN (SELECT id FROM city WHERE country_code IN ${countryCodesSql(
+        p(
+          'countryCodes',
+          countryCodes.map((c) => c.toUpperCase()),
+        ),
+      )})`,
     );
   }
   const instrumentCodes = nonEmpty('instrumentCodes', filter.instrumentCodes);

@@ -4,17 +4,24 @@ import { Instrument } from '../instrument/instrument.entity';
 import { Source } from '../source/source.entity';
 import { Country } from './country.entity';
 import { Ratification } from './ratification.entity';
+import { RatificationHistory } from './ratificationHistory.entity';
 import { checkReference } from '../reference/referenceLimits';
 
 @Resolver(() => Country)
 export class CountryResolver {
-  @Query(() => Country, { nullable: true, description: 'A country by ISO 3166-1 alpha-2 code; null when unknown' })
+  @Query(() => Country, {
+    nullable: true,
+    description: 'A country by ISO 3166-1 alpha-2 or alpha-3 code, any case (US, usa); null when unknown',
+  })
   country(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Country | null> {
     checkReference('code', code);
-    return context.loaders.countryByCode.load(code.toUpperCase());
+    const upper = code.toUpperCase();
+    if (/^[A-Z]{2}$/.test(upper)) return context.loaders.countryByCode.load(upper);
+    if (/^[A-Z]{3}$/.test(upper)) return context.loaders.countryByAlpha3.load(upper);
+    return Promise.resolve(null);
   }
 
-  @Query(() => [Country], { description: 'Every country with data, by name' })
+  @Query(() => [Country], { description: 'Every ISO 3166-1 country, by name' })
   countries(@Ctx() context: Context): Promise<Country[]> {
     return context.dataSource.getRepository(Country).find({ order: { name: 'ASC' } });
   }
@@ -22,6 +29,27 @@ export class CountryResolver {
   @FieldResolver(() => [Ratification], { description: 'National status of each instrument' })
   ratifications(@Root() country: Country, @Ctx() context: Context): Promise<Ratification[]> {
     return context.loaders.ratificationsByCountry.load(country.code);
+  }
+
+  @FieldResolver(() => [RatificationHistory], {
+    description:
+      'Older statuses that a newer source superseded, e.g. the UN snapshot of 2022 where the 2026 fact sheet differs',
+  })
+  ratificationHistory(@Root() country: Country, @Ctx() context: Context): Promise<RatificationHistory[]> {
+    return context.loaders.ratificationHistoryByCountry.load(country.code);
+  }
+}
+
+@Resolver(() => RatificationHistory)
+export class RatificationHistoryResolver {
+  @FieldResolver(() => Instrument)
+  async instrument(@Root() ratification: RatificationHistory, @Ctx() context: Context): Promise<Instrument> {
+    return (await context.loaders.instrumentById.load(ratification.instrumentId)) as Instrument;
+  }
+
+  @FieldResolver(() => Source, { nullable: true, description: 'Where the status comes from' })
+  source(@Root() ratification: RatificationHistory, @Ctx() context: Context): Promise<Source | null> | null {
+    return ratification.sourceId === null ? null : context.loaders.sourceById.load(ratification.sourceId);
   }
 }
 

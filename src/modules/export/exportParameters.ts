@@ -91,10 +91,10 @@ export function parseExportParameters(raw: Record<string, string | undefined>): 
     );
   }
   const countries = list(raw.countries)?.map((c) => c.toUpperCase());
-  const badCountries = countries?.filter((c) => !/^[A-Z]{2}$/.test(c)) ?? [];
+  const badCountries = countries?.filter((c) => !/^[A-Z]{2,3}$/.test(c)) ?? [];
   if (badCountries.length > 0) {
     throw badUserInput(
-      `countries takes ISO 3166-1 alpha-2 codes such as US, got ${badCountries
+      `countries takes ISO 3166-1 alpha-2 or alpha-3 codes such as US or USA, got ${badCountries
         .slice(0, MAX_LISTED)
         .map((c) => `"${echo(c)}"`)
         .join(', ')}`,

@@ -9,7 +9,13 @@ import { Source } from '../source/source.entity';
 import type { ExportParameters } from './exportParameters';
 import { splitDisaggregation } from './splitDisaggregation';
 import { loadAll } from '../common/loadAll';
-import { assertKnownCodes, resolveCities, resolveIndicators, resolveRelease } from '../reference/references';
+import {
+  assertKnownCodes,
+  countryCodesSql,
+  resolveCities,
+  resolveIndicators,
+  resolveRelease,
+} from '../reference/references';
 import { checkReferences } from '../reference/referenceLimits';
 
 /** What the selected rows contain, known before the first row is written (headers need it). */
@@ -119,7 +125,7 @@ export async function resolveExport(context: Context, parameters: ExportParamete
   if (parameters.countries) {
     const inCountries = await runSql<{ id: number }>(
       context.dataSource,
-      `SELECT id FROM city WHERE country_code = ANY(CAST(:countries AS text[]))
+      `SELECT id FROM city WHERE country_code IN ${countryCodesSql(':countries')}
          AND (CAST(:ids AS int[]) IS NULL OR id = ANY(CAST(:ids AS int[])))`,
       { countries: parameters.countries, ids: cityIds ?? null },
     );

@@ -3,7 +3,13 @@ import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
 import { checkYearRange } from '../common/validate';
-import { assertKnownCodes, resolveAsOf, resolveCityIds, resolveIndicators } from '../reference/references';
+import {
+  assertKnownCodes,
+  countryCodesSql,
+  resolveAsOf,
+  resolveCityIds,
+  resolveIndicators,
+} from '../reference/references';
 import { checkReferences } from '../reference/referenceLimits';
 import { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
@@ -21,7 +27,7 @@ export class ObservationFilter {
   @Field(() => [ID], { nullable: true, description: 'City ids or slugs' })
   cityIds?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'ISO 3166-1 alpha-2 or alpha-3 codes, any case' })
   countryCodes?: string[] | null;
 
   @Field(() => Int, { nullable: true })
@@ -72,7 +78,9 @@ export class ObservationResolver {
     if (filter.countryCodes) {
       const countryCodes = filter.countryCodes.map((c) => c.toUpperCase());
       await assertKnownCodes(context, 'filter.countryCodes', 'country', countryCodes);
-      query.andWhere('o.city_id IN (SELECT id FROM city WHERE country_code = ANY(:countryCodes))', { countryCodes });
+      query.andWhere(`o.city_id IN (SELECT id FROM city WHERE country_code IN ${countryCodesSql(':countryCodes')})`, {
+        countryCodes,
+      });
     }
     if (filter.yearFrom !== null && filter.yearFrom !== undefined) {
       query.andWhere('o.year >= :yearFrom', { yearFrom: filter.yearFrom });

@@ -6,13 +6,22 @@ import { findByKeys, uniqueLoader } from '../common/loaders';
 import { Indicator } from '../indicator/indicator.entity';
 import { Instrument } from '../instrument/instrument.entity';
 
-/** Reference tables whose codes appear in filters. Values are table and column names (constants). */
-export const CODE_TABLES = {
-  country: { table: 'country', column: 'code' },
+/**
+ * Reference tables whose codes appear in filters. Values are table and column names (constants);
+ * `alternate` is a second code column a client may use instead (a country's ISO alpha-3 code).
+ */
+export const CODE_TABLES: Record<'country' | 'instrument' | 'network' | 'right', CodeTable> = {
+  country: { table: 'country', column: 'code', alternate: 'alpha3' },
   instrument: { table: 'instrument', column: 'code' },
   network: { table: 'network', column: 'code' },
   right: { table: '"right"', column: 'code' },
-} as const;
+};
+
+interface CodeTable {
+  table: string;
+  column: string;
+  alternate?: string;
+}
 
 export type CodeKind = keyof typeof CODE_TABLES;
 
@@ -37,8 +46,11 @@ function knownCodesLoader(dataSource: DataSource): DataLoader<string, boolean> {
     const rows: { kind: string; code: string }[] = await dataSource.query(
       kinds
         .map((kind, i) => {
-          const { table, column } = CODE_TABLES[kind];
-          return `SELECT '${kind}' AS kind, ${column}::text AS code FROM ${table} WHERE ${column} = ANY($${i + 1})`;
+          const { table, column, alternate } = CODE_TABLES[kind];
+          return alternate
+            ? `SELECT '${kind}' AS kind, v AS code FROM unnest($${i + 1}::text[]) AS v
+               WHERE EXISTS (SELECT 1 FROM ${table} WHERE ${column} = v OR ${alternate} = v)`
+            : `SELECT '${kind}' AS kind, ${column}::text AS code FROM ${table} WHERE ${column} = ANY($${i + 1})`;
         })
         .join(' UNION ALL '),
       kinds.map((kind) => byKind.get(kind)),

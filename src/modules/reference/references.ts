@@ -45,7 +45,10 @@ function candidates(context: Context, kind: ReferenceKind): Promise<string[]> {
         ? 'SELECT code AS value FROM indicator'
         : kind === 'city'
           ? 'SELECT slug AS value FROM city'
-          : `SELECT ${CODE_TABLES[kind].column}::text AS value FROM ${CODE_TABLES[kind].table}`;
+          : CODE_TABLES[kind].alternate
+            ? `SELECT ${CODE_TABLES[kind].column}::text AS value FROM ${CODE_TABLES[kind].table}
+               UNION ALL SELECT ${CODE_TABLES[kind].alternate}::text FROM ${CODE_TABLES[kind].table}`
+            : `SELECT ${CODE_TABLES[kind].column}::text AS value FROM ${CODE_TABLES[kind].table}`;
     known = runSql<{ value: string }>(context.dataSource, sql).then((rows) => rows.map((r) => r.value));
     memo.set(kind, known);
   }
@@ -277,4 +280,13 @@ export async function cityBySlug(context: Context, slug: string, argument = 'slu
     suggestions,
   });
   return null;
+}
+
+/**
+ * The alpha-2 codes of the countries named by `param` (a text[] placeholder holding upper-cased
+ * ISO alpha-2 or alpha-3 codes), as a subquery for `country_code IN (...)`: every countryCodes
+ * filter takes either form.
+ */
+export function countryCodesSql(param: string): string {
+  return `(SELECT code FROM country WHERE code = ANY(CAST(${param} AS text[])) OR alpha3 = ANY(CAST(${param} AS text[])))`;
 }
