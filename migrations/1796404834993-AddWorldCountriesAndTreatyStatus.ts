@@ -9,8 +9,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   whether by ratification or accession; mapping it to RATIFIED would invent a fact.
  * - ratification.as_of and ratification_history: a newer source replaces the current status,
  *   and the older one moves to the history instead of being overwritten.
- * down deletes the STATE_PARTY statuses (the old CHECK forbids them); the seed reloads them.
+ * down deletes the STATE_PARTY statuses (the old CHECK forbids them) and the other facts of the
+ * 2022 snapshot; the reference seed loads them again after up. Literal title: a migration must
+ * not change when seeds/ does.
  */
+const DEMO_2026_TITLE = 'United Nations Treaty Collection: status of the human rights treaties';
+const UN_2022_TITLE =
+  'Core United Nations Human Rights Instruments: Their Ratification Status (World Politics Datalab, 2022-08-25)';
+
 export class AddWorldCountriesAndTreatyStatus1796404834993 implements MigrationInterface {
   name = 'AddWorldCountriesAndTreatyStatus1796404834993';
 
@@ -24,6 +30,12 @@ export class AddWorldCountriesAndTreatyStatus1796404834993 implements MigrationI
     await queryRunner.query('ALTER TABLE "country" ADD "numeric" character(3)');
     await queryRunner.query('ALTER TABLE "country" ADD "names" jsonb NOT NULL DEFAULT \'{}\'');
     await queryRunner.query('ALTER TABLE "ratification" ADD "as_of" date');
+    // The demo's statuses come from the fact sheet's "status as of 2026" (seeds/ratifications.ts
+    // stores it as 2026-01-01): dated, they stay ahead of the 2022 snapshot the seed adds next.
+    await queryRunner.query(
+      `UPDATE "ratification" SET "as_of" = '2026-01-01' WHERE "source_id" IN (SELECT "id" FROM "source" WHERE "title" = $1)`,
+      [DEMO_2026_TITLE],
+    );
     await queryRunner.query('ALTER TABLE "ratification" DROP CONSTRAINT "CHK_ratification_status"');
     await queryRunner.query(
       `ALTER TABLE "ratification" ADD CONSTRAINT "CHK_ratification_status" CHECK ("status" IN ('NOT_SIGNED', 'SIGNED', 'RATIFIED', 'ACCEDED', 'STATE_PARTY'))`,
@@ -48,7 +60,12 @@ export class AddWorldCountriesAndTreatyStatus1796404834993 implements MigrationI
     await queryRunner.query('ALTER TABLE "ratification_history" DROP CONSTRAINT "FK_703ee2b5149b2e53525807c74c9"');
     await queryRunner.query('ALTER TABLE "country" DROP CONSTRAINT "CHK_country_numeric"');
     await queryRunner.query('ALTER TABLE "ratification" DROP CONSTRAINT "CHK_ratification_status"');
-    await queryRunner.query(`DELETE FROM "ratification" WHERE "status" = 'STATE_PARTY'`);
+    // Every fact of the 2022 snapshot, not only its STATE_PARTY rows: without as_of, the rest
+    // would look entered by hand, and the seed would never bring the snapshot back whole after up.
+    await queryRunner.query(
+      `DELETE FROM "ratification" WHERE "status" = 'STATE_PARTY' OR "source_id" IN (SELECT "id" FROM "source" WHERE "title" = $1)`,
+      [UN_2022_TITLE],
+    );
     await queryRunner.query(
       `ALTER TABLE "ratification" ADD CONSTRAINT "CHK_ratification_status" CHECK ("status" IN ('NOT_SIGNED', 'SIGNED', 'RATIFIED', 'ACCEDED'))`,
     );

@@ -78,7 +78,13 @@ describe('import', () => {
         value: 'happiness',
         reason: 'unknown indicator: define it in datapackage.json (rightsgraph.indicators)',
       },
-      { line: 7, column: 'country', value: 'XX', reason: 'unknown country code' },
+      {
+        line: 7,
+        column: 'country',
+        value: 'XX',
+        reason:
+          'unknown country (expected an ISO 3166-1 alpha-2 or alpha-3 code or an English name); did you mean "AX", "CX", "MX"?',
+      },
       { line: 8, column: 'value', value: '1;5', reason: 'is not a number (missing values are empty, NA, .. or -)' },
     ]);
     expect(await snapshot()).toEqual(before);

@@ -138,7 +138,13 @@ describe('a streamed import', () => {
         value: 'Atlantis',
         reason: 'no city "Atlantis" in US (use --create-cities to add it)',
       },
-      { line: 3, column: 'country', value: 'XX', reason: 'unknown country code' },
+      {
+        line: 3,
+        column: 'country',
+        value: 'XX',
+        reason:
+          'unknown country (expected an ISO 3166-1 alpha-2 or alpha-3 code or an English name); did you mean "AX", "CX", "MX"?',
+      },
       {
         line: 3,
         column: 'indicator',

@@ -30,6 +30,7 @@ const DOMAIN_TABLES = [
   'network_membership',
   'observation',
   'ratification',
+  'ratification_history',
   'release',
   'right',
   'source',

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { getAlpha2Codes } from 'i18n-iso-countries';
 import { seedDemoData } from '../../src/db/seedDemoData';
+import { readDatapackage } from '../../src/modules/ingest/datapackage';
+import type { ImportProblem } from '../../src/modules/ingest/importErrors';
+import { importObservations } from '../../src/modules/ingest/importObservations';
 import { seedReferenceData } from '../../src/db/seedReferenceData';
 import { createTestDatabase } from '../helpers/testDatabase';
 import { createTestServer, dataOf, errorCodes, type TestServer } from '../helpers/testServer';
@@ -215,6 +218,36 @@ describe('UN treaty status 2022', () => {
   });
 });
 
+describe('the migration on a loaded database', () => {
+  it('reverts and applies again, and the seed brings the same facts back', async () => {
+    const db = await createTestDatabase({ seed: true });
+    try {
+      const facts = () =>
+        db.dataSource.query(
+          `SELECT f.t, f.country_code, i.code, f.status, f.year, f.as_of::text FROM (
+             SELECT 'now' AS t, country_code, instrument_id, status, year, as_of FROM ratification
+             UNION ALL SELECT 'was', country_code, instrument_id, status, year, as_of FROM ratification_history) f
+           JOIN instrument i ON i.id = f.instrument_id
+           ORDER BY 1, 2, 3`,
+        );
+      const before = await facts();
+      expect(before).toHaveLength(3473 + 40);
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
+      const [left] = await db.dataSource.query(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE s.title = $1)::int AS un2022
+         FROM ratification r LEFT JOIN source s ON s.id = r.source_id`,
+        [SOURCE_TITLE],
+      );
+      expect(left).toEqual({ n: 40, un2022: 0 });
+      await db.dataSource.runMigrations({ transaction: 'each' });
+      expect(await seedReferenceData(db.dataSource)).toBe(true);
+      expect(await facts()).toEqual(before);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe('CityFilter.localCommitmentWithoutNationalRatification', () => {
   const slugs = async (instrument: string) =>
     dataOf<{ cities: { edges: { node: { slug: string } }[] } }>(
@@ -268,5 +301,63 @@ describe('CityFilter.localCommitmentWithoutNationalRatification', () => {
       `{ cities(filter: { localCommitmentWithoutNationalRatification: "CEDAWX" }) { totalCount } }`,
     );
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('import: the country column as files write it', () => {
+  function metadata() {
+    const problems: ImportProblem[] = [];
+    const file = path.resolve(__dirname, '../fixtures/import/datapackage.json');
+    const result = readDatapackage(JSON.parse(readFileSync(file, 'utf8')), problems);
+    expect(problems).toEqual([]);
+    return result;
+  }
+  const csv = (...rows: string[]) => Buffer.from(['city,country,region,indicator,year,value', ...rows].join('\n'));
+
+  it('reports an unknown country with suggestions and loads nothing', async () => {
+    const report = await importObservations(
+      t.db.dataSource,
+      csv('Windhoek,NA,,shelter-beds,2015,1.5', 'Atlantis,Atlantis,,shelter-beds,2015,1'),
+      { metadata: metadata(), createCities: true },
+    );
+    expect(report.problems).toEqual([
+      {
+        line: 3,
+        column: 'country',
+        value: 'Atlantis',
+        reason: expect.stringMatching(
+          /^unknown country \(expected an ISO 3166-1 alpha-2 or alpha-3 code or an English name\); did you mean /,
+        ),
+      },
+    ]);
+    expect((await q(`SELECT 1 FROM city WHERE slug = 'windhoek-na'`)).length).toBe(0);
+  });
+
+  it('takes NA as Namibia, alpha-3 in any case, and English names without accents or case', async () => {
+    const report = await importObservations(
+      t.db.dataSource,
+      csv(
+        'Windhoek,NA,,shelter-beds,2015,1.5',
+        'Windhoek,nam,,shelter-beds,2016,2.5',
+        'Wien,austria,,shelter-beds,2015,3.5',
+        "Abidjan,Côte d'Ivoire,,shelter-beds,2015,4.5",
+        'Toledo,United States of America,,shelter-beds,2015,5.5',
+        'Toledo,usa,,shelter-beds,2016,6.5',
+      ),
+      { metadata: metadata(), createCities: true },
+    );
+    expect(report.problems).toEqual([]);
+    const rows = await q<{ slug: string; country_code: string; year: number; value: number }>(
+      `SELECT c.slug, c.country_code, o.year, o.value FROM observation o JOIN city c ON c.id = o.city_id
+       JOIN indicator i ON i.id = o.indicator_id WHERE i.code = 'shelter-beds' ORDER BY c.slug, o.year`,
+    );
+    expect(rows).toEqual([
+      { slug: 'abidjan-ci', country_code: 'CI', year: 2015, value: 4.5 },
+      { slug: 'toledo-us', country_code: 'US', year: 2015, value: 5.5 },
+      { slug: 'toledo-us', country_code: 'US', year: 2016, value: 6.5 },
+      { slug: 'vienna-at', country_code: 'AT', year: 2015, value: 3.5 },
+      { slug: 'windhoek-na', country_code: 'NA', year: 2015, value: 1.5 },
+      { slug: 'windhoek-na', country_code: 'NA', year: 2016, value: 2.5 },
+    ]);
   });
 });

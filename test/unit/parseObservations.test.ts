@@ -92,7 +92,6 @@ describe('parseObservations', () => {
     expect(result.rows).toEqual([]);
     expect(result.problems).toEqual([
       { line: 2, column: 'city', value: '', reason: 'is empty' },
-      { line: 2, column: 'country', value: 'USA', reason: 'must be an ISO 3166-1 alpha-2 code, e.g. US' },
       { line: 2, column: 'year', value: '1899', reason: 'must be a year between 1900 and 2100' },
       { line: 2, column: 'lower', value: '5', reason: 'is above the value 1' },
       { line: 3, column: 'indicator', value: '', reason: 'is empty' },

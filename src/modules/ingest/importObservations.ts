@@ -8,6 +8,7 @@ import type { ImportMetadata } from './datapackage';
 import { type ImportProblem, problem } from './importErrors';
 import { type ParsedRow, readObservations } from './parseObservations';
 import { slugify } from './values';
+import { closestCodes } from '../reference/suggest';
 
 export interface ImportOptions {
   metadata: ImportMetadata;
@@ -340,12 +341,12 @@ async function resolveReferences(
   names: FileNames,
   options: ImportOptions,
 ): Promise<Resolved> {
-  const countries = [...new Set(names.cities.map((r) => r.country))];
-  const knownCountries = new Set(
-    ((await queryRunner.query(`SELECT code FROM country WHERE code = ANY($1)`, [countries])) as { code: string }[]).map(
-      (r) => r.code.trim(),
-    ),
+  const countryOf = await resolveCountries(
+    queryRunner,
+    names.cities.map((r) => r.country),
   );
+  const countries = [...new Set(countryOf.values())].filter((code): code is string => code !== null);
+  const unknownCountry = unknownCountries(queryRunner);
   const cities: CityCandidate[] = (
     await queryRunner.query(
       `SELECT id, slug, name, ascii_name, alternate_names, country_code, region FROM city WHERE country_code = ANY($1) ORDER BY id`,
@@ -384,9 +385,12 @@ async function resolveReferences(
     let id: number | null = null;
     let newKey: string | null = null;
     // The line is filled in per row; 0 here.
-    if (!knownCountries.has(ref.country)) {
-      found = problem(0, 'country', ref.country, 'unknown country code');
+    const code = countryOf.get(ref.country) ?? null;
+    if (code === null) {
+      found = problem(0, 'country', ref.country, await unknownCountry(ref.country));
     } else {
+      // From here on (city matching, creating cities) the reference names its country by code.
+      ref.country = code;
       const match = matcher.match(ref);
       if (match.kind === 'found') {
         id = match.id;
@@ -672,4 +676,52 @@ async function merge(
   );
   const changed = superseded.affected ?? 0;
   return { releaseId, changed, added: (inserted.affected ?? 0) - changed, unchanged };
+}
+
+/**
+ * Each distinct country text of the file as an alpha-2 code, or null when it names no country:
+ * an alpha-2 or alpha-3 code, or the short or English official name, case- and
+ * accent-insensitive ("usa", "Österreich" does not match, "Cote d'Ivoire" does). Codes win over
+ * names. One statement for the whole file.
+ */
+async function resolveCountries(queryRunner: QueryRunner, texts: string[]): Promise<Map<string, string | null>> {
+  const distinct = [...new Set(texts)];
+  const rows: { text: string; code: string | null }[] = await queryRunner.query(
+    `SELECT v AS text, (
+       SELECT c.code FROM country c
+       WHERE c.code = upper(v) OR c.alpha3 = upper(v)
+          OR rg_fold(c.name) = rg_fold(v) OR rg_fold(c.names ->> 'en') = rg_fold(v)
+       ORDER BY (c.code = upper(v)) DESC, (c.alpha3 = upper(v)) DESC, c.code
+       LIMIT 1) AS code
+     FROM unnest($1::text[]) AS v`,
+    [distinct],
+  );
+  return new Map(rows.map((r) => [r.text, r.code === null ? null : r.code.trim()]));
+}
+
+/**
+ * The problem text for a country nobody has, with the closest codes and names: the candidates
+ * are read once per import and each distinct text is worked out once.
+ */
+function unknownCountries(queryRunner: QueryRunner): (text: string) => Promise<string> {
+  let candidates: Promise<string[]> | null = null;
+  const reasons = new Map<string, Promise<string>>();
+  return (text) => {
+    let reason = reasons.get(text);
+    if (!reason) {
+      candidates ??= queryRunner
+        .query(
+          `SELECT code::text AS value FROM country UNION ALL SELECT alpha3 FROM country UNION ALL SELECT name FROM country`,
+        )
+        .then((rows: { value: string }[]) => rows.map((r) => r.value));
+      reason = candidates.then((all) => {
+        const close = closestCodes(text, all);
+        return `unknown country (expected an ISO 3166-1 alpha-2 or alpha-3 code or an English name)${
+          close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''
+        }`;
+      });
+      reasons.set(text, reason);
+    }
+    return reason;
+  };
 }

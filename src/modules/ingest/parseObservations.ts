@@ -126,12 +126,15 @@ export async function* readObservations(
     const line = record.line;
     const before = problemCount;
     const city = get('city');
-    const country = get('country').toUpperCase();
+    // A code (alpha-2 or alpha-3) or a name, resolved against the country table at import;
+    // never a missing-value token: `NA` is Namibia.
+    const countryText = get('country').trim();
+    const country = /^[A-Za-z]{2,3}$/.test(countryText) ? countryText.toUpperCase() : countryText;
     const indicator = get('indicator');
     const yearText = get('year');
     if (!city) report(problem(line, 'city', city, 'is empty'));
-    if (!/^[A-Z]{2}$/.test(country))
-      report(problem(line, 'country', get('country'), 'must be an ISO 3166-1 alpha-2 code, e.g. US'));
+    if (!country)
+      report(problem(line, 'country', get('country'), 'is empty (give an ISO 3166-1 code, e.g. US or USA, or a name)'));
     if (!indicator) report(problem(line, 'indicator', indicator, 'is empty'));
     const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
     if (!(year >= 1900 && year <= 2100))
