@@ -45,6 +45,30 @@ export interface Config {
   responseCacheBytes: number;
   /** A cached answer's longest life, though every data change already empties the cache. */
   responseCacheTtlMs: number;
+  /** Origins whose pages may call /graphql and /export from a browser: '*' (any) or a list. */
+  corsOrigins: '*' | string[];
+}
+
+/** CORS_ORIGINS: `*`, or origins separated by commas (`https://a.example,https://b.example`). */
+function originsFrom(env: NodeJS.ProcessEnv): '*' | string[] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw || raw === '*') return '*';
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    // An origin is scheme://host[:port], exactly as a browser sends it: no path, no slash.
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(
+        `CORS_ORIGINS must be * or origins such as https://example.org, separated by commas; got "${origin}"`,
+      );
+    }
+    return origin;
+  });
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -101,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Off under test by default: tests change data behind the server's back and count statements.
     responseCacheBytes: intFrom(env, 'RESPONSE_CACHE_MB', nodeEnv === 'test' ? 0 : 64, 0, 16_384) * 1024 * 1024,
     responseCacheTtlMs: intFrom(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400) * 1000,
+    corsOrigins: originsFrom(env),
   };
 }

@@ -6,12 +6,12 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { randomUUID } from 'node:crypto';
 import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import http from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
+import { corsPolicy } from './corsPolicy';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
 import { DatabaseHealth } from './db/databaseHealth';
@@ -442,10 +442,12 @@ export async function createServer(
     health.failed(new Error('/readyz: SELECT 1 failed or took over 2 s'));
     sendHttpError(res, serviceUnavailable(), { status: 'database unavailable' });
   });
+  // Before the explorer's GET /graphql, which would answer the preflight without CORS headers.
+  app.use('/graphql', corsPolicy(config, ['GET', 'POST']));
+  app.use('/export', corsPolicy(config, ['GET']));
   app.use(explorerRouter(config));
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>(),
     limiter.middleware,
     express.json({ limit: '1mb', verify: refuseManyValues }),
     expressMiddleware(apollo, {

@@ -1,4 +1,3 @@
-import cors from 'cors';
 import { type Request, type Response, Router } from 'express';
 import { GraphQLError } from 'graphql';
 import { Readable } from 'node:stream';
@@ -58,12 +57,11 @@ export function exportFileName(selection: ExportSelection): string {
 /**
  * GET /export/observations.csv and /export/datapackage.json: the rows the `observations` query
  * selects, as a streamed CSV that the import reads back, and the Frictionless package that
- * describes it (docs/export.md). The data is public, as on /graphql, so any origin may fetch it.
+ * describes it (docs/export.md). The data is public: src/corsPolicy.ts lets pages on other origins fetch it.
  */
 export function exportRouter(dataSource: DataSource, config: Config): Router {
   const router = Router();
   const logger = createLogger(config.logLevel);
-  router.use(cors<cors.CorsRequest>());
 
   router.get('/observations.csv', async (req, res) => {
     const resolved = await selectionOf(dataSource, config, req, res);
