@@ -33,6 +33,7 @@ import { buildAppSchema } from './schema';
 import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import type { EmbeddedPostgres } from './db/embedded';
 import { responseCachePlugin } from './cache/responseCache';
+import { documentStore } from './cache/documentStore';
 import { responseNotesPlugin } from './modules/reference/responseNotes';
 import { refuseManyValues, variableLimitsPlugin } from './modules/reference/variableLimits';
 
@@ -377,6 +378,9 @@ export async function createServer(
     validationRules: limits.validationRules,
     validationOptions: { hideSuggestions },
     parseOptions: { maxTokens: config.maxQueryTokens },
+    // Bounded by the heap its documents take, not Apollo's default of 30 MiB of their JSON
+    // (about 125 MB of heap): varied query texts grew the server's memory (src/cache/documentStore.ts).
+    documentStore: documentStore(),
     // One operation per request: batching would multiply every other limit.
     allowBatchedHttpRequests: false,
     // src/index.ts owns SIGTERM/SIGINT (drain HTTP, then close the pool and PGlite). Apollo's own

@@ -29,6 +29,8 @@ interface Options {
   connections: number;
   warmup: number;
   maxRequests: number;
+  /** Every request's query text differs (a random comment): what grows memory per distinct text. */
+  soak: boolean;
 }
 
 const LIMITS = {
@@ -44,11 +46,22 @@ const USAGE = `usage: npm run loadtest -- [--duration SECONDS] [--connections N]
   --connections   concurrent clients (default 50, ${LIMITS.connections.join('-')})
   --warmup        seconds of unmeasured load first (default 10, ${LIMITS.warmup.join('-')})
   --max-requests  stop the measured run after this many responses (default 2000000)
-CI short form: npm run loadtest -- --duration 5 --connections 10 --warmup 3`;
+  --soak          every request's query text differs (a random comment), so every cache keyed
+                  by the text sees new keys; defaults become --duration 300 --warmup 30
+CI short forms: npm run loadtest -- --duration 5 --connections 10 --warmup 3
+                npm run loadtest -- --soak --duration 20 --warmup 20`;
 
 export function parseOptions(argv: string[]): Options {
-  const options: Options = { duration: 30, connections: 50, warmup: 10, maxRequests: 2_000_000 };
-  const names: Record<string, keyof Options> = {
+  const soak = argv.includes('--soak');
+  const options: Options = {
+    duration: soak ? 300 : 30,
+    connections: 50,
+    warmup: soak ? 30 : 10,
+    maxRequests: 2_000_000,
+    soak,
+  };
+  argv = argv.filter((a) => a !== '--soak');
+  const names: Record<string, Exclude<keyof Options, 'soak'>> = {
     '--duration': 'duration',
     '--connections': 'connections',
     '--warmup': 'warmup',
@@ -56,7 +69,7 @@ export function parseOptions(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split('=', 2);
-    const key = names[flag];
+    const key = names[flag] as Exclude<keyof Options, 'soak'> | undefined;
     if (!key) throw new Error(`unknown argument ${argv[i]}`);
     const raw = inline ?? argv[(i += 1)];
     const value = Number(raw);
@@ -187,8 +200,18 @@ interface RunResult {
   firstError: string | null;
 }
 
+function withBody(next: () => string) {
+  return (request: autocannon.Request): autocannon.Request => ({ ...request, body: next() });
+}
+
+/** The same request with a query text no request sent before: a random comment in front. */
+function varied(body: string): () => string {
+  const request = JSON.parse(body) as { query: string };
+  return () => JSON.stringify({ ...request, query: `# ${Math.random().toString(36).slice(2)}\n${request.query}` });
+}
+
 /** One autocannon run cycling through the queries on every connection. */
-function run(url: string, queries: Query[], connections: number, seconds: number, maxRequests: number) {
+function run(url: string, queries: Query[], connections: number, seconds: number, maxRequests: number, soak = false) {
   const graphqlErrors = new Map<string, number>();
   let firstError: string | null = null;
   const latencies = new Float64Array(maxRequests);
@@ -205,6 +228,7 @@ function run(url: string, queries: Query[], connections: number, seconds: number
         requests: queries.map((q) => ({
           method: 'POST' as const,
           body: q.body,
+          ...(soak ? { setupRequest: withBody(varied(q.body)) } : {}),
           onResponse: (status: number, body: string) => {
             // A GraphQL error comes with HTTP 200; only the body tells.
             if (status === 200 && !body.includes('"errors"')) return;
@@ -352,15 +376,17 @@ async function measure(
   }
   process.stdout.write(
     `${queries.length} example queries: ${queries.map((q) => q.name).join(', ')}\n` +
-      `warm-up: ${options.warmup} s at ${options.connections} connections\n`,
+      `warm-up: ${options.warmup} s at ${options.connections} connections${options.soak ? ', soak: every query text differs' : ''}\n`,
   );
   const url = `${origin}/graphql`;
-  if (options.warmup > 0) await run(url, queries, options.connections, options.warmup, options.maxRequests);
+  if (options.warmup > 0) {
+    await run(url, queries, options.connections, options.warmup, options.maxRequests, options.soak);
+  }
   const warm = await collectGarbage(child);
   process.stdout.write(`load: ${options.duration} s at ${options.connections} connections\n`);
   let rssPeak = warm.rss;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(child.pid!))), 250);
-  const measured = await run(url, queries, options.connections, options.duration, options.maxRequests);
+  const measured = await run(url, queries, options.connections, options.duration, options.maxRequests, options.soak);
   clearInterval(sampler);
   const end = await collectGarbage(child);
   const [rssWarm, rssEnd] = [warm.rss, end.rss];
