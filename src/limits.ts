@@ -1,14 +1,14 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { ValidationRule } from 'graphql';
-import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
 import type { Config } from './config';
 import { ErrorCode } from './errors';
 import { httpError, sendHttpError } from './httpErrors';
 import type { Logger } from './logger';
+import { BreakerRedisStore } from './rateLimitStore';
 
 /**
  * Whether an error comes from a query-shape limit: graphql-armor's rules (depth, cost,
@@ -56,16 +56,28 @@ export function rateLimiter(
   config: Config,
   logger: Logger,
   keyOf: (res: Response) => string | null,
-): { middleware: RequestHandler; close(): Promise<void> } {
-  let store: Store | undefined;
+): { middleware: RequestHandler; ready: Promise<void>; close(): Promise<void> } {
+  let store: BreakerRedisStore | undefined;
   let close = async () => undefined as void;
   if (config.redisUrl) {
-    const client = createClient({ url: config.redisUrl });
-    client.on('error', (error) => logger.warn({ err: error }, 'redis error (rate limits)'));
-    void client.connect().catch((error: unknown) => logger.error({ err: error }, 'redis connection failed'));
-    store = new RedisStore({ prefix: 'rightsgraph:rl:', sendCommand: (...args: string[]) => client.sendCommand(args) });
+    const client = createClient({
+      url: config.redisUrl,
+      // Commands fail at once while disconnected instead of queueing until Redis is back (which
+      // made every request wait); the breaker in BreakerRedisStore takes it from there.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: 1000,
+        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+      },
+    });
+    // Every failed reconnection emits an error; BreakerRedisStore logs the outage once instead.
+    client.on('error', () => undefined);
+    void client.connect().catch(() => undefined);
+    store = new BreakerRedisStore(client, logger, 'rightsgraph:rl:');
     close = async () => {
-      if (client.isOpen) await client.quit();
+      // Never waits on an unreachable Redis: SIGTERM must get to its "stopped" line.
+      if (client.isReady) await Promise.race([client.close(), new Promise((r) => setTimeout(r, 500).unref())]);
+      if (client.isOpen) client.destroy();
     };
   }
   const middleware = rateLimit({
@@ -74,7 +86,8 @@ export function rateLimiter(
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     store,
-    // When Redis is unreachable, serve rather than fail every request.
+    // BreakerRedisStore falls back to counting in process; should even that fail, serve rather
+    // than fail every request.
     passOnStoreError: true,
     // Counted under the key only when the key is real: otherwise inventing keys would give
     // a client as many buckets as it likes.
@@ -93,5 +106,5 @@ export function rateLimiter(
       );
     },
   });
-  return { middleware, close };
+  return { middleware, ready: store?.ready ?? Promise.resolve(), close };
 }

@@ -434,6 +434,8 @@ export async function createServer(
     const auth = authOf(res);
     return auth.kind === 'key' ? String(auth.keyId) : null;
   });
+  // With REDIS_URL, the first requests are counted in Redis, not in process while it connects.
+  await limiter.ready;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
