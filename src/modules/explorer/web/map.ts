@@ -25,7 +25,10 @@ import { DIRECTION_WORDS, formatValue } from './format';
 
 export type NationalStatus = 'RATIFIED' | 'SIGNED' | 'NONE' | 'UNKNOWN';
 
-/** The shading of a country; ACCEDED counts as ratified (the same obligations). */
+/**
+ * The shading of a country; ACCEDED counts as ratified (the same obligations), and so does
+ * STATE_PARTY (the UN snapshot of 2022 says party without saying which of the two).
+ */
 export const NATIONAL_STATUS: Record<NationalStatus, { words: string; fill: string }> = {
   RATIFIED: { words: 'Ratified or acceded', fill: '#cfe3cf' },
   SIGNED: { words: 'Signed, not ratified', fill: '#f6dfa8' },
@@ -201,7 +204,7 @@ export function nationalStatus(country: MapCountry | undefined, instrument: stri
   if (!country) return 'UNKNOWN';
   const row = country.ratifications.find((r) => r.instrument.code === instrument);
   if (!row) return 'UNKNOWN';
-  if (row.status === 'RATIFIED' || row.status === 'ACCEDED') return 'RATIFIED';
+  if (row.status === 'RATIFIED' || row.status === 'ACCEDED' || row.status === 'STATE_PARTY') return 'RATIFIED';
   if (row.status === 'SIGNED') return 'SIGNED';
   return 'NONE';
 }
