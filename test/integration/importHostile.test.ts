@@ -230,7 +230,12 @@ describe('invalid UTF-8 (row 14)', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
-      errors: [{ message: 'the request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } }],
+      errors: [
+        {
+          message: 'the request body is not valid UTF-8',
+          extensions: { code: 'BAD_REQUEST', requestId: response.headers.get('x-request-id') },
+        },
+      ],
     });
   });
 });
