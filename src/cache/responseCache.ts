@@ -37,6 +37,8 @@ interface Entry {
   bytes: number;
 }
 
+const MAX_CACHED_REQUEST_BYTES = 64 * 1024;
+
 /**
  * Answers a repeated anonymous query from memory while the data is unchanged.
  *
@@ -98,6 +100,9 @@ export function responseCachePlugin(changes: DataChanges, options: ResponseCache
           ) {
             return null;
           }
+          // A request body of over 64 KB is no dashboard query worth keeping: keying it would copy
+          // its variables (a 900 KB code) into a key string several times, for nothing.
+          if (Number(request.http?.headers.get('content-length') ?? 0) > MAX_CACHED_REQUEST_BYTES) return null;
           const variables = variablesKey(request.variables);
           if (variables === null) return null;
           generation = changes.generation;

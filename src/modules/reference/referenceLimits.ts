@@ -43,7 +43,10 @@ let lastRefused: { argument: string; value: string; error: GraphQLError } | null
 /** Throws BAD_USER_INPUT naming the cap when a code, slug or id is too long. */
 export function checkReference(argument: string, value: string | null | undefined): void {
   if (typeof value !== 'string' || value.length <= MAX_REFERENCE_LENGTH) return;
-  if (lastRefused?.value !== value || lastRefused.argument !== argument) {
+  if (lastRefused?.argument === argument && lastRefused.value === value) {
+    // Keep this request's string: later rows then compare by identity, not 900 KB of content.
+    lastRefused.value = value;
+  } else {
     const error = capError(`${argument} is limited to ${MAX_REFERENCE_LENGTH} characters, got ${value.length}`, {
       argument,
       value: echo(value),
