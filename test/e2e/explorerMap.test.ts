@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -95,6 +95,47 @@ async function chips(page: Page): Promise<string[]> {
   return page
     .locator('#chosen-cities .chip')
     .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-slug') ?? ''));
+}
+
+/** Committed reference screenshots of each view; UPDATE_SCREENSHOTS=1 rewrites them. */
+const REFERENCES = path.join(__dirname, 'references');
+/**
+ * Share of pixels that may differ from the reference (a channel off by more than 48 of 255):
+ * enough for another machine's font smoothing, far below a moved or missing chart.
+ */
+const MAX_DIFFERING_SHARE = 0.03;
+
+/** The share of pixels of two PNGs of one size that differ, decoded and compared in a blank page. */
+async function differingShare(page: Page, actual: Buffer, expected: Buffer): Promise<number> {
+  return page.evaluate(
+    async ([a, b]) => {
+      const load = async (src: string) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        return image;
+      };
+      const [x, y] = await Promise.all([load(a), load(b)]);
+      if (x.naturalWidth !== y.naturalWidth || x.naturalHeight !== y.naturalHeight) return 1;
+      const pixels = (image: HTMLImageElement) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = image.naturalWidth;
+        canvas.height = image.naturalHeight;
+        const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+        context.drawImage(image, 0, 0);
+        return context.getImageData(0, 0, canvas.width, canvas.height).data;
+      };
+      const [p, q] = [pixels(x), pixels(y)];
+      let differing = 0;
+      for (let i = 0; i < p.length; i += 4) {
+        if (Math.abs(p[i] - q[i]) > 48 || Math.abs(p[i + 1] - q[i + 1]) > 48 || Math.abs(p[i + 2] - q[i + 2]) > 48) {
+          differing += 1;
+        }
+      }
+      return differing / (p.length / 4);
+    },
+    [`data:image/png;base64,${actual.toString('base64')}`, `data:image/png;base64,${expected.toString('base64')}`],
+  );
 }
 
 let db: TestDatabase;
@@ -261,6 +302,64 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     expect(await inside('pittsburgh-us')).toBe(true);
     expect(page.url()).not.toContain('zoom=');
     expect(errors).toEqual([]);
+  });
+
+  it('looks like the committed screenshots of each view at 1366 px and 375 px', async () => {
+    const views = {
+      timeline: '/?indicator=homicide-rate&cities=pittsburgh-us,boston-us,washington-us',
+      ranking: '/?indicator=homicide-rate&cities=pittsburgh-us,boston-us,washington-us&view=ranking&year=2015',
+      map: '/?indicator=homicide-rate&cities=boston-us&view=map&year=2015',
+    };
+    const ready = {
+      timeline: '#timeline-chart svg [aria-label^="Boston, MA, 2015"]',
+      ranking: '#ranking-chart svg .ranking-bar',
+      map: '#map-values tbody tr',
+    };
+    const blank = await context.newPage();
+    const failures: string[] = [];
+    mkdirSync(REFERENCES, { recursive: true });
+    for (const width of [1366, 375]) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: 900 });
+      for (const [view, address] of Object.entries(views) as [keyof typeof views, string][]) {
+        await page.goto(`${server.origin}${address}`);
+        await page.locator(ready[view]).first().waitFor();
+        await page.evaluate(() => document.fonts.ready);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) failures.push(`${view} at ${width} px: the page is ${overflow} px wider than the screen`);
+        // The results from their title down: the controls above them are the same in every view.
+        const top = await page
+          .locator('#results')
+          .evaluate((node) => node.getBoundingClientRect().top + window.scrollY);
+        const shot = await page.screenshot({
+          fullPage: true,
+          clip: { x: 0, y: top, width, height: 800 },
+          animations: 'disabled',
+          caret: 'hide',
+          mask: [page.locator('#citation-text')],
+        });
+        const name = `${view}-${width}.png`;
+        writeFileSync(path.join(ARTIFACTS, `screen-${name}`), shot);
+        const reference = path.join(REFERENCES, name);
+        if (process.env.UPDATE_SCREENSHOTS === '1') {
+          writeFileSync(reference, shot);
+          continue;
+        }
+        if (!existsSync(reference)) {
+          failures.push(`${name}: no reference (run with UPDATE_SCREENSHOTS=1 and commit test/e2e/references)`);
+          continue;
+        }
+        const share = await differingShare(blank, shot, readFileSync(reference));
+        if (share > MAX_DIFFERING_SHARE) {
+          failures.push(
+            `${name}: ${(share * 100).toFixed(1)}% of the pixels differ (see test-artifacts/screen-${name})`,
+          );
+        }
+      }
+      await page.close();
+    }
+    await blank.close();
+    expect(failures).toEqual([]);
   });
 
   it('downloads the chart as SVG with its title, legend, source and citation, and as PNG', async () => {
