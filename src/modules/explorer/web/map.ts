@@ -206,7 +206,8 @@ export function nationalStatus(country: MapCountry | undefined, instrument: stri
   if (!row) return 'UNKNOWN';
   if (row.status === 'RATIFIED' || row.status === 'ACCEDED' || row.status === 'STATE_PARTY') return 'RATIFIED';
   if (row.status === 'SIGNED') return 'SIGNED';
-  return 'NONE';
+  if (row.status === 'NOT_SIGNED') return 'NONE';
+  return 'UNKNOWN';
 }
 
 /**
