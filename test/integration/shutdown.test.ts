@@ -1,9 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { connect, type AddressInfo } from 'node:net';
+import { Agent as httpAgent, request as httpRequest } from 'node:http';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import type { Context } from '../../src/context';
 import { type AppServer, createServer } from '../../src/server';
+import { ensureBuilt, isRunning, startServer } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 import { TEST_ENV } from '../helpers/testEnv';
 
@@ -123,4 +125,99 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
   } finally {
     await locker.end();
   }
+});
+
+/**
+ * SIGTERM to the built server, as an orchestrator sends it (issue 12, row 15): a request in
+ * flight and a request arriving on an idle keep-alive connection within the drain window are
+ * both answered, each with `Connection: close`, none reset; the process logs "stopped" and exits
+ * 0 although its Redis is unreachable.
+ */
+(onServer ? describe : describe.skip)('SIGTERM to the built server', () => {
+  jest.setTimeout(240_000);
+
+  function get(
+    agent: httpAgent,
+    port: number,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; connection: string | undefined; text: string }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          agent,
+          method: body ? 'POST' : 'GET',
+          headers: body ? { 'content-type': 'application/json' } : {},
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, text }),
+          );
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  it('answers the request in flight and a last one on an idle keep-alive connection, then logs "stopped" with Redis unreachable', async () => {
+    ensureBuilt();
+    const deadRedis = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const server = await startServer({
+      DATABASE_URL: db.url,
+      REDIS_URL: `redis://127.0.0.1:${deadRedis}`,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    });
+    if (!isRunning(server)) throw new Error(`server did not start:\n${server.output}`);
+    const idle = new httpAgent({ keepAlive: true, maxSockets: 1 });
+    const busy = new httpAgent({ keepAlive: true, maxSockets: 1 });
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      expect((await get(idle, server.port, '/healthz')).connection).toBe('keep-alive');
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE country IN ACCESS EXCLUSIVE MODE');
+      const slow = get(busy, server.port, '/graphql', JSON.stringify({ query: '{ countries { code } }' }));
+      const waiting = async () =>
+        (
+          await locker.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rows[0].n as number;
+      for (let i = 0; i < 500 && (await waiting()) === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+      expect(await waiting()).toBeGreaterThan(0);
+
+      const exit = server.stop();
+      for (let i = 0; i < 500 && !server.output().includes('"msg":"stopping'); i += 1) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      // Sent on the idle keep-alive socket after SIGTERM, within the drain window.
+      const last = await get(idle, server.port, '/healthz');
+      expect(last).toMatchObject({ status: 200, connection: 'close' });
+
+      await locker.query('COMMIT');
+      const answered = await slow;
+      expect(answered).toMatchObject({ status: 200, connection: 'close' });
+      expect(JSON.parse(answered.text)).not.toHaveProperty('errors');
+      expect(await exit).toBe(0);
+      expect(server.output()).toMatch(/"msg":"stopped"/);
+    } finally {
+      idle.destroy();
+      busy.destroy();
+      await locker.end().catch(() => undefined);
+      if (server.child.exitCode === null) await server.kill();
+    }
+  });
 });
