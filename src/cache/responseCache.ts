@@ -1,11 +1,13 @@
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
+import { type FormattedExecutionResult, stripIgnoredCharacters } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Context } from '../context';
 import type { DataChanges } from './dataChanges';
 
 /** Response header saying whether the answer came from the cache: HIT, MISS or BYPASS. */
 export const CACHE_HEADER = 'x-rightsgraph-cache';
+
+const HEAP_PER_JSON_BYTE = 2;
 
 export interface ResponseCacheOptions {
   maxBytes: number;
@@ -60,7 +62,9 @@ const MAX_CACHED_REQUEST_BYTES = 64 * 1024;
 export function responseCachePlugin(changes: DataChanges, options: ResponseCacheOptions): ApolloServerPlugin<Context> {
   const cache = new LRUCache<string, Entry>({
     maxSize: options.maxBytes,
-    sizeCalculation: (entry, key) => entry.bytes + key.length,
+    // An answer's heap is about twice its JSON (the soak: ~150 MB of heap for 64 MiB of JSON),
+    // and a key's characters take up to two bytes: maxBytes bounds memory, not text.
+    sizeCalculation: (entry, key) => HEAP_PER_JSON_BYTE * entry.bytes + 2 * key.length,
     ttl: options.ttlMs,
   });
   // Misses being computed, by key: a request that misses while another computes the same
@@ -106,7 +110,11 @@ export function responseCachePlugin(changes: DataChanges, options: ResponseCache
           const variables = variablesKey(request.variables);
           if (variables === null) return null;
           generation = changes.generation;
-          key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${variables}`;
+          // The text without comments and insignificant whitespace, which never change the
+          // answer: a client varying them (a random comment per request) stored one copy of the
+          // same answer per request (issue 12, row 11). The body is at most 64 KB here.
+          const text = request.query ? stripIgnoredCharacters(request.query) : queryHash;
+          key = `${text}\u0000${request.operationName ?? ''}\u0000${variables}`;
           const cached = cache.get(key);
           if (cached) return answer(cached);
           const flight = inFlight.get(key);
@@ -137,7 +145,7 @@ export function responseCachePlugin(changes: DataChanges, options: ResponseCache
             const result = response.body.singleResult;
             if (result.errors?.length || !changes.trusted || changes.generation !== generation) return;
             const bytes = Buffer.byteLength(JSON.stringify(result));
-            if (bytes + key.length <= options.maxBytes) {
+            if (HEAP_PER_JSON_BYTE * bytes + 2 * key.length <= options.maxBytes) {
               stored = { result, bytes };
               cache.set(key, stored);
             }

@@ -79,6 +79,15 @@ describe('response cache, this process the only writer (as on embedded PGlite)',
     expect(other.body.data?.city?.name).toBe('Graz');
   });
 
+  it('serves a text that differs only by comments and whitespace from the same entry (issue 12, row 11)', async () => {
+    const first = await post(server, db, `# ${Math.random()}\n${CITY}`, { slug: 'utrecht-nl' });
+    expect(first.cache).toBe('MISS');
+    const second = await post(server, db, `# another comment\n\n  ${CITY.replace(/ /g, '   ')}`, {
+      slug: 'utrecht-nl',
+    });
+    expect(second).toEqual({ cache: 'HIT', statements: 0, body: first.body });
+  });
+
   it('never stores an answer with errors', async () => {
     for (let i = 0; i < 2; i += 1) {
       const answer = await post(server, db, BAD, {});
