@@ -5,6 +5,7 @@ import { StartupError } from '../startupError';
 import { createDataSource } from './dataSource';
 import { type DataDirLock, type DataDirOwner, lockDataDir, readOwner } from './dataDirLock';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
+import { postgresAnswers } from './scratchDatabase';
 import { seedDemoData } from './seedDemoData';
 import { seedReferenceData } from './seedReferenceData';
 
@@ -33,25 +34,12 @@ const describeOwner = (owner: DataDirOwner | null) =>
     ? `${owner.role === 'server' ? 'a rightsgraph server' : `npm run ${owner.role}`} (pid ${owner.pid})`
     : 'another process';
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** The socket of the process that holds the lock on `dataDir`, once it answers. */
 async function ownerUrl(dataDir: string, waitMs: number): Promise<string> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const owner = readOwner(dataDir);
-    if (owner?.url && (await reachable(owner.url))) return owner.url;
+    if (owner?.url && (await postgresAnswers(owner.url, 3000))) return owner.url;
     if (Date.now() >= deadline) {
       throw new StartupError(
         `the embedded database in ${dataDir} is locked by ${describeOwner(owner)}, but its socket ` +

@@ -10,8 +10,9 @@ export interface PostgresServer {
 
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+/** Whether a Postgres at `url` accepts a connection and answers `SELECT 1` within the timeout. */
+export async function postgresAnswers(url: string, timeoutMs = 2000): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -31,7 +32,7 @@ async function answers(url: string): Promise<boolean> {
 export async function findPostgresServer(env: NodeJS.ProcessEnv = process.env): Promise<PostgresServer | null> {
   if (env.TEST_DATABASE_URL) return { adminUrl: env.TEST_DATABASE_URL, kind: 'TEST_DATABASE_URL' };
   const probeUrl = env.TEST_LOCAL_POSTGRES_URL ?? LOCAL_POSTGRES_URL;
-  if (await answers(probeUrl)) return { adminUrl: probeUrl, kind: 'local' };
+  if (await postgresAnswers(probeUrl)) return { adminUrl: probeUrl, kind: 'local' };
   return null;
 }
 
