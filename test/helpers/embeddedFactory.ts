@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { createDataSource } from '../../src/db/dataSource';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/db/embedded';
 import { seedDemoData } from '../../src/db/seedDemoData';
+import { seedReferenceData } from '../../src/db/seedReferenceData';
 
 export type Template = 'empty' | 'migrated' | 'seeded';
 
@@ -20,7 +21,10 @@ export async function startEmbeddedFactory(): Promise<{ url: string; stop(): Pro
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   templates.set('migrated', await template.dump());
+  // As globalSetup seeds the server template and `npm start` a new database: the demo data,
+  // then every country and the UN treaty status.
   await seedDemoData(dataSource);
+  await seedReferenceData(dataSource);
   templates.set('seeded', await template.dump());
   await dataSource.destroy();
   await template.stop();
