@@ -14,6 +14,7 @@ import { corsPolicy } from './corsPolicy';
 import { type Context, createContext } from './context';
 import { ErrorCode } from './errors';
 import { DatabaseHealth } from './db/databaseHealth';
+import { postgresAnswers } from './db/scratchDatabase';
 import { drainHttpServer } from './httpDrain';
 import {
   codeOfStatus,
@@ -368,7 +369,12 @@ export async function createServer(
         ]
       : [];
   if (cache.length > 0) await changes.start();
-  const health = new DatabaseHealth(() => databaseAnswers(dataSource, 2000), logger);
+  // The probe asks on a connection of its own: the pool's may be ones the database closed.
+  const databaseUrl = (dataSource.options as { url?: string }).url;
+  const health = new DatabaseHealth(
+    () => (databaseUrl ? postgresAnswers(databaseUrl, 2000) : databaseAnswers(dataSource, 2000)),
+    logger,
+  );
   const hideSuggestions = hidesSuggestions(config);
   const apollo = new ApolloServer<Context>({
     schema: await buildAppSchema(),
