@@ -7,6 +7,7 @@ import { IncludeNoteInLatestIndex1795782899883 } from './1795782899883-IncludeNo
 import { DropNoteFromLatestIndex1796402904672 } from './1796402904672-DropNoteFromLatestIndex';
 import { FillDemoSourceLicences1796402931759 } from './1796402931759-FillDemoSourceLicences';
 import { AddWorldCountriesAndTreatyStatus1796404834993 } from './1796404834993-AddWorldCountriesAndTreatyStatus';
+import { AddCityPopulation1796418139415 } from './1796418139415-AddCityPopulation';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   DropNoteFromLatestIndex1796402904672,
   FillDemoSourceLicences1796402931759,
   AddWorldCountriesAndTreatyStatus1796404834993,
+  AddCityPopulation1796418139415,
 ];

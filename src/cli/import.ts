@@ -7,7 +7,7 @@ import { runCli } from './runCli';
 import { openDatabase } from '../db/openDatabase';
 import { type ImportMetadata, readDatapackage } from '../modules/ingest/datapackage';
 import { formatProblem, type ImportProblem } from '../modules/ingest/importErrors';
-import { importObservations } from '../modules/ingest/importObservations';
+import { importObservations, type PlacesReport } from '../modules/ingest/importObservations';
 import { defaultCitation } from '../modules/source/citationText';
 
 const USAGE = `usage: npm run import -- FILE.csv [options]
@@ -19,13 +19,38 @@ const USAGE = `usage: npm run import -- FILE.csv [options]
   --license TEXT          licence of the data, e.g. CC-BY-4.0
   --citation TEXT         citation text (default: "Publisher. Title. <url>.")
   --description TEXT      description of the release
-  --create-cities         create cities the file names that do not exist
+  --create-cities         create cities the file names that do not exist, placed by the gazetteer
+                          (GeoNames: id, coordinates, region, population) when it knows one
+                          place of that name in the country (and region, when given)
+  --resolve largest       with --create-cities: where the gazetteer knows several places of a
+                          name and the row gives no region, take the most populous (each choice
+                          is listed for review) instead of reporting a problem
+  --no-gazetteer          with --create-cities: create cities from the rows alone
   --dry-run               validate and count, write nothing
   --report FILE           also write the report (problems included) as JSON
 
 Imports into DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set,
 through the running server's socket when one serves it. Exit code 0: imported (or nothing to do),
 1: problems found (nothing written), 2: bad usage.`;
+
+/** What the curator reviews after an import that created cities: how each was placed. */
+function placesSummary(places: PlacesReport): string {
+  const lines: string[] = [];
+  if (places.matched.length) lines.push(`placed by the gazetteer: ${places.matched.join(', ')}`);
+  if (places.largestChoices.length) {
+    lines.push(`chose the most populous of several places of the name (review these):`);
+    for (const c of places.largestChoices) {
+      lines.push(
+        `  ${c.city}: ${c.name}, ${c.region ?? 'no region'}, ${c.country}, population ${c.population.toLocaleString('en')}, ` +
+          `GeoNames ${c.geonamesId} (of ${c.candidates} places)`,
+      );
+    }
+  }
+  if (places.notInGazetteer.length) {
+    lines.push(`not in the gazetteer, made from the rows alone: ${places.notInGazetteer.join(', ')}`);
+  }
+  return lines.map((line) => `${line}\n`).join('');
+}
 
 async function main(): Promise<number> {
   let parsed;
@@ -41,6 +66,8 @@ async function main(): Promise<number> {
         citation: { type: 'string' },
         description: { type: 'string' },
         'create-cities': { type: 'boolean' },
+        resolve: { type: 'string' },
+        'no-gazetteer': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         report: { type: 'string' },
         help: { type: 'boolean' },
@@ -54,6 +81,10 @@ async function main(): Promise<number> {
   if (values.help || positionals.length !== 1) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
+  }
+  if (values.resolve !== undefined && values.resolve !== 'largest') {
+    process.stderr.write(`--resolve takes one value, largest (got "${values.resolve.slice(0, 40)}")\n\n${USAGE}\n`);
+    return 2;
   }
   const file = path.resolve(positionals[0]);
   if (!existsSync(file)) {
@@ -101,6 +132,8 @@ async function main(): Promise<number> {
     const report = await importObservations(database.dataSource, createReadStream(file), {
       metadata,
       createCities: values['create-cities'],
+      resolve: values.resolve === 'largest' ? 'largest' : undefined,
+      gazetteer: !values['no-gazetteer'],
       dryRun: values['dry-run'],
       description: values.description,
       onProgress: (message) => process.stderr.write(`${message}\n`),
@@ -114,6 +147,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       `${report.message} (${report.records} rows, ${report.missing} missing, ${seconds.toFixed(1)} s)\n` +
         (report.createdCities.length ? `created cities: ${report.createdCities.join(', ')}\n` : '') +
+        placesSummary(report.places) +
         (report.createdIndicators.length ? `created indicators: ${report.createdIndicators.join(', ')}\n` : ''),
     );
     return report.ok ? 0 : 1;

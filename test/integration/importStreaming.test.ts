@@ -286,6 +286,7 @@ describe('a streamed import', () => {
     expect(report).toMatchObject({ ok: true, added: 3000, changed: 0, unchanged: 0, createdCities: ['gotham-nj-us'] });
     expect(messages).toEqual([
       'read 3,000 rows; checking 3,000 values',
+      'looking up new cities in the gazetteer (GeoNames) for 1 country',
       'validated 3,000 values; loading',
       '0 values unchanged; writing 3,000',
     ]);

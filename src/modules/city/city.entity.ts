@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Country } from '../country/country.entity';
 
@@ -10,6 +10,7 @@ import { Country } from '../country/country.entity';
 @Check('CHK_city_slug', `"slug" ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`)
 @Check('CHK_city_latitude', `"latitude" IS NULL OR "latitude" BETWEEN -90 AND 90`)
 @Check('CHK_city_longitude', `"longitude" IS NULL OR "longitude" BETWEEN -180 AND 180`)
+@Check('CHK_city_population', `"population" IS NULL OR "population" >= 0`)
 // Trigram index over the accent-folded names; created by hand in the migration because TypeORM
 // cannot express an index on a function of several columns.
 @Index('IDX_city_search_trgm', { synchronize: false })
@@ -61,4 +62,11 @@ export class City {
   @Field(() => String, { nullable: true, description: 'GeoNames id' })
   @Column({ type: 'varchar', length: 20, nullable: true })
   geonamesId: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Population, from the gazetteer (GeoNames) when the import created the city; null when not known',
+  })
+  @Column({ type: 'integer', nullable: true })
+  population: number | null;
 }

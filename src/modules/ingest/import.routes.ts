@@ -56,8 +56,8 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim(
 /**
  * POST /imports: the import over HTTP for an editor key, with the same checks and report as the
  * CLI. Either `Content-Type: text/csv` with the source in query parameters (sourceTitle,
- * sourcePublisher, sourceUrl, license; createCities, dryRun), or `application/json`
- * `{ csv, datapackage, createCities, dryRun }`. 200 with the report when imported (or nothing
+ * sourcePublisher, sourceUrl, license; createCities, resolve=largest, gazetteer=false, dryRun), or
+ * `application/json` `{ csv, datapackage, createCities, resolve, gazetteer, dryRun }`. 200 with the report when imported (or nothing
  * to do), 422 with the report when the file has problems.
  */
 export function importRouter(dataSource: DataSource, config: Config): Router {
@@ -103,6 +103,11 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
           );
           return;
         }
+        const resolve = text(options.resolve);
+        if (resolve !== null && resolve !== 'largest') {
+          sendHttpError(res, httpError(400, 'resolve takes one value, largest', { code: ErrorCode.BAD_USER_INPUT }));
+          return;
+        }
         let metadata: ImportMetadata = body.datapackage
           ? readDatapackage(body.datapackage, problems)
           : { source: null, indicators: [], disaggregations: [] };
@@ -133,6 +138,8 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
             : await importObservations(dataSource, csv, {
                 metadata,
                 createCities: flag(options.createCities),
+                resolve: resolve === 'largest' ? 'largest' : undefined,
+                gazetteer: options.gazetteer === undefined ? true : flag(options.gazetteer),
                 dryRun: flag(options.dryRun),
               });
         res.status(report.ok ? 200 : 422).json(report);

@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { type CityCandidate, CityMatcher } from './cityMatcher';
 import type { ImportMetadata } from './datapackage';
+import { ambiguousPlace, Gazetteer, type PlacePick } from './gazetteer';
 import { type ImportProblem, problem } from './importErrors';
 import { type ParsedRow, readObservations } from './parseObservations';
 import { slugify } from './values';
@@ -12,8 +13,16 @@ import { closestCodes } from '../reference/suggest';
 
 export interface ImportOptions {
   metadata: ImportMetadata;
-  /** Create cities the file names that do not exist (never picks among ambiguous ones). */
+  /**
+   * Create cities the file names that do not exist (never picks among cities that exist). A
+   * created city takes its GeoNames id, coordinates, region and population from the gazetteer
+   * when the gazetteer knows one place of that name in the country (and region, when given).
+   */
   createCities?: boolean;
+  /** Several places of one name in the gazetteer: 'largest' takes the most populous (reported); otherwise a problem. */
+  resolve?: 'largest';
+  /** false: create cities from the rows alone, without the gazetteer. */
+  gazetteer?: boolean;
   /** Validate and count, then roll back. */
   dryRun?: boolean;
   description?: string;
@@ -31,11 +40,36 @@ export interface ImportReport {
   changed: number;
   unchanged: number;
   createdCities: string[];
+  /** How the created cities were placed: for the curator to review. */
+  places: PlacesReport;
   createdIndicators: string[];
   releaseId: number | null;
   dryRun: boolean;
   message: string;
 }
+
+/** A created city for which the gazetteer had several places and the most populous was taken. */
+export interface PlaceChoice {
+  city: string;
+  name: string;
+  country: string;
+  region: string | null;
+  population: number;
+  geonamesId: string;
+  /** Places of that name in the country the choice was made among. */
+  candidates: number;
+}
+
+export interface PlacesReport {
+  /** Created cities placed by the gazetteer's single match. */
+  matched: string[];
+  /** Created cities placed by `resolve: 'largest'`, with what was chosen. */
+  largestChoices: PlaceChoice[];
+  /** Created cities the gazetteer does not know (or was not asked about): made from the rows alone. */
+  notInGazetteer: string[];
+}
+
+const NO_PLACES: PlacesReport = { matched: [], largestChoices: [], notInGazetteer: [] };
 
 export const MAX_PROBLEMS = 1000;
 
@@ -73,6 +107,7 @@ export async function importObservations(
     changed: 0,
     unchanged: 0,
     createdCities: [],
+    places: NO_PLACES,
     createdIndicators: [],
     releaseId: null,
     dryRun: Boolean(options.dryRun),
@@ -132,6 +167,7 @@ export async function importObservations(
       changed: counts.changed,
       unchanged: counts.unchanged,
       createdCities: created.cities,
+      places: created.places,
       createdIndicators: created.indicators,
     };
     if (options.dryRun || counts.added + counts.changed === 0) {
@@ -139,7 +175,7 @@ export async function importObservations(
       const message = options.dryRun
         ? `dry run: would add ${counts.added}, change ${counts.changed}, leave ${counts.unchanged} unchanged; nothing was written`
         : `nothing to import: all ${counts.unchanged} values are already current; no release was created`;
-      return report({ ...summary, ok: true, createdCities: [], createdIndicators: [], message });
+      return report({ ...summary, ok: true, createdCities: [], places: NO_PLACES, createdIndicators: [], message });
     }
     await queryRunner.query(
       `UPDATE release SET rows_added = $2, rows_changed = $3, rows_unchanged = $4 WHERE id = $1`,
@@ -326,9 +362,34 @@ interface Resolved {
   cityProblems: (ImportProblem | null)[];
   /** Per city reference to create: the key it is created under (refs differing only in case share one). */
   newCityKeys: (string | null)[];
+  /** Per key of a city to create: the gazetteer's place for it, if it has one. */
+  newCityPlaces: Map<string, PlacePick>;
   /** Per indicator code: its id, or a negative placeholder for one defined in the datapackage. */
   indicatorIds: (number | null)[];
   indicatorProblems: (ImportProblem | null)[];
+}
+
+/**
+ * The gazetteer, for the countries of the cities the file names that the database lacks; null
+ * when there are none (or `gazetteer: false`), so an import of known cities never reads it.
+ */
+function loadGazetteer(
+  names: FileNames,
+  countryOf: Map<string, string | null>,
+  matcher: CityMatcher,
+  options: ImportOptions,
+): Gazetteer | null {
+  if (options.gazetteer === false) return null;
+  const countries = new Set<string>();
+  for (const ref of names.cities) {
+    const country = countryOf.get(ref.country) ?? null;
+    if (country !== null && matcher.match({ ...ref, country }).kind === 'unknown') countries.add(country);
+  }
+  if (countries.size === 0) return null;
+  options.onProgress?.(
+    `looking up new cities in the gazetteer (GeoNames) for ${countries.size} ${countries.size === 1 ? 'country' : 'countries'}`,
+  );
+  return Gazetteer.load(countries);
 }
 
 /**
@@ -376,9 +437,11 @@ async function resolveReferences(
     cityIds: [],
     cityProblems: [],
     newCityKeys: [],
+    newCityPlaces: new Map(),
     indicatorIds: [],
     indicatorProblems: [],
   };
+  const gazetteer = options.createCities ? loadGazetteer(names, countryOf, matcher, options) : null;
   const placeholders = new Map<string, number>();
   for (const ref of names.cities) {
     let found: ImportProblem | null = null;
@@ -395,9 +458,15 @@ async function resolveReferences(
       if (match.kind === 'found') {
         id = match.id;
       } else if (match.kind === 'unknown' && options.createCities && !/^\d+$/.test(ref.city)) {
-        newKey = `new:${ref.country}|${ref.region ?? ''}|${ref.city.toLowerCase()}`;
-        id = placeholders.get(newKey) ?? -(placeholders.size + 1);
-        placeholders.set(newKey, id);
+        const places = gazetteer?.find(ref) ?? [];
+        if (places.length > 1 && options.resolve !== 'largest') {
+          found = problem(0, 'city', ref.city, ambiguousPlace(ref, places));
+        } else {
+          newKey = `new:${ref.country}|${ref.region ?? ''}|${ref.city.toLowerCase()}`;
+          id = placeholders.get(newKey) ?? -(placeholders.size + 1);
+          placeholders.set(newKey, id);
+          if (places.length > 0) resolved.newCityPlaces.set(newKey, { place: places[0], candidates: places.length });
+        }
       } else {
         found = problem(
           0,
@@ -535,7 +604,7 @@ async function createMissing(
   names: FileNames,
   resolved: Resolved,
   options: ImportOptions,
-): Promise<{ cities: string[]; indicators: string[] }> {
+): Promise<{ cities: string[]; places: PlacesReport; indicators: string[] }> {
   const createdIndicators: string[] = [];
   const placeholders: number[] = [];
   const ids: number[] = [];
@@ -572,6 +641,7 @@ async function createMissing(
   }
 
   const createdCities: string[] = [];
+  const places: PlacesReport = { matched: [], largestChoices: [], notInGazetteer: [] };
   const cityPlaceholders: number[] = [];
   const cityIds: number[] = [];
   // Refs differing only in case share a placeholder: each is created once. A set, as a file
@@ -588,13 +658,39 @@ async function createMissing(
       [base, `${base}-%`],
     );
     const slug = taken === 0 ? base : `${base}-${taken + 1}`;
+    const pick = resolved.newCityPlaces.get(resolved.newCityKeys[i]!);
+    const place = pick?.place;
     const [{ id }] = await queryRunner.query(
-      `INSERT INTO city (slug, name, ascii_name, country_code, region) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [slug, ref.city, ref.city.normalize('NFKD').replace(/\p{M}/gu, ''), ref.country, ref.region],
+      `INSERT INTO city (slug, name, ascii_name, country_code, region, geonames_id, latitude, longitude, population)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        slug,
+        ref.city,
+        ref.city.normalize('NFKD').replace(/\p{M}/gu, ''),
+        ref.country,
+        ref.region ?? place?.region ?? null,
+        place?.geonamesId ?? null,
+        place?.latitude ?? null,
+        place?.longitude ?? null,
+        place?.population ?? null,
+      ],
     );
     cityPlaceholders.push(placeholder);
     cityIds.push(id);
     createdCities.push(slug);
+    if (!pick) places.notInGazetteer.push(slug);
+    else if (pick.candidates === 1) places.matched.push(slug);
+    else {
+      places.largestChoices.push({
+        city: slug,
+        name: pick.place.name,
+        country: pick.place.countryCode,
+        region: pick.place.region,
+        population: pick.place.population,
+        geonamesId: pick.place.geonamesId,
+        candidates: pick.candidates,
+      });
+    }
   }
   if (cityIds.length > 0) {
     await queryRunner.query(
@@ -602,7 +698,7 @@ async function createMissing(
       [cityPlaceholders, cityIds],
     );
   }
-  return { cities: createdCities, indicators: createdIndicators };
+  return { cities: createdCities, places, indicators: createdIndicators };
 }
 
 async function upsertSource(queryRunner: QueryRunner, source: NonNullable<ImportMetadata['source']>): Promise<number> {
