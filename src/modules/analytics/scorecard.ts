@@ -7,6 +7,7 @@ import { hydrate } from '../common/loaders';
 import { runSql } from '../common/sql';
 import { Direction, Indicator } from '../indicator/indicator.entity';
 import { Observation } from '../indicator/observation.entity';
+import { oneValuePerCityYear } from '../indicator/oneValuePerCityYear';
 import { Right } from '../right/right.entity';
 import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
@@ -185,7 +186,8 @@ interface IndicatorFigures {
  *   (DISTINCT ON) read 30 times as many rows and spilled to disk on a country of 100 cities;
  * - `ranked`: competition rank (rank(), ties share the better rank) best-first: ascending for
  *   LOWER_IS_BETTER, descending otherwise (negating the value keeps one ORDER BY for both);
- * - `yearly`: the city's values, one per year, in (latest year - 10, latest year];
+ * - `yearly`: the city's values, one per year, in (latest year - 10, latest year], by the rule
+ *   the trend analytic reads its points with (oneValuePerCityYear), so the slopes agree;
  * - `trend`: regr_slope(value, year) of those, null below 3 points.
  */
 async function scorecardFigures(
@@ -216,10 +218,15 @@ async function scorecardFigures(
      counts AS (SELECT indicator_id, count(*) AS n FROM latest GROUP BY indicator_id),
      mine AS (SELECT * FROM ranked WHERE city_id = :cityId),
      yearly AS (
-       SELECT DISTINCT ON (o.indicator_id, o.year) o.id, o.indicator_id, o.year, o.value, o.status, o.source_id
-       FROM observation o JOIN mine m ON m.indicator_id = o.indicator_id
-       WHERE o.city_id = :cityId AND o.year > m.year - :trendYears AND ${scope.sql}
-       ORDER BY o.indicator_id, o.year, o.source_id
+       SELECT y.id, y.indicator_id, y.year, y.value, y.status, y.source_id
+       FROM mine m
+       CROSS JOIN LATERAL (${oneValuePerCityYear({
+         cityId: 'CAST(:cityId AS int)',
+         indicatorId: 'm.indicator_id',
+         yearFrom: 'm.year - CAST(:trendYears AS int) + 1',
+         yearTo: 'm.year',
+         releaseId: 'CAST(:releaseId AS int)',
+       })}) y
      ),
      trend AS (
        SELECT indicator_id, count(*) AS points, min(year) AS first_year, max(year) AS last_year,
