@@ -467,4 +467,39 @@ describe('trend on the demo data', () => {
     expect(p.theilSen).toBeCloseTo(1.0775, 10);
     expect(p.sources).toEqual([{ title: expect.stringMatching(/^The Crime Report/) }]);
   });
+
+  it("gives the US table of docs/analytics/trend.md (computed there with SciPy's linregress and theilslopes)", async () => {
+    const table: [string, number, number, number, number, number][] = [
+      ['Boston', -1.133, 0.279, -1.907, -0.359, -1.11],
+      ['Honolulu', -0.011, 0.088, -0.256, 0.234, -0.02],
+      ['Long Beach', 0.063, 0.288, -0.736, 0.863, 0.128],
+      ['Los Angeles', -0.217, 0.112, -0.528, 0.095, -0.155],
+      ['Louisville', 0.603, 0.372, -0.429, 1.636, 0.72],
+      ['Miami', 0.229, 0.225, -0.397, 0.855, 0.083],
+      ['Minneapolis', 0.162, 0.341, -0.786, 1.11, 0.16],
+      ['Pittsburgh', 0.841, 0.829, -1.462, 3.144, 1.078],
+      ['Salt Lake City', -0.034, 0.078, -0.251, 0.183, -0.024],
+      ['San Francisco', -0.123, 0.284, -0.913, 0.667, -0.067],
+      ['Seattle', 0.059, 0.121, -0.277, 0.394, 0.048],
+      ['Washington', 0.234, 1.048, -2.677, 3.145, 0.01],
+    ];
+    const query = TREND.replace('city { slug }', 'city { slug name }');
+    const data = dataOf<TrendData>(
+      await demo.query(query, {
+        indicator: 'homicide-rate',
+        filter: { countryCodes: ['US'] },
+        yearFrom: 2010,
+        yearTo: 2015,
+      }),
+    );
+    const rows = data.trend.entries.map((e) => [
+      (e.city as { name?: string }).name,
+      ...[e.slope, e.standardError, e.ciLower, e.ciUpper, e.theilSen].map(
+        (v) => Math.round((v as number) * 1000) / 1000,
+      ),
+    ]);
+    expect(rows).toEqual(table);
+    expect(data.trend.entries.every((e) => e.n === 6 && e.warnings.length === 0)).toBe(true);
+    expect(data.trend.warnings).toEqual([]);
+  });
 });
