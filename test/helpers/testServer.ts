@@ -4,6 +4,7 @@ import { createContext } from '../../src/context';
 import { authenticate } from '../../src/modules/auth/apiKeys';
 import { sqlCounterOf } from '../../src/db/dataSource';
 import { type AppServer, createServer } from '../../src/server';
+import { sqlSnapshot } from './sqlSnapshot';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
 
 export interface TestServer {
@@ -16,11 +17,14 @@ export interface TestServer {
     variables?: Record<string, unknown>,
     options?: { authorization?: string },
   ): Promise<FormattedExecutionResult<T>>;
-  /** Like `query`, and counts the SQL statements the operation sent. */
+  /**
+   * Like `query`, and counts the SQL statements the operation sent; `sql` is their text as
+   * snapshots pin it (normalised and sorted, see sqlSnapshot.ts).
+   */
   countStatements(
     query: string,
     variables?: Record<string, unknown>,
-  ): Promise<{ result: FormattedExecutionResult; statements: number }>;
+  ): Promise<{ result: FormattedExecutionResult; statements: number; sql: string[] }>;
   close(): Promise<void>;
 }
 
@@ -51,8 +55,18 @@ export async function createTestServer(options: { seed?: boolean; env?: NodeJS.P
     query,
     async countStatements(text, variables) {
       const read = counter.start();
-      const result = await query<Record<string, unknown>>(text, variables);
-      return { result, statements: read() };
+      const from = counter.statements.length;
+      const wasRecording = counter.recording;
+      counter.recording = true;
+      let sent: string[] = [];
+      let result: FormattedExecutionResult;
+      try {
+        result = await query<Record<string, unknown>>(text, variables);
+      } finally {
+        sent = counter.statements.splice(from);
+        counter.recording = wasRecording;
+      }
+      return { result, statements: read(), sql: sqlSnapshot(sent) };
     },
     async close() {
       await server.stop();

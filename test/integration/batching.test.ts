@@ -52,6 +52,8 @@ describe('nested list query', () => {
     // cities page, countries, commitments with their instruments, latest, observations
     expect(large.statements).toBe(5);
     expect(small.statements).toBe(large.statements);
+    expect(small.sql).toMatchSnapshot('2 cities');
+    expect(large.sql).toMatchSnapshot('25 cities');
   });
 
   it('answers with the fact sheet values', async () => {
@@ -93,5 +95,7 @@ describe('nested list query', () => {
     // sources, observations, observation sources, indicators: at most 8 (the sources of both
     // levels may share one batch)
     expect(large.statements).toBeLessThanOrEqual(8);
+    expect(small.sql).toMatchSnapshot('1 city');
+    expect(large.sql).toMatchSnapshot('25 cities');
   });
 });

@@ -221,6 +221,8 @@ describe('compare on fixtures', () => {
     expect(three.result.errors).toBeUndefined();
     expect(one.statements).toBe(5);
     expect(three.statements).toBe(5);
+    expect(one.sql).toMatchSnapshot('one city');
+    expect(three.sql).toMatchSnapshot('three cities');
   });
 
   it('carries every field of a point exactly: doubles to the last bit, notes, ids, city and release', async () => {

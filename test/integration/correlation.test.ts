@@ -232,6 +232,9 @@ describe('correlation on a hand-made world', () => {
     });
     expect(countries.result.errors).toBeUndefined();
     expect(countries.statements).toBe(5);
+    expect(all.sql).toMatchSnapshot('all cities');
+    expect(two.sql).toMatchSnapshot('two cities by id');
+    expect(countries.sql).toMatchSnapshot('with the countries of the cities');
   });
 
   // Last: it adds a release.

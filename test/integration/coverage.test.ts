@@ -71,6 +71,19 @@ describe('coverage', () => {
     expect(data.coverage.citation.sources.map((s) => s.title)).toEqual(['s2']);
   });
 
+  it('runs a fixed number of statements, whatever the number of indicators and cities', async () => {
+    const all = await t.countStatements(QUERY);
+    const one = await t.countStatements(QUERY, { codes: ['x'], cityIds: [String(f.city('b'))] });
+    expect(all.result.errors).toBeUndefined();
+    expect(one.result.errors).toBeUndefined();
+    // indicators, newest release, the coverage, the cited sources
+    expect(all.statements).toBe(4);
+    // + the cities asked for (checked to exist)
+    expect(one.statements).toBe(5);
+    expect(all.sql).toMatchSnapshot('every indicator and city');
+    expect(one.sql).toMatchSnapshot('one indicator, one city by id');
+  });
+
   it('answers as of an earlier release, with a different query hash', async () => {
     const release2 = await supersede(t.db.dataSource, f, [{ city: 'a', indicator: 'y', year: 2010, value: 9 }]);
     const now = dataOf<Coverage>(await t.query(QUERY, { codes: ['y'] }));

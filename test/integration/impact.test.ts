@@ -585,6 +585,8 @@ describe('commitmentImpact on a hand-made world', () => {
     const large = await t.countStatements(QUERY, { instrument: 'INS', indicator: 'big', window: 2 });
     expect(small.statements).toBe(5);
     expect(large.statements).toBe(5);
+    expect(small.sql).toMatchSnapshot('few cities');
+    expect(large.sql).toMatchSnapshot('30 more controls');
     // 30 extra cities as controls of full (A=2010; big is 0 for full): each changes by
     // (i + 2) - (i + 1) = 1, so the control mean is 1 and full's DiD 0 - 1 = -1.
     const big = (dataOf(large.result) as unknown as Impact).commitmentImpact;

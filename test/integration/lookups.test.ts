@@ -185,6 +185,8 @@ describe('bad input', () => {
     // cities, known codes, commitments with instruments
     expect(large.statements).toBe(3);
     expect(small.statements).toBe(3);
+    expect(small.sql).toMatchSnapshot('2 cities');
+    expect(large.sql).toMatchSnapshot('25 cities');
   });
 
   it('names an unknown indicator', async () => {

@@ -377,6 +377,8 @@ describe('ranking', () => {
     // indicators (resolveIndicator), newest release, the ranking, the sources, the cities
     expect(large.statements).toBe(5);
     expect(small.statements).toBe(large.statements);
+    expect(small.sql).toMatchSnapshot('first 2');
+    expect(large.sql).toMatchSnapshot('first 8');
   });
 });
 
@@ -437,6 +439,8 @@ describe('City.rank', () => {
     // the cities page, the ranking
     expect(large.statements).toBe(2);
     expect(small.statements).toBe(large.statements);
+    expect(small.sql).toMatchSnapshot('2 cities');
+    expect(large.sql).toMatchSnapshot('25 cities');
   });
 
   it('runs one ranking statement per distinct argument set', async () => {
@@ -445,10 +449,11 @@ describe('City.rank', () => {
       b: rank(indicator: "tie", year: 2020) { tier }
       c: rank(indicator: "up", year: 2020) { rank }
     } } } }`;
-    const { result, statements } = await t.countStatements(query);
+    const { result, statements, sql } = await t.countStatements(query);
     expect(result.errors).toBeUndefined();
     // the cities page, the "tie" ranking (shared by a and b), the "up" ranking
     expect(statements).toBe(3);
+    expect(sql).toMatchSnapshot();
   });
 
   it('names an unknown indicator, once for all the cities that asked', async () => {
@@ -537,6 +542,7 @@ describe('on the demo data', () => {
     expect(r.citation.text).toContain('Marshall Project');
     // The five of the fixture query, plus the country code check of the filter.
     expect(result.statements).toBe(6);
+    expect(result.sql).toMatchSnapshot();
   });
 
   it("ranks PM2.5 at each city's latest year, with ties", async () => {
@@ -603,6 +609,8 @@ describe('on the demo data', () => {
     const large = await demo.countStatements(query, { first: 25 });
     expect(large.statements).toBe(2);
     expect(small.statements).toBe(large.statements);
+    expect(small.sql).toMatchSnapshot('2 cities');
+    expect(large.sql).toMatchSnapshot('25 cities');
     const bySlug = new Map(
       (dataOf(large.result) as unknown as Nested).cities.edges.map((e) => [e.node.slug, e.node.rank]),
     );

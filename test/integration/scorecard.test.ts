@@ -299,6 +299,9 @@ describe('scorecard on fixtures', () => {
     expect(defaults.statements).toBe(8);
     expect(one.statements).toBe(7);
     expect(four.statements).toBe(7);
+    expect(defaults.sql).toMatchSnapshot('default peers');
+    expect(one.sql).toMatchSnapshot('one peer');
+    expect(four.sql).toMatchSnapshot('four peers');
   });
 
   it('answers as of an earlier release', async () => {

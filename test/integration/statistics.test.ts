@@ -423,6 +423,10 @@ describe('statistics on a hand-made world', () => {
     // + the cities of every group, one statement
     const cities = await t.countStatements(WITH_CITIES, { indicator: 'score', year: 2010, groupBy: 'NETWORK' });
     expect(cities.statements).toBe(5);
+    expect(all.sql).toMatchSnapshot('by country');
+    expect(one.sql).toMatchSnapshot('by country, one city by id');
+    expect(commitment.sql).toMatchSnapshot('by commitment to an instrument');
+    expect(cities.sql).toMatchSnapshot('by network, with the cities of each group');
   });
 
   // Last: it adds a release.
