@@ -10,6 +10,7 @@ import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
 import { countStatuses, noData, observationScope, statusWarnings } from './scope';
 import { resolveCities, resolveIndicators, resolveRelease } from '../reference/references';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 /** Bounds on one compare request: 100 cities x 20 indicators is already 2,000 series. */
 export const COMPARE_MAX_CITIES = 100;
@@ -180,7 +181,7 @@ export async function compare(
        SELECT json_agg(json_build_array(${read.map((c) => `o.${c}`).join(', ')}) ORDER BY o.year, o.source_id) AS points
        FROM observation o
        WHERE o.city_id = k.city_id AND o.indicator_id = k.indicator_id AND ${scope.sql}
-         AND o.year BETWEEN coalesce(CAST(:yearFrom AS int), 1900) AND coalesce(CAST(:yearTo AS int), 2100)
+         AND o.year BETWEEN coalesce(CAST(:yearFrom AS int), ${MIN_YEAR}) AND coalesce(CAST(:yearTo AS int), ${MAX_YEAR})
      ) p
      ORDER BY k.ord`,
     {

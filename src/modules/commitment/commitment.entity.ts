@@ -15,6 +15,7 @@ import { enumCheck } from '../common/sqlEnum';
 import { Instrument } from '../instrument/instrument.entity';
 import { Right } from '../right/right.entity';
 import { Source } from '../source/source.entity';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 export enum CommitmentKind {
   ORDINANCE = 'ORDINANCE',
@@ -49,7 +50,10 @@ registerEnumType(DatePrecision, { name: 'DatePrecision' });
 @Check('CHK_commitment_kind', enumCheck('kind', CommitmentKind))
 @Check('CHK_commitment_status', enumCheck('status', CommitmentStatus))
 @Check('CHK_commitment_adopted_precision', enumCheck('adopted_precision', DatePrecision))
-@Check('CHK_commitment_adopted_on', `"adopted_on" IS NULL OR "adopted_on" BETWEEN '1900-01-01' AND '2100-12-31'`)
+@Check(
+  'CHK_commitment_adopted_on',
+  `"adopted_on" IS NULL OR "adopted_on" BETWEEN '${MIN_YEAR}-01-01' AND '${MAX_YEAR}-12-31'`,
+)
 export class Commitment {
   @Field(() => ID)
   @PrimaryGeneratedColumn()

@@ -1,13 +1,10 @@
 import { badUserInput } from '../../errors';
 import { echo } from '../reference/referenceLimits';
-
-/** Years the data model accepts (matches the CHECK constraints on year columns). */
-export const MIN_YEAR = 1900;
-export const MAX_YEAR = 2100;
+import { isModelYear, MAX_YEAR, MIN_YEAR } from './years';
 
 export function checkYear(argument: string, year: number | null | undefined): void {
   if (year === null || year === undefined) return;
-  if (!Number.isInteger(year) || year < MIN_YEAR || year > MAX_YEAR) {
+  if (!isModelYear(year)) {
     throw badUserInput(`${argument} must be a year between ${MIN_YEAR} and ${MAX_YEAR}, got ${year}`, {
       argument,
       value: year,

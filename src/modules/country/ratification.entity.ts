@@ -4,6 +4,7 @@ import { enumCheck } from '../common/sqlEnum';
 import { Instrument } from '../instrument/instrument.entity';
 import { Source } from '../source/source.entity';
 import { Country } from './country.entity';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 export enum RatificationStatus {
   NOT_SIGNED = 'NOT_SIGNED',
@@ -33,8 +34,8 @@ export const PARTY_STATUSES: readonly RatificationStatus[] = [
 @Entity()
 @Unique('UQ_ratification_country_instrument', ['countryCode', 'instrumentId'])
 @Check('CHK_ratification_status', enumCheck('status', RatificationStatus))
-@Check('CHK_ratification_year', `"year" IS NULL OR "year" BETWEEN 1900 AND 2100`)
-@Check('CHK_ratification_signed_year', `"signed_year" IS NULL OR "signed_year" BETWEEN 1900 AND 2100`)
+@Check('CHK_ratification_year', `"year" IS NULL OR "year" BETWEEN ${MIN_YEAR} AND ${MAX_YEAR}`)
+@Check('CHK_ratification_signed_year', `"signed_year" IS NULL OR "signed_year" BETWEEN ${MIN_YEAR} AND ${MAX_YEAR}`)
 export class Ratification {
   @Field(() => ID)
   @PrimaryGeneratedColumn()

@@ -15,6 +15,7 @@ import {
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { CommitmentKind, CommitmentStatus } from '../commitment/commitment.entity';
 import { Direction, IndicatorKind } from '../indicator/indicator.entity';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CODE = SLUG;
@@ -179,8 +180,8 @@ export class NetworkInput {
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()
-  @Min(1900)
-  @Max(2100)
+  @Min(MIN_YEAR)
+  @Max(MAX_YEAR)
   foundedYear?: number | null;
 
   @Field(() => String, { nullable: true })

@@ -24,6 +24,7 @@ import {
   SourceInput,
   UpdateCityInput,
 } from './curation.inputs';
+import { isModelYear, MAX_YEAR, MIN_YEAR } from '../common/years';
 
 const VALIDATE = { validate: true } as const;
 
@@ -215,8 +216,11 @@ export class CurationResolver {
     if (!network) throw notFound('network', code);
     const city = await context.loaders.cityById.load(parseId('cityId', cityId) as number);
     if (!city) throw notFound('city', cityId);
-    if (joinedYear !== null && joinedYear !== undefined && (joinedYear < 1900 || joinedYear > 2100)) {
-      throw badUserInput('joinedYear must be between 1900 and 2100', { argument: 'joinedYear', value: joinedYear });
+    if (joinedYear !== null && joinedYear !== undefined && !isModelYear(joinedYear)) {
+      throw badUserInput(`joinedYear must be between ${MIN_YEAR} and ${MAX_YEAR}`, {
+        argument: 'joinedYear',
+        value: joinedYear,
+      });
     }
     await context.dataSource
       .getRepository(NetworkMembership)

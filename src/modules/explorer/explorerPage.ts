@@ -1,4 +1,5 @@
 import type { WebManifest } from './webBundle';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 /**
  * The explorer's HTML: the controls and the empty frames the script fills in
@@ -61,8 +62,8 @@ export function explorerPage(manifest: WebManifest): string {
   <fieldset>
     <legend>Years over time</legend>
     <div class="years">
-      <label>From <input id="year-from" type="number" inputmode="numeric" min="1900" max="2100" step="1" placeholder="first"></label>
-      <label>To <input id="year-to" type="number" inputmode="numeric" min="1900" max="2100" step="1" placeholder="last"></label>
+      <label>From <input id="year-from" type="number" inputmode="numeric" min="${MIN_YEAR}" max="${MAX_YEAR}" step="1" placeholder="first"></label>
+      <label>To <input id="year-to" type="number" inputmode="numeric" min="${MIN_YEAR}" max="${MAX_YEAR}" step="1" placeholder="last"></label>
     </div>
     <p class="hint">Leave empty for every year with data.</p>
   </fieldset>

@@ -5,6 +5,7 @@ import { enumCheck } from '../common/sqlEnum';
 import { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
 import { Indicator } from './indicator.entity';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 export enum ObservationStatus {
   MEASURED = 'MEASURED',
@@ -39,7 +40,7 @@ registerEnumType(ObservationStatus, { name: 'ObservationStatus' });
 // (city_id, indicator_id, year) index, which the unique (city_id, indicator_id, year, ...)
 // index of UQ_observation_key_release already provides.
 @Index('IDX_observation_latest', { synchronize: false })
-@Check('CHK_observation_year', `"year" BETWEEN 1900 AND 2100`)
+@Check('CHK_observation_year', `"year" BETWEEN ${MIN_YEAR} AND ${MAX_YEAR}`)
 @Check('CHK_observation_status', enumCheck('status', ObservationStatus))
 @Check('CHK_observation_bounds', `("lower" IS NULL OR "lower" <= "value") AND ("upper" IS NULL OR "value" <= "upper")`)
 @Check('CHK_observation_finite', `"value" NOT IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)`)

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { hydrate } from '../common/loaders';
 import { UnknownReference } from '../reference/references';
 import { Observation } from './observation.entity';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 /** (city, indicator code) plus the parameters of one nested observation field. */
 export interface ObservationKey {
@@ -28,7 +29,7 @@ export function visibleAsOf(alias: string, releaseExpr: string): string {
 }
 
 const LATERAL: Record<Mode, string> = {
-  series: `AND o.year BETWEEN coalesce(k.year_from, 1900) AND coalesce(k.year_to, 2100) ORDER BY o.year, o.source_id`,
+  series: `AND o.year BETWEEN coalesce(k.year_from, ${MIN_YEAR}) AND coalesce(k.year_to, ${MAX_YEAR}) ORDER BY o.year, o.source_id`,
   latest: `ORDER BY o.year DESC, o.source_id LIMIT 1`,
   value: `AND o.year = k.year ORDER BY o.source_id LIMIT 1`,
 };

@@ -5,6 +5,7 @@ import { ObservationStatus } from '../indicator/observation.entity';
 import { MAX_COLUMNS, readCsv } from './csvRecords';
 import { type ImportProblem, problem } from './importErrors';
 import { isMissing, parseNumber } from './values';
+import { isModelYear, MAX_YEAR, MIN_YEAR } from '../common/years';
 
 /**
  * Records between two turns of the event loop. A file given as one string or buffer is parsed
@@ -137,8 +138,8 @@ export async function* readObservations(
       report(problem(line, 'country', get('country'), 'is empty (give an ISO 3166-1 code, e.g. US or USA, or a name)'));
     if (!indicator) report(problem(line, 'indicator', indicator, 'is empty'));
     const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
-    if (!(year >= 1900 && year <= 2100))
-      report(problem(line, 'year', yearText, 'must be a year between 1900 and 2100'));
+    if (!isModelYear(year))
+      report(problem(line, 'year', yearText, `must be a year between ${MIN_YEAR} and ${MAX_YEAR}`));
     const statusText = get('status')
       .toUpperCase()
       .replace(/[\s-]+/g, '_');

@@ -49,6 +49,7 @@ import {
   type MapView,
 } from './map';
 import { parseViewState, type View, type ViewState, viewStateQuery } from './viewState';
+import { MAX_YEAR, MIN_YEAR } from '../../common/years';
 
 const VIEWS: View[] = ['timeline', 'ranking', 'map'];
 
@@ -307,8 +308,8 @@ function describeIndicator(): void {
   if (indicator.description) ui.indicatorInfo.append(h('span', { class: 'description' }, indicator.description));
   const years = yearsOf(indicator.code);
   for (const input of [ui.yearFrom, ui.yearTo]) {
-    input.min = String(years[years.length - 1] ?? 1900);
-    input.max = String(years[0] ?? 2100);
+    input.min = String(years[years.length - 1] ?? MIN_YEAR);
+    input.max = String(years[0] ?? MAX_YEAR);
   }
 }
 
