@@ -9,7 +9,7 @@ import { OBSERVATIONS } from '../../seeds/observations';
 import { RATIFICATIONS, RATIFICATIONS_AS_OF, type RatificationSeed } from '../../seeds/ratifications';
 import { RIGHTS } from '../../seeds/rights';
 import { SOURCES, type SourceKey } from '../../seeds/sources';
-import { DatePrecision } from '../modules/commitment/commitment.entity';
+import { parsePartialDate, type PartialDate } from '../modules/common/text';
 import { mergeRatificationFacts } from './mergeRatificationFacts';
 
 /**
@@ -232,7 +232,7 @@ class Seeder {
         COMMITMENTS.map((c) => c.instrument),
         COMMITMENTS.map((c) => c.kind),
         COMMITMENTS.map((c) => c.title),
-        adopted.map((a) => a.on),
+        adopted.map((a) => a.date),
         adopted.map((a) => a.precision),
         COMMITMENTS.map((c) => c.status),
         COMMITMENTS.map((c) => c.documentRef),
@@ -329,13 +329,11 @@ class Seeder {
   }
 }
 
-/** '1997' -> YEAR, '2012-05' -> MONTH, '2001-02-08' -> DAY; the date is the period's first day. */
-function parseAdopted(adopted: string): { on: string; precision: DatePrecision } {
-  if (/^\d{4}$/.test(adopted)) return { on: `${adopted}-01-01`, precision: DatePrecision.YEAR };
-  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(adopted)) return { on: `${adopted}-01`, precision: DatePrecision.MONTH };
-  if (/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(adopted))
-    return { on: adopted, precision: DatePrecision.DAY };
-  throw new Error(`adoption date "${adopted}" is not YYYY, YYYY-MM or YYYY-MM-DD`);
+/** A seed's adoption date, to the precision it gives (see parsePartialDate); a bad one is an error. */
+function parseAdopted(adopted: string): PartialDate {
+  const parsed = parsePartialDate(adopted);
+  if (!parsed) throw new Error(`adoption date "${adopted}" is not YYYY, YYYY-MM or YYYY-MM-DD`);
+  return parsed;
 }
 
 /**

@@ -7,7 +7,8 @@ import { Instrument } from '../instrument/instrument.entity';
 import { Right } from '../right/right.entity';
 import { Source } from '../source/source.entity';
 import { CommitmentFilter, CommitmentOrderField } from './commitment.args';
-import { Commitment, DatePrecision } from './commitment.entity';
+import { formatPartialDate } from '../common/text';
+import { Commitment } from './commitment.entity';
 import { checkCommitmentFilterCodes, commitmentCondition } from './commitment.sql';
 
 export const CommitmentConnection = connectionType('Commitment', Commitment);
@@ -41,12 +42,7 @@ const SORT_KEYS: Record<CommitmentOrderField, SortKey<Commitment>[]> = {
 };
 
 /** `adoptedOn` to the precision the source gives: 1997, 1998-04 or 2016-12-06. */
-export function formatAdoptedOn(date: string | null, precision: DatePrecision | null): string | null {
-  if (date === null) return null;
-  if (precision === DatePrecision.YEAR) return date.slice(0, 4);
-  if (precision === DatePrecision.MONTH) return date.slice(0, 7);
-  return date;
-}
+export const formatAdoptedOn = formatPartialDate;
 
 @Resolver(() => Commitment)
 export class CommitmentResolver {

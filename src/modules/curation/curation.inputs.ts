@@ -15,11 +15,11 @@ import {
 import { Field, Float, InputType, Int } from 'type-graphql';
 import { CommitmentKind, CommitmentStatus } from '../commitment/commitment.entity';
 import { Direction, IndicatorKind } from '../indicator/indicator.entity';
+import { PARTIAL_DATE } from '../common/text';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CODE = SLUG;
-const ADOPTED_ON = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 /** The optional details of a city, shared by create and update. */
 @InputType()
@@ -211,7 +211,7 @@ export class CommitmentInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(ADOPTED_ON, { message: 'adoptedOn must be YYYY, YYYY-MM or YYYY-MM-DD' })
+  @Matches(PARTIAL_DATE, { message: 'adoptedOn must be YYYY, YYYY-MM or YYYY-MM-DD' })
   adoptedOn?: string | null;
 
   @Field(() => CommitmentStatus)

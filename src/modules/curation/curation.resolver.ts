@@ -8,11 +8,11 @@ import { requireRole } from '../auth/authorize';
 import { City } from '../city/city.entity';
 import { Commitment, DatePrecision } from '../commitment/commitment.entity';
 import { runSql } from '../common/sql';
+import { parsePartialDate, slugify, stripAccents } from '../common/text';
 import { assertKnownCodes, resolveCities, resolveInstrument } from '../reference/references';
 import { echo } from '../reference/referenceLimits';
 import { parseId } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
-import { slugify } from '../ingest/values';
 import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
 import { Source } from '../source/source.entity';
@@ -65,13 +65,9 @@ async function replaceRights(
 
 function adopted(on: string | null | undefined): { adoptedOn: string | null; adoptedPrecision: DatePrecision | null } {
   if (!on) return { adoptedOn: null, adoptedPrecision: null };
-  const date = on.length === 4 ? `${on}-01-01` : on.length === 7 ? `${on}-01` : on;
-  const precision = on.length === 4 ? DatePrecision.YEAR : on.length === 7 ? DatePrecision.MONTH : DatePrecision.DAY;
-  const parsed = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
-    throw badUserInput(`adoptedOn ${on} is not a calendar date`, { argument: 'adoptedOn', value: on });
-  }
-  return { adoptedOn: date, adoptedPrecision: precision };
+  const parsed = parsePartialDate(on);
+  if (!parsed) throw badUserInput(`adoptedOn ${on} is not a calendar date`, { argument: 'adoptedOn', value: on });
+  return { adoptedOn: parsed.date, adoptedPrecision: parsed.precision };
 }
 
 /**
@@ -98,7 +94,7 @@ export class CurationResolver {
           ...input,
           countryCode,
           slug,
-          asciiName: input.asciiName ?? input.name.normalize('NFKD').replace(/\p{M}/gu, ''),
+          asciiName: input.asciiName ?? stripAccents(input.name),
           alternateNames: input.alternateNames ?? [],
         }),
       ),

@@ -1,4 +1,4 @@
-import { foldName } from './values';
+import { foldName } from '../common/text';
 
 export interface CityCandidate {
   id: number;

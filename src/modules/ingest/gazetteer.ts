@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { foldName } from './values';
+import { foldName } from '../common/text';
 
 /** A populated place of GeoNames' cities1000 (population >= 1,000), as the gazetteer holds it. */
 export interface Place {

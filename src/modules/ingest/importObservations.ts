@@ -8,8 +8,8 @@ import type { ImportMetadata } from './datapackage';
 import { ambiguousPlace, Gazetteer, type PlacePick } from './gazetteer';
 import { type ImportProblem, problem } from './importErrors';
 import { type ParsedRow, readObservations } from './parseObservations';
-import { slugify } from './values';
 import { closestCodes } from '../reference/suggest';
+import { slugify, stripAccents } from '../common/text';
 
 export interface ImportOptions {
   metadata: ImportMetadata;
@@ -666,7 +666,7 @@ async function createMissing(
       [
         slug,
         ref.city,
-        ref.city.normalize('NFKD').replace(/\p{M}/gu, ''),
+        stripAccents(ref.city),
         ref.country,
         ref.region ?? place?.region ?? null,
         place?.geonamesId ?? null,

@@ -18,22 +18,5 @@ export function parseNumber(text: string): number | null {
   return null;
 }
 
-const FOLD: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ł: 'l', ı: 'i' };
-
-/** Case- and accent-insensitive form of a name, for matching "Zürich" with "zurich". */
-export function foldName(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[øæœßđłı]/g, (ch) => FOLD[ch])
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** URL-safe slug: "San Francisco" -> "san-francisco". */
-export function slugify(text: string): string {
-  return foldName(text)
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+// Name folding and slugs are the text module's; imported from here before it existed.
+export { foldName, slugify } from '../common/text';
