@@ -7,7 +7,8 @@ import { checkCityFilter, cityFilterCondition } from '../../city/city.filter';
 import { pageSize, type PageInfo } from '../../common/connection';
 import { decodeCursor, encodeCursor } from '../../common/cursor';
 import { loadAll } from '../../common/loadAll';
-import { checkYearRange, MAX_ID, MAX_YEAR, MIN_YEAR } from '../../common/validate';
+import { checkYearRange, MAX_ID } from '../../common/validate';
+import { MAX_YEAR, MIN_YEAR } from '../../common/years';
 import { ObservationStatus } from '../../indicator/observation.entity';
 import { checkReference } from '../../reference/referenceLimits';
 import {
