@@ -29,3 +29,36 @@ export function formatProblem(p: ImportProblem): string {
     p.value !== null ? ` (value ${JSON.stringify(p.value.length > 80 ? `${p.value.slice(0, 80)}…` : p.value)})` : '';
   return `${where}${column}${value}: ${p.reason}`;
 }
+
+/**
+ * Every problem counted, the first `limit` (by line, then in the order found) kept: what the
+ * report lists, in memory bounded however many rows are wrong.
+ */
+export class ProblemList {
+  count = 0;
+  private kept: ImportProblem[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  add(p: ImportProblem): void {
+    this.count += 1;
+    this.kept.push(p);
+    if (this.kept.length >= 2 * this.limit) this.trim();
+  }
+
+  /** Problems found and counted elsewhere, none of them among the first `limit`. */
+  countMore(n: number): void {
+    this.count += n;
+  }
+
+  first(): ImportProblem[] {
+    this.trim();
+    return this.kept.slice();
+  }
+
+  /** Array.prototype.sort is stable: problems of one line keep the order they were found in. */
+  private trim(): void {
+    this.kept.sort((a, b) => a.line - b.line);
+    if (this.kept.length > this.limit) this.kept.length = this.limit;
+  }
+}

@@ -3,12 +3,12 @@ import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { type CityCandidate, CityMatcher } from './cityMatcher';
+import type { CityMatcher } from './cityMatcher';
 import type { ImportMetadata } from './datapackage';
 import { ambiguousPlace, Gazetteer, type PlacePick } from './gazetteer';
-import { type ImportProblem, problem } from './importErrors';
+import { type ImportProblem, problem, ProblemList } from './importErrors';
+import { cityMatcherFor, resolveCountries, unknownCountries, upsertSource } from './resolution';
 import { type ParsedRow, readObservations } from './parseObservations';
-import { closestCodes } from '../reference/suggest';
 import { slugify, stripAccents } from '../common/text';
 
 export interface ImportOptions {
@@ -198,39 +198,6 @@ export async function importObservations(
   }
 }
 
-/**
- * Every problem counted, the first `limit` (by line, then in the order found) kept: what the
- * report lists, in memory bounded however many rows are wrong.
- */
-class ProblemList {
-  count = 0;
-  private kept: ImportProblem[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  add(p: ImportProblem): void {
-    this.count += 1;
-    this.kept.push(p);
-    if (this.kept.length >= 2 * this.limit) this.trim();
-  }
-
-  /** Problems found and counted elsewhere, none of them among the first `limit`. */
-  countMore(n: number): void {
-    this.count += n;
-  }
-
-  first(): ImportProblem[] {
-    this.trim();
-    return this.kept.slice();
-  }
-
-  /** Array.prototype.sort is stable: problems of one line keep the order they were found in. */
-  private trim(): void {
-    this.kept.sort((a, b) => a.line - b.line);
-    if (this.kept.length > this.limit) this.kept.length = this.limit;
-  }
-}
-
 /** A city as the file names it; the staging table holds its index, never the text. */
 interface CityRef {
   city: string;
@@ -408,21 +375,7 @@ async function resolveReferences(
   );
   const countries = [...new Set(countryOf.values())].filter((code): code is string => code !== null);
   const unknownCountry = unknownCountries(queryRunner);
-  const cities: CityCandidate[] = (
-    await queryRunner.query(
-      `SELECT id, slug, name, ascii_name, alternate_names, country_code, region FROM city WHERE country_code = ANY($1) ORDER BY id`,
-      [countries],
-    )
-  ).map((r: Record<string, unknown>) => ({
-    id: r.id as number,
-    slug: r.slug as string,
-    name: r.name as string,
-    asciiName: r.ascii_name as string,
-    alternateNames: r.alternate_names as string[],
-    countryCode: (r.country_code as string).trim(),
-    region: r.region as string | null,
-  }));
-  const matcher = new CityMatcher(cities);
+  const matcher = await cityMatcherFor(queryRunner, countries);
   const existing = new Map<string, number>(
     (
       (await queryRunner.query(`SELECT code, id FROM indicator WHERE code = ANY($1)`, [names.indicators])) as {
@@ -701,16 +654,6 @@ async function createMissing(
   return { cities: createdCities, places, indicators: createdIndicators };
 }
 
-async function upsertSource(queryRunner: QueryRunner, source: NonNullable<ImportMetadata['source']>): Promise<number> {
-  const existing = await queryRunner.query(`SELECT id FROM source WHERE title = $1`, [source.title]);
-  if (existing.length > 0) return existing[0].id;
-  const [{ id }] = await queryRunner.query(
-    `INSERT INTO source (publisher, title, url, license, citation, synthetic) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [source.publisher, source.title, source.url, source.license, source.citation, source.synthetic],
-  );
-  return id;
-}
-
 /**
  * The set-based merge. A staged value whose current row (same city, indicator, year,
  * disaggregation and source) differs in value, bounds, status or note supersedes it; a staged
@@ -772,52 +715,4 @@ async function merge(
   );
   const changed = superseded.affected ?? 0;
   return { releaseId, changed, added: (inserted.affected ?? 0) - changed, unchanged };
-}
-
-/**
- * Each distinct country text of the file as an alpha-2 code, or null when it names no country:
- * an alpha-2 or alpha-3 code, or the short or English official name, case- and
- * accent-insensitive ("usa", "Österreich" does not match, "Cote d'Ivoire" does). Codes win over
- * names. One statement for the whole file.
- */
-async function resolveCountries(queryRunner: QueryRunner, texts: string[]): Promise<Map<string, string | null>> {
-  const distinct = [...new Set(texts)];
-  const rows: { text: string; code: string | null }[] = await queryRunner.query(
-    `SELECT v AS text, (
-       SELECT c.code FROM country c
-       WHERE c.code = upper(v) OR c.alpha3 = upper(v)
-          OR rg_fold(c.name) = rg_fold(v) OR rg_fold(c.names ->> 'en') = rg_fold(v)
-       ORDER BY (c.code = upper(v)) DESC, (c.alpha3 = upper(v)) DESC, c.code
-       LIMIT 1) AS code
-     FROM unnest($1::text[]) AS v`,
-    [distinct],
-  );
-  return new Map(rows.map((r) => [r.text, r.code === null ? null : r.code.trim()]));
-}
-
-/**
- * The problem text for a country nobody has, with the closest codes and names: the candidates
- * are read once per import and each distinct text is worked out once.
- */
-function unknownCountries(queryRunner: QueryRunner): (text: string) => Promise<string> {
-  let candidates: Promise<string[]> | null = null;
-  const reasons = new Map<string, Promise<string>>();
-  return (text) => {
-    let reason = reasons.get(text);
-    if (!reason) {
-      candidates ??= queryRunner
-        .query(
-          `SELECT code::text AS value FROM country UNION ALL SELECT alpha3 FROM country UNION ALL SELECT name FROM country`,
-        )
-        .then((rows: { value: string }[]) => rows.map((r) => r.value));
-      reason = candidates.then((all) => {
-        const close = closestCodes(text, all);
-        return `unknown country (expected an ISO 3166-1 alpha-2 or alpha-3 code or an English name)${
-          close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''
-        }`;
-      });
-      reasons.set(text, reason);
-    }
-    return reason;
-  };
 }
