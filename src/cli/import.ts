@@ -7,10 +7,12 @@ import { runCli } from './runCli';
 import { openDatabase } from '../db/openDatabase';
 import { type ImportMetadata, readDatapackage } from '../modules/ingest/datapackage';
 import { formatProblem, type ImportProblem } from '../modules/ingest/importErrors';
+import { importCommitments } from '../modules/ingest/importCommitments';
 import { importObservations, type PlacesReport } from '../modules/ingest/importObservations';
 import { defaultCitation } from '../modules/source/citationText';
 
 const USAGE = `usage: npm run import -- FILE.csv [options]
+       npm run import -- --commitments FILE.csv [--dry-run] [--report FILE]
 
   --package FILE          Frictionless datapackage.json (default: datapackage.json beside the CSV, if any)
   --source-title TEXT     source title (overrides the package)
@@ -28,6 +30,7 @@ const USAGE = `usage: npm run import -- FILE.csv [options]
   --no-gazetteer          with --create-cities: create cities from the rows alone
   --dry-run               validate and count, write nothing
   --report FILE           also write the report (problems included) as JSON
+  --commitments           the file holds local commitments, not observations (docs/import.md)
 
 Imports into DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set,
 through the running server's socket when one serves it. Exit code 0: imported (or nothing to do),
@@ -52,6 +55,38 @@ function placesSummary(places: PlacesReport): string {
   return lines.map((line) => `${line}\n`).join('');
 }
 
+/** `--commitments`: the bulk import of local commitments; the observation options do not apply. */
+async function commitments(file: string, values: Record<string, string | boolean | undefined>): Promise<number> {
+  const misplaced = Object.keys(values).filter(
+    (option) => !['commitments', 'dry-run', 'report'].includes(option) && values[option] !== undefined,
+  );
+  if (misplaced.length > 0) {
+    process.stderr.write(`--${misplaced[0]} does not apply to --commitments\n\n${USAGE}\n`);
+    return 2;
+  }
+  const started = Date.now();
+  const database = await openDatabase(loadConfig(), (line) => process.stderr.write(`${line}\n`), {
+    role: 'import',
+  });
+  try {
+    const report = await importCommitments(database.dataSource, createReadStream(file), {
+      dryRun: values['dry-run'] === true,
+      onProgress: (message) => process.stderr.write(`${message}\n`),
+    });
+    for (const p of report.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    if (report.problemCount > report.problems.length) {
+      process.stderr.write(`... and ${report.problemCount - report.problems.length} more problems\n`);
+    }
+    if (typeof values.report === 'string') writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(
+      `${report.message} (${report.records} rows, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+    return report.ok ? 0 : 1;
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(): Promise<number> {
   let parsed;
   try {
@@ -70,6 +105,7 @@ async function main(): Promise<number> {
         'no-gazetteer': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         report: { type: 'string' },
+        commitments: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -91,6 +127,7 @@ async function main(): Promise<number> {
     process.stderr.write(`no such file: ${file}\n`);
     return 2;
   }
+  if (values.commitments) return commitments(file, values);
   const packagePath = values.package ?? path.join(path.dirname(file), 'datapackage.json');
   const packageProblems: ImportProblem[] = [];
   let metadata: ImportMetadata = { source: null, indicators: [], disaggregations: [] };

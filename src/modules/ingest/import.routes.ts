@@ -11,6 +11,7 @@ import { authOf } from '../auth/apiKeys';
 import { requireRole } from '../auth/authorize';
 import { type ImportMetadata, readDatapackage } from './datapackage';
 import type { ImportProblem } from './importErrors';
+import { importCommitments } from './importCommitments';
 import { importObservations } from './importObservations';
 import { defaultCitation } from '../source/citationText';
 
@@ -57,7 +58,8 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim(
  * POST /imports: the import over HTTP for an editor key, with the same checks and report as the
  * CLI. Either `Content-Type: text/csv` with the source in query parameters (sourceTitle,
  * sourcePublisher, sourceUrl, license; createCities, resolve=largest, gazetteer=false, dryRun), or
- * `application/json` `{ csv, datapackage, createCities, resolve, gazetteer, dryRun }`. 200 with the report when imported (or nothing
+ * `application/json` `{ csv, datapackage, createCities, resolve, gazetteer, dryRun }`. `kind=commitments`
+ * (or `"kind": "commitments"`): the CSV holds local commitments (importCommitments; dryRun applies). 200 with the report when imported (or nothing
  * to do), 422 with the report when the file has problems.
  */
 export function importRouter(dataSource: DataSource, config: Config): Router {
@@ -101,6 +103,19 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
               code: ErrorCode.BAD_USER_INPUT,
             }),
           );
+          return;
+        }
+        const kind = text(options.kind) ?? 'observations';
+        if (kind !== 'observations' && kind !== 'commitments') {
+          sendHttpError(
+            res,
+            httpError(400, 'kind is observations (the default) or commitments', { code: ErrorCode.BAD_USER_INPUT }),
+          );
+          return;
+        }
+        if (kind === 'commitments') {
+          const report = await importCommitments(dataSource, csv, { dryRun: flag(options.dryRun) });
+          res.status(report.ok ? 200 : 422).json(report);
           return;
         }
         const resolve = text(options.resolve);
