@@ -48,6 +48,3 @@ export function sendHttpError(res: Response, error: GraphQLError, extra: Record<
     .status(httpStatusOf(error))
     .json(httpErrorBody(error, typeof requestId === 'string' ? requestId : undefined, extra));
 }
-
-// Until the server imports them from ./errors.
-export { codeOfStatus, httpError, httpStatusOf, RETRY_AFTER_SECONDS, serviceUnavailable } from './errors';

@@ -5,8 +5,8 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { ValidationRule } from 'graphql';
 import { createClient } from 'redis';
 import type { Config } from './config';
-import { ErrorCode } from './errors';
-import { httpError, sendHttpError } from './httpErrors';
+import { ErrorCode, requestError } from './errors';
+import { sendHttpError } from './httpErrors';
 import type { Logger } from './logger';
 import { BreakerRedisStore } from './rateLimitStore';
 
@@ -23,27 +23,36 @@ export function isQueryLimitError(error: unknown): boolean {
 }
 
 /**
- * Limits on the shape of a query, checked during validation, before anything runs: depth,
- * estimated cost, aliases, directives and tokens (graphql-armor). They stop a single request
- * from asking for cities -> commitments -> city -> commitments ... or for the same expensive
- * field under a thousand aliases. Rejections answer QUERY_TOO_COMPLEX.
+ * Limits on the shape of a query, checked before anything runs: depth, estimated cost, aliases
+ * and directives during validation (graphql-armor), tokens while parsing (graphql-js, given
+ * `parseOptions`). They stop a single request from asking for cities -> commitments -> city ->
+ * commitments ... or for the same expensive field under a thousand aliases. Rejections answer
+ * QUERY_TOO_COMPLEX.
  */
-export function queryLimits(config: Config): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+export function queryLimits(config: Config): {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+  parseOptions: { maxTokens: number };
+} {
   const armor = new ApolloArmor({
     maxDepth: { n: config.maxQueryDepth },
     costLimit: { maxCost: config.maxQueryCost },
     maxAliases: { n: config.maxAliases },
     maxDirectives: { n: 20 },
-    // Tokens are limited by graphql-js's own parser (parseOptions in src/server.ts): armor's
-    // token plugin re-parses the document and turns a syntax error into an HTTP 500.
+    // Tokens are limited by graphql-js's own parser (`parseOptions`, which Apollo's parse takes):
+    // armor's token plugin re-parses every document and turns a syntax error into an HTTP 500.
     maxTokens: { enabled: false },
-    // graphql-js hides "Did you mean ...?" hints itself (src/server.ts, hidesSuggestions), for
-    // enum values and types too; armor's mask covered field names only and left "[Suggestion
-    // hidden]?" behind.
+    // graphql-js hides "Did you mean ...?" hints itself (src/formatError.ts, hidesSuggestions),
+    // for enum values and types too; armor's mask covered field names only and left
+    // "[Suggestion hidden]?" behind.
     blockFieldSuggestion: { enabled: false },
   });
   const { plugins, validationRules } = armor.protect();
-  return { plugins, validationRules };
+  return {
+    plugins,
+    validationRules,
+    parseOptions: { maxTokens: config.maxQueryTokens },
+  };
 }
 
 /**
@@ -95,13 +104,12 @@ export function rateLimiter(
       const key = keyOf(res);
       return key ? `key:${key}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
-    handler: (_req, res, _next, options) => {
+    handler: (_req, res) => {
       sendHttpError(
         res,
-        httpError(
-          options.statusCode,
+        requestError(
+          ErrorCode.RATE_LIMITED,
           `Too many requests: at most ${config.rateLimitPerMinute} a minute; retry after the time in Retry-After`,
-          { code: ErrorCode.RATE_LIMITED },
         ),
       );
     },

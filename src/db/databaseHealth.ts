@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
 
 /**
@@ -69,5 +70,22 @@ export class DatabaseHealth {
     }, this.probeEveryMs);
     // The probe never keeps a stopping process alive.
     this.timer.unref();
+  }
+}
+
+/** Whether `SELECT 1` answers within `timeoutMs` on the data source's pool (/readyz, and the probe without a URL). */
+export async function databaseAnswers(dataSource: DataSource, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      dataSource.query('SELECT 1').then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,6 +1,8 @@
 import { type Request, type Response, Router } from 'express';
 import path from 'node:path';
 import type { Config } from '../../config';
+import { ErrorCode, requestError } from '../../errors';
+import { sendHttpError } from '../../httpErrors';
 import { EMBED_VIEWS, embedPage } from './embedPage';
 import { explorerPage } from './explorerPage';
 import { graphiqlPage } from './graphiqlPage';
@@ -112,7 +114,10 @@ export function explorerRouter(config: Config, options: { webDirs?: string[] } =
     }
     const asOf = req.query.asOf;
     if (asOf !== undefined && (typeof asOf !== 'string' || !/^\d{1,18}$/.test(asOf))) {
-      res.status(400).type('text/plain').send('asOf must be a release id (digits)\n');
+      sendHttpError(
+        res,
+        requestError(ErrorCode.BAD_USER_INPUT, 'asOf must be a release id (digits)', { argument: 'asOf', value: asOf }),
+      );
       return;
     }
     // Pinned to a release, the page shows the same data for ever. A day, not a year: the page

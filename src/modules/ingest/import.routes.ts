@@ -4,8 +4,8 @@ import express, { type Request, Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
 import type { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../errors';
-import { httpError, sendHttpError } from '../../httpErrors';
+import { ErrorCode, requestError } from '../../errors';
+import { sendHttpError } from '../../httpErrors';
 import { Role } from '../auth/apiKey.entity';
 import { authOf } from '../auth/apiKeys';
 import { requireRole } from '../auth/authorize';
@@ -15,6 +15,10 @@ import { importCommitments } from './importCommitments';
 import { importObservations } from './importObservations';
 import { defaultCitation } from '../source/citationText';
 
+/** The answer to a body over the limit, in the words body-parser uses for the JSON one. */
+const tooLarge = (limit: number) =>
+  requestError(ErrorCode.PAYLOAD_TOO_LARGE, `request entity too large: at most ${limit} bytes`);
+
 /** Passes at most `limit` bytes, then fails as body-parser does over its limit (413). */
 function byteLimit(limit: number): Transform {
   let seen = 0;
@@ -22,9 +26,7 @@ function byteLimit(limit: number): Transform {
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
       if (seen > limit) {
-        callback(
-          Object.assign(new Error(`request entity too large: at most ${limit} bytes`), { status: 413, expose: true }),
-        );
+        callback(tooLarge(limit));
       } else {
         callback(null, chunk);
       }
@@ -86,9 +88,7 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
         const body = (isCsv ? {} : (req.body ?? {})) as Record<string, unknown>;
         const options = isCsv ? (req.query as Record<string, unknown>) : body;
         if (isCsv && Number(req.headers['content-length']) > limit) {
-          next(
-            Object.assign(new Error(`request entity too large: at most ${limit} bytes`), { status: 413, expose: true }),
-          );
+          next(tooLarge(limit));
           return;
         }
         // The CSV body streams into the import, as bytes: a file's problems are found while it
@@ -99,9 +99,7 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
         if (csv === undefined) {
           sendHttpError(
             res,
-            httpError(400, 'send the CSV as a text/csv body, or JSON { csv, datapackage }', {
-              code: ErrorCode.BAD_USER_INPUT,
-            }),
+            requestError(ErrorCode.BAD_USER_INPUT, 'send the CSV as a text/csv body, or JSON { csv, datapackage }'),
           );
           return;
         }

@@ -1,0 +1,99 @@
+import type { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type RequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { DataChanges } from './cache/dataChanges';
+import type { Config } from './config';
+import { type Context, createContext } from './context';
+import { corsPolicy } from './corsPolicy';
+import { databaseAnswers, type DatabaseHealth } from './db/databaseHealth';
+import { ErrorCode, requestError, serviceUnavailable } from './errors';
+import { sendHttpError } from './httpErrors';
+import { jsonErrorHandler } from './jsonErrorHandler';
+import type { Logger } from './logger';
+import { authenticate, authOf } from './modules/auth/apiKeys';
+import { explorerRouter } from './modules/explorer/explorer.routes';
+import { exportRouter } from './modules/export/export.routes';
+import { importRouter } from './modules/ingest/import.routes';
+import { refuseManyValues } from './modules/reference/variableLimits';
+
+export interface RouteDependencies {
+  dataSource: DataSource;
+  config: Config;
+  apollo: ApolloServer<Context>;
+  logger: Logger;
+  health: DatabaseHealth;
+  changes: DataChanges;
+  /** The rate limiter of /graphql, /export and /imports. */
+  limiter: RequestHandler;
+}
+
+/** A request id for every request: taken from a sane x-request-id (set by a proxy), else new. */
+const requestId: RequestHandler = (req, res, next) => {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
+  req.headers['x-request-id'] = id;
+  res.setHeader('x-request-id', id);
+  next();
+};
+
+/**
+ * The routes, in the order they match: GraphQL at /graphql, /export, /imports, /healthz (the
+ * process is up), /readyz (the database answers) and the explorer's pages; then a 404 and the
+ * final error handler, so every error that leaves a route is written by `sendHttpError`.
+ */
+export function mountRoutes(app: express.Express, deps: RouteDependencies): void {
+  const { dataSource, config, apollo, limiter, health, changes } = deps;
+  app.use(requestId);
+  // Who is calling, looked up once per request (no query at all without a key) and read by
+  // the rate limiter, the GraphQL context and POST /imports.
+  app.use(['/graphql', '/export', '/imports'], async (req, res, next) => {
+    try {
+      res.locals.auth = await authenticate(dataSource, req.headers.authorization);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (await databaseAnswers(dataSource, 2000)) {
+      health.succeeded();
+      res.json({ status: 'ready' });
+      return;
+    }
+    health.failed(new Error('/readyz: SELECT 1 failed or took over 2 s'));
+    sendHttpError(res, serviceUnavailable(), { status: 'database unavailable' });
+  });
+  // Before the explorer's GET /graphql, which would answer the preflight without CORS headers.
+  app.use('/graphql', corsPolicy(config, ['GET', 'POST']));
+  app.use('/export', corsPolicy(config, ['GET']));
+  app.use(explorerRouter(config));
+  app.use(
+    '/graphql',
+    limiter,
+    express.json({ limit: '1mb', verify: refuseManyValues }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) =>
+        createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string),
+    }),
+  );
+  app.use('/export', limiter, exportRouter(dataSource, config));
+  app.use(
+    '/imports',
+    limiter,
+    (_req, res, next) => {
+      // An import through this process: drop cached answers as soon as it has answered.
+      res.on('finish', () => changes.changed());
+      next();
+    },
+    importRouter(dataSource, config),
+  );
+  app.use((req, res) => {
+    sendHttpError(res, requestError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${req.path}`));
+  });
+  app.use(jsonErrorHandler(config, deps.logger, health));
+}
