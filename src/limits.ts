@@ -2,24 +2,69 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { Parser } from 'graphql/language/parser';
 import { createClient } from 'redis';
 import type { Config } from './config';
+import { causes } from './errorCauses';
 import { ErrorCode, requestError } from './errors';
 import { sendHttpError } from './httpErrors';
 import type { Logger } from './logger';
 import { BreakerRedisStore } from './rateLimitStore';
 
 /**
- * Whether an error comes from a query-shape limit: graphql-armor's rules (depth, cost,
- * aliases, directives) and graphql-js's token limit. They report plain validation or syntax
- * errors, so they are recognised by their (fixed) messages.
+ * The errors with which the limits refused a query, known by identity: graphql-armor hands each
+ * rejection to `onReject`, and graphql-js's parser counts the tokens it read. Their messages are
+ * for people (and graphql-js 16's says "more that"); the code never depends on them.
  */
-const LIMIT_MESSAGE =
-  /^Syntax Error: (Query depth limit of \d+ exceeded|Query Cost limit of \d+ exceeded|Aliases limit of \d+ exceeded|Directives limit of \d+ exceeded|Document contains more tha[nt] \d+ tokens)/; // sic: graphql-js 16 says "more that"
+const rejections = new WeakSet<object>();
 
+/** Whether an error is, or wraps (as Apollo's ValidationError and SyntaxError do), a limit's refusal. */
 export function isQueryLimitError(error: unknown): boolean {
-  return LIMIT_MESSAGE.test((error as { message?: unknown })?.message?.toString() ?? '');
+  return causes(error).some((cause) => rejections.has(cause));
+}
+
+/**
+ * armor's `onReject`: reports the refusal as a validation error of its own (what armor's Apollo
+ * default does, with BAD_USER_INPUT), remembered so formatError answers QUERY_TOO_COMPLEX.
+ */
+function reportRejection(context: ValidationContext | null, rejection: GraphQLError): void {
+  const refusal = new GraphQLError(rejection.message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } });
+  rejections.add(refusal);
+  context?.reportError(refusal);
+}
+
+/** The armor options every limit shares: refuse through `reportRejection`, never by throwing. */
+const REJECT = { onReject: [reportRejection], propagateOnRejection: false };
+
+/**
+ * Whether a document that failed to parse failed on the token limit: parsed again with the same
+ * limit, the parser has then counted one token over it (a syntax error earlier stops it short).
+ * Only documents that failed to parse are read twice, and no further than the limit.
+ */
+export function exceedsTokenLimit(source: string, maxTokens: number): boolean {
+  const parser = new Parser(source, { maxTokens });
+  try {
+    parser.parseDocument();
+  } catch {
+    // The error is the one Apollo already has; only the count is wanted here.
+  }
+  return parser.tokenCount > maxTokens;
+}
+
+/** Marks the parser's refusal of a document over `maxTokens` tokens as a limit's. */
+function tokenLimitPlugin(maxTokens: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async parsingDidStart({ source }) {
+          return async (error) => {
+            if (error && exceedsTokenLimit(source, maxTokens)) rejections.add(error);
+          };
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -27,18 +72,18 @@ export function isQueryLimitError(error: unknown): boolean {
  * and directives during validation (graphql-armor), tokens while parsing (graphql-js, given
  * `parseOptions`). They stop a single request from asking for cities -> commitments -> city ->
  * commitments ... or for the same expensive field under a thousand aliases. Rejections answer
- * QUERY_TOO_COMPLEX.
+ * QUERY_TOO_COMPLEX. `exposeLimits: false` is armor's option for messages that do not state the
+ * limit; tests use it to show that the code does not come from the text.
  */
-export function queryLimits(config: Config): {
-  plugins: ApolloServerPlugin[];
-  validationRules: ValidationRule[];
-  parseOptions: { maxTokens: number };
-} {
+export function queryLimits(
+  config: Config,
+  { exposeLimits = true }: { exposeLimits?: boolean } = {},
+): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[]; parseOptions: { maxTokens: number } } {
   const armor = new ApolloArmor({
-    maxDepth: { n: config.maxQueryDepth },
-    costLimit: { maxCost: config.maxQueryCost },
-    maxAliases: { n: config.maxAliases },
-    maxDirectives: { n: 20 },
+    maxDepth: { n: config.maxQueryDepth, exposeLimits, ...REJECT },
+    costLimit: { maxCost: config.maxQueryCost, exposeLimits, ...REJECT },
+    maxAliases: { n: config.maxAliases, exposeLimits, ...REJECT },
+    maxDirectives: { n: 20, exposeLimits, ...REJECT },
     // Tokens are limited by graphql-js's own parser (`parseOptions`, which Apollo's parse takes):
     // armor's token plugin re-parses every document and turns a syntax error into an HTTP 500.
     maxTokens: { enabled: false },
@@ -49,7 +94,7 @@ export function queryLimits(config: Config): {
   });
   const { plugins, validationRules } = armor.protect();
   return {
-    plugins,
+    plugins: [...plugins, tokenLimitPlugin(config.maxQueryTokens)],
     validationRules,
     parseOptions: { maxTokens: config.maxQueryTokens },
   };
