@@ -118,7 +118,7 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
         }
         const resolve = text(options.resolve);
         if (resolve !== null && resolve !== 'largest') {
-          sendHttpError(res, httpError(400, 'resolve takes one value, largest', { code: ErrorCode.BAD_USER_INPUT }));
+          sendHttpError(res, requestError(ErrorCode.BAD_USER_INPUT, 'resolve takes one value, largest'));
           return;
         }
         let metadata: ImportMetadata = body.datapackage
