@@ -107,7 +107,7 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
         if (kind !== 'observations' && kind !== 'commitments') {
           sendHttpError(
             res,
-            httpError(400, 'kind is observations (the default) or commitments', { code: ErrorCode.BAD_USER_INPUT }),
+            requestError(ErrorCode.BAD_USER_INPUT, 'kind is observations (the default) or commitments'),
           );
           return;
         }
