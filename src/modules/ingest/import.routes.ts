@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { type Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import express, { type Request, Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
@@ -19,32 +19,26 @@ import { defaultCitation } from '../source/citationText';
 const tooLarge = (limit: number) =>
   requestError(ErrorCode.PAYLOAD_TOO_LARGE, `request entity too large: at most ${limit} bytes`);
 
-/** Passes at most `limit` bytes, then fails as body-parser does over its limit (413). */
-function byteLimit(limit: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      if (seen > limit) {
-        callback(tooLarge(limit));
-      } else {
-        callback(null, chunk);
-      }
-    },
-  });
-}
-
 /**
- * The request body as a stream the import can stop reading (destroying it leaves the request
- * alone: Node discards the rest once the answer is sent). A client that goes away mid-upload
- * fails the import instead of leaving it waiting for the end of the file.
+ * The request body as a stream of at most `limit` bytes, failing as body-parser does over its
+ * limit (413). Nothing is read from the request until the import reads this stream: a counter
+ * piped from the request at once counted the first ~32 KB before the import listened, and with
+ * a small IMPORT_MAX_BYTES its error had no listener (an uncaught 'error', the process down).
+ * A client that goes away mid-upload ends the request's iterator with an error, which fails
+ * the import instead of leaving it waiting for the end of the file. Stopping early (destroying
+ * this stream) leaves the request alone: Node discards the rest once the answer is sent.
  */
 function streamOf(req: Request, limit: number): Readable {
-  const stream = byteLimit(limit);
-  req.on('close', () => {
-    if (!req.complete) stream.destroy(new Error('the client closed the request before sending the whole file'));
-  });
-  return req.pipe(stream);
+  async function* limited(): AsyncGenerator<Buffer> {
+    let seen = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (seen > limit) throw tooLarge(limit);
+      yield chunk;
+    }
+    if (!req.complete) throw new Error('the client closed the request before sending the whole file');
+  }
+  return Readable.from(limited(), { objectMode: false });
 }
 
 function refuseInvalidUtf8(_req: unknown, _res: unknown, buffer: Buffer): void {
