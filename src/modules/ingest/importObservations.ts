@@ -340,12 +340,12 @@ interface Resolved {
  * The gazetteer, for the countries of the cities the file names that the database lacks; null
  * when there are none (or `gazetteer: false`), so an import of known cities never reads it.
  */
-function loadGazetteer(
+async function loadGazetteer(
   names: FileNames,
   countryOf: Map<string, string | null>,
   matcher: CityMatcher,
   options: ImportOptions,
-): Gazetteer | null {
+): Promise<Gazetteer | null> {
   if (options.gazetteer === false) return null;
   const countries = new Set<string>();
   for (const ref of names.cities) {
@@ -356,7 +356,7 @@ function loadGazetteer(
   options.onProgress?.(
     `looking up new cities in the gazetteer (GeoNames) for ${countries.size} ${countries.size === 1 ? 'country' : 'countries'}`,
   );
-  return Gazetteer.load(countries);
+  return await Gazetteer.load(countries);
 }
 
 /**
@@ -394,7 +394,7 @@ async function resolveReferences(
     indicatorIds: [],
     indicatorProblems: [],
   };
-  const gazetteer = options.createCities ? loadGazetteer(names, countryOf, matcher, options) : null;
+  const gazetteer = options.createCities ? await loadGazetteer(names, countryOf, matcher, options) : null;
   const placeholders = new Map<string, number>();
   for (const ref of names.cities) {
     let found: ImportProblem | null = null;
