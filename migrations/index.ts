@@ -8,6 +8,7 @@ import { DropNoteFromLatestIndex1796402904672 } from './1796402904672-DropNoteFr
 import { FillDemoSourceLicences1796402931759 } from './1796402931759-FillDemoSourceLicences';
 import { AddWorldCountriesAndTreatyStatus1796404834993 } from './1796404834993-AddWorldCountriesAndTreatyStatus';
 import { AddCityPopulation1796418139415 } from './1796418139415-AddCityPopulation';
+import { AddReleaseVersionedFacts1796456419887 } from './1796456419887-AddReleaseVersionedFacts';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   FillDemoSourceLicences1796402931759,
   AddWorldCountriesAndTreatyStatus1796404834993,
   AddCityPopulation1796418139415,
+  AddReleaseVersionedFacts1796456419887,
 ];

@@ -197,6 +197,8 @@ class Seeder {
        FROM unnest($1::varchar[], $2::varchar[], $3::smallint[]) AS p(network_code, city_slug, joined_year)
        JOIN network n ON n.code = p.network_code
        JOIN city c ON c.slug = p.city_slug
+       -- any version: a membership a curator removed is not added back by a second seed
+       WHERE NOT EXISTS (SELECT 1 FROM network_membership x WHERE x.network_id = n.id AND x.city_id = c.id)
        ON CONFLICT DO NOTHING RETURNING 1`,
       [
         NETWORK_MEMBERSHIPS.map((n) => n.networkCode),
@@ -249,6 +251,8 @@ class Seeder {
        JOIN city c ON c.slug = p.city_slug
        LEFT JOIN instrument i ON i.code = p.instrument_code
        JOIN commitment e ON e.city_id = c.id AND e.instrument_id IS NOT DISTINCT FROM i.id AND e.title = p.title
+         -- the version this seed wrote: a curator's later versions carry their own rights
+         AND e.release_id IS NULL AND e.lineage_id = e.id
        JOIN "right" r ON r.code = p.right_code
        ON CONFLICT DO NOTHING RETURNING 1`,
       [

@@ -281,11 +281,12 @@ describe('curator mutations', () => {
     }
   });
 
-  it('deletes a commitment with its rights, answers its id, and NOT_FOUND for an unknown one', async () => {
-    const count = async (table: 'commitment' | 'commitment_right') =>
-      Number((await t.db.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  it('retracts a commitment in a release, answers its id, and NOT_FOUND for an unknown one', async () => {
+    const count = async (table: 'commitment' | 'commitment_right', where = 'true') =>
+      Number((await t.db.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`))[0].n);
+    const current = `superseded_in_release_id IS NULL`;
     const [{ id: graz }] = await t.db.dataSource.query(`SELECT id FROM city WHERE slug = 'graz-at'`);
-    const before = { commitments: await count('commitment'), rights: await count('commitment_right') };
+    const before = { commitments: await count('commitment', current), rows: await count('commitment') };
     const { id } = dataOf<{ createCommitment: { id: string } }>(
       await t.query(
         `mutation($input: CommitmentInput!) { createCommitment(input: $input) { id } }`,
@@ -293,7 +294,7 @@ describe('curator mutations', () => {
           input: {
             cityId: String(graz),
             kind: 'RESOLUTION',
-            title: 'To be deleted',
+            title: 'To be retracted',
             status: 'PROPOSED',
             rightCodes: ['gender-equality', 'work'],
           },
@@ -301,13 +302,28 @@ describe('curator mutations', () => {
         editor(),
       ),
     ).createCommitment;
-    expect(await count('commitment')).toBe(before.commitments + 1);
-    expect(await count('commitment_right')).toBe(before.rights + 2);
+    expect(await count('commitment', current)).toBe(before.commitments + 1);
+    expect(await count('commitment_right', `commitment_id = ${Number(id)}`)).toBe(2);
+    const [{ id: created }] = await t.db.dataSource.query('SELECT max(id) AS id FROM release');
 
     const deleted = `mutation($id: ID!) { deleteCommitment(id: $id) }`;
     expect(dataOf<{ deleteCommitment: string }>(await t.query(deleted, { id }, editor())).deleteCommitment).toBe(id);
-    expect({ commitments: await count('commitment'), rights: await count('commitment_right') }).toEqual(before);
-    expect(await t.db.dataSource.query(`SELECT id FROM commitment WHERE id = $1`, [id])).toEqual([]);
+    // Retracted, not erased: the row stays with its rights, stamped by the next release.
+    expect(await count('commitment', current)).toBe(before.commitments);
+    expect(await count('commitment')).toBe(before.rows + 1);
+    expect(await count('commitment_right', `commitment_id = ${Number(id)}`)).toBe(2);
+    expect(
+      await t.db.dataSource.query(`SELECT superseded_in_release_id AS s FROM commitment WHERE id = $1`, [id]),
+    ).toEqual([{ s: created + 1 }]);
+    const titles = async (asOf: number | null) =>
+      dataOf<{ city: { commitments: { title: string }[] } }>(
+        await t.query(`query($asOf: ID) { city(slug: "graz-at") { commitments(asOf: $asOf) { title } } }`, {
+          asOf: asOf === null ? null : String(asOf),
+        }),
+      ).city.commitments.map((c) => c.title);
+    expect(await titles(null)).not.toContain('To be retracted');
+    expect(await titles(created)).toContain('To be retracted');
+    expect(await titles(created - 1)).not.toContain('To be retracted');
 
     // Gone is gone: a second delete, an id never used and one beyond the int range are NOT_FOUND.
     for (const missing of [id, '999999']) {
@@ -318,6 +334,6 @@ describe('curator mutations', () => {
     for (const bad of ['abc', '99999999999']) {
       expect(errorCodes(await t.query(deleted, { id: bad }, editor()))).toEqual(['BAD_USER_INPUT']);
     }
-    expect(await count('commitment')).toBe(before.commitments);
+    expect(await count('commitment', current)).toBe(before.commitments);
   });
 });

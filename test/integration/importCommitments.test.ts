@@ -29,6 +29,7 @@ async function commitments() {
 describe('importCommitments', () => {
   it('imports a valid file with the observation import’s country and city resolution', async () => {
     const before = await commitments();
+    const [{ newest }] = await db.dataSource.query('SELECT max(id) AS newest FROM release');
     const report = await importCommitments(
       db.dataSource,
       HEADER +
@@ -47,8 +48,16 @@ describe('importCommitments', () => {
       records: 3,
       added: 3,
       dryRun: false,
-      message: 'added 3 commitments',
+      // One new release for the file: answers as of earlier releases do not see these.
+      releaseId: newest + 1,
+      message: `release ${newest + 1}: added 3 commitments`,
     });
+    expect(await db.dataSource.query('SELECT release_id FROM commitment ORDER BY id DESC LIMIT 4')).toEqual([
+      { release_id: newest + 1 },
+      { release_id: newest + 1 },
+      { release_id: newest + 1 },
+      { release_id: null }, // a seeded commitment, there from the beginning
+    ]);
     const added = (await commitments()).slice(before.length);
     expect(added).toEqual([
       {

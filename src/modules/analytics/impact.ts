@@ -11,6 +11,7 @@ import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
 import { fewObservations, noData, observationScope, statusWarnings } from './scope';
 import { resolveIndicator, resolveInstrument, resolveRelease } from '../reference/references';
+import { inForceAsOf } from '../source/visibility';
 
 export const MIN_WINDOW = 1;
 export const MAX_WINDOW = 20;
@@ -214,6 +215,7 @@ adoption AS (
          CAST(count(*) FILTER (WHERE m.adopted_on IS NULL) AS int) AS undated
   FROM commitment m
   WHERE m.instrument_id = :instrumentId AND m.status IN ('ADOPTED', 'IMPLEMENTED')
+    AND ${inForceAsOf('m', 'CAST(:releaseId AS int)')}
   GROUP BY m.city_id
 ),
 adopter AS (
@@ -350,7 +352,7 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
   // The same condition (same parameter names and values) as inside the scope, over `c`, to
   // list adopters in the filter that have no data at all.
-  const cities = cityFilterCondition(args.filter);
+  const cities = cityFilterCondition(args.filter, 'cf_', release?.id ?? null);
   const rows = await runSql<ImpactRow>(context.dataSource, impactSql(scope.sql, cities?.sql ?? null), {
     ...scope.params,
     ...(cities?.params ?? {}),

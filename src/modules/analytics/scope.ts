@@ -2,7 +2,7 @@ import type { Context } from '../../context';
 import type { CityFilter } from '../city/city.args';
 import { checkCityFilter, cityFilterCondition } from '../city/city.filter';
 import { ObservationStatus } from '../indicator/observation.entity';
-import { visibleAsOf } from '../indicator/observation.loaders';
+import { visibleAsOf } from '../source/visibility';
 import { type Warning, WarningCode } from './analytics.types';
 import type { SqlCondition } from '../common/sql';
 
@@ -21,7 +21,7 @@ export async function observationScope(
   options: { filter?: CityFilter | null; releaseId: number | null; argument?: string },
 ): Promise<ObservationScope> {
   await checkCityFilter(context, options.filter, options.argument ?? 'filter');
-  const cities = cityFilterCondition(options.filter);
+  const cities = cityFilterCondition(options.filter, 'cf_', options.releaseId);
   return {
     sql: `${visibleAsOf('o', 'CAST(:releaseId AS int)')} AND o.disaggregation = ''${
       cities ? ` AND o.city_id IN (SELECT c.id FROM city c WHERE ${cities.sql})` : ''

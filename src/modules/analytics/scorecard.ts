@@ -14,6 +14,7 @@ import { buildCitation } from './citation';
 import { countStatuses, fewObservations, noData, observationScope, statusWarnings } from './scope';
 import { resolveCities, resolveRelease } from '../reference/references';
 import { loadAll } from '../common/loadAll';
+import { inForceAsOf } from '../source/visibility';
 
 /** Explicit peers are capped like compare's cities; the default peer set is not (it is computed in SQL). */
 export const SCORECARD_MAX_PEERS = 100;
@@ -131,23 +132,25 @@ async function defaultPeers(context: Context, city: City): Promise<City[]> {
   return peers;
 }
 
+const IN_FORCE = inForceAsOf('m', 'CAST(:releaseId AS int)');
+
 /**
  * The rights of the scorecard with their indicators and the city's commitments covering them.
  * A commitment covers a right when it lists the right itself (commitment_right) or when its
  * instrument does (instrument_right): a CEDAW ordinance covers what CEDAW covers, even if the
  * ordinance's own record names only gender equality.
  */
-async function scorecardRights(context: Context, cityId: number) {
+async function scorecardRights(context: Context, cityId: number, releaseId: number | null) {
   const rows = await runSql(
     context.dataSource,
     `WITH covers AS (
        SELECT cr.commitment_id, cr.right_id
        FROM commitment_right cr JOIN commitment m ON m.id = cr.commitment_id
-       WHERE m.city_id = :cityId
+       WHERE m.city_id = :cityId AND ${IN_FORCE}
        UNION
        SELECT m.id, ir.right_id
        FROM commitment m JOIN instrument_right ir ON ir.instrument_id = m.instrument_id
-       WHERE m.city_id = :cityId
+       WHERE m.city_id = :cityId AND ${IN_FORCE}
      )
      SELECT r.*,
             ARRAY(SELECT ir.indicator_id FROM indicator_right ir JOIN indicator i ON i.id = ir.indicator_id
@@ -157,7 +160,7 @@ async function scorecardRights(context: Context, cityId: number) {
      WHERE EXISTS (SELECT 1 FROM indicator_right ir WHERE ir.right_id = r.id)
         OR EXISTS (SELECT 1 FROM covers cv WHERE cv.right_id = r.id)
      ORDER BY r.code`,
-    { cityId },
+    { cityId, releaseId },
   );
   return rows.map((row) => ({
     right: hydrate(context.dataSource, Right, row),
@@ -304,8 +307,8 @@ export async function scorecard(context: Context, args: ScorecardArgs): Promise<
     : await defaultPeers(context, city);
 
   const [rights, commitments] = await Promise.all([
-    scorecardRights(context, city.id),
-    context.loaders.commitmentsByCity.load({ id: city.id, params: null }),
+    scorecardRights(context, city.id, release?.id ?? null),
+    context.loaders.commitmentsByCity.load({ id: city.id, params: { filter: null, asOf: release?.id ?? null } }),
   ]);
   const indicatorIds = [...new Set(rights.flatMap((r) => r.indicatorIds))];
   const [indicators, figures] = await Promise.all([

@@ -11,6 +11,7 @@ import { Instrument } from '../instrument/instrument.entity';
 import { Citation, Warning } from './analytics.types';
 import { buildCitation } from './citation';
 import { fewObservations, noData, observationScope, statusWarnings } from './scope';
+import { inForceAsOf } from '../source/visibility';
 import { resolveIndicator, resolveInstrument, resolveRelease } from '../reference/references';
 import { loadAll } from '../common/loadAll';
 
@@ -149,11 +150,12 @@ const GROUPING: Record<StatisticsGroupBy, { g: string; keys: string }> = {
   },
   NETWORK: {
     g: `SELECT v.city_id, v.value, n.code::text AS key, n.name::text AS label
-        FROM v JOIN network_membership nm ON nm.city_id = v.city_id JOIN network n ON n.id = nm.network_id`,
+        FROM v JOIN network_membership nm ON nm.city_id = v.city_id AND ${inForceAsOf('nm', 'CAST(:releaseId AS int)')}
+        JOIN network n ON n.id = nm.network_id`,
     keys: `SELECT DISTINCT key FROM g`,
   },
   // Both groups are always reported (an empty "adopted" group is itself an answer). The
-  // commitment's current status counts: commitments are not versioned by release.
+  // commitment counts as it stood at the release asked for.
   COMMITMENT: {
     g: `SELECT v.city_id, v.value,
                CASE WHEN EXISTS (
@@ -161,6 +163,7 @@ const GROUPING: Record<StatisticsGroupBy, { g: string; keys: string }> = {
                  WHERE m.city_id = v.city_id AND m.instrument_id = :instrumentId
                    AND m.status IN ('ADOPTED', 'IMPLEMENTED')
                    AND m.adopted_on < make_date(CAST(:year AS int) + 1, 1, 1)
+                   AND ${inForceAsOf('m', 'CAST(:releaseId AS int)')}
                ) THEN 'adopted' ELSE 'not adopted' END AS key,
                NULL::text AS label
         FROM v`,

@@ -8,6 +8,7 @@ import { assertKnownCodes, countryCodesSql, resolveCities } from '../reference/r
 import { checkReference, checkReferences } from '../reference/referenceLimits';
 import type { CityFilter } from './city.args';
 import { citySearchSql } from './citySearch';
+import { inForceAsOf } from '../source/visibility';
 
 const isNumeric = (value: string) => /^\d+$/.test(value);
 
@@ -53,11 +54,18 @@ export async function checkCityFilter(
 
 /**
  * A CityFilter as one predicate over a city aliased `c`, with named parameters prefixed by
- * `prefix`; the cities list and every comparative query scope their cities with it.
+ * `prefix`; the cities list and every comparative query scope their cities with it. Network
+ * memberships, commitments and ratifications are read as of `releaseId` (null: as they are now),
+ * so an answer as of a release picks the cities it picked then.
  */
-export function cityFilterCondition(filter: CityFilter | null | undefined, prefix = 'cf_'): SqlCondition | null {
+export function cityFilterCondition(
+  filter: CityFilter | null | undefined,
+  prefix = 'cf_',
+  releaseId: number | null = null,
+): SqlCondition | null {
   if (!filter) return null;
   const p = (name: string) => `:${prefix}${name}`;
+  const asOf = `CAST(${p('asOf')} AS int)`;
   const parts: (SqlCondition | null)[] = [];
   if (filter.ids) {
     // Slugs among the ids (checked by checkCityFilter) match by slug, so the condition needs no
@@ -86,15 +94,16 @@ export function cityFilterCondition(filter: CityFilter | null | undefined, prefi
   }
   if (filter.networkCodes) {
     parts.push({
-      sql: `c.id IN (SELECT nm.city_id FROM network_membership nm JOIN network n ON n.id = nm.network_id WHERE n.code = ANY(${p('networkCodes')}))`,
-      params: { [`${prefix}networkCodes`]: filter.networkCodes },
+      sql: `c.id IN (SELECT nm.city_id FROM network_membership nm JOIN network n ON n.id = nm.network_id
+                     WHERE n.code = ANY(${p('networkCodes')}) AND ${inForceAsOf('nm', asOf)})`,
+      params: { [`${prefix}networkCodes`]: filter.networkCodes, [`${prefix}asOf`]: releaseId },
     });
   }
   const commitment = commitmentCondition(filter.hasCommitment, `${prefix}hc_`);
   if (commitment) {
     parts.push({
-      sql: `EXISTS (SELECT 1 FROM commitment m WHERE m.city_id = c.id AND ${commitment.sql})`,
-      params: commitment.params,
+      sql: `EXISTS (SELECT 1 FROM commitment m WHERE m.city_id = c.id AND ${inForceAsOf('m', asOf)} AND ${commitment.sql})`,
+      params: { ...commitment.params, [`${prefix}asOf`]: releaseId },
     });
   }
   const instrument = filter.localCommitmentWithoutNationalRatification;
@@ -103,11 +112,16 @@ export function cityFilterCondition(filter: CityFilter | null | undefined, prefi
     // it. A proposed, lapsed or repealed commitment is not a local commitment in force.
     parts.push({
       sql: `EXISTS (SELECT 1 FROM commitment m JOIN instrument i ON i.id = m.instrument_id
-               WHERE m.city_id = c.id AND i.code = ${p('lcwnrInstrument')} AND m.status IN ('ADOPTED', 'IMPLEMENTED'))
+               WHERE m.city_id = c.id AND i.code = ${p('lcwnrInstrument')} AND m.status IN ('ADOPTED', 'IMPLEMENTED')
+                 AND ${inForceAsOf('m', asOf)})
             AND NOT EXISTS (SELECT 1 FROM ratification r JOIN instrument i ON i.id = r.instrument_id
                WHERE r.country_code = c.country_code AND i.code = ${p('lcwnrInstrument')}
-                 AND r.status = ANY(${p('lcwnrParty')}))`,
-      params: { [`${prefix}lcwnrInstrument`]: instrument, [`${prefix}lcwnrParty`]: [...PARTY_STATUSES] },
+                 AND r.status = ANY(${p('lcwnrParty')}) AND ${inForceAsOf('r', asOf)})`,
+      params: {
+        [`${prefix}lcwnrInstrument`]: instrument,
+        [`${prefix}lcwnrParty`]: [...PARTY_STATUSES],
+        [`${prefix}asOf`]: releaseId,
+      },
     });
   }
   return andConditions(...parts);

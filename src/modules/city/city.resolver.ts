@@ -94,9 +94,17 @@ export class CityResolver {
     @Root() city: City,
     @Ctx() context: Context,
     @Arg('filter', () => CommitmentFilter, { nullable: true }) filter?: CommitmentFilter | null,
+    @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the commitments as they stood then' })
+    asOf?: string | null,
   ): Promise<Commitment[]> {
-    await checkCommitmentFilterCodes(context, filter, 'filter');
-    return context.loaders.commitmentsByCity.load({ id: city.id, params: filter ?? null });
+    const [release] = await Promise.all([
+      resolveAsOf(context, asOf),
+      checkCommitmentFilterCodes(context, filter, 'filter'),
+    ]);
+    return context.loaders.commitmentsByCity.load({
+      id: city.id,
+      params: { filter: filter ?? null, asOf: release ?? null },
+    });
   }
 
   @FieldResolver(() => [Observation], {

@@ -15,6 +15,7 @@ import { enumCheck } from '../common/sqlEnum';
 import { Instrument } from '../instrument/instrument.entity';
 import { Right } from '../right/right.entity';
 import { Source } from '../source/source.entity';
+import { SUPERSEDED_AFTER_ADDED, VersionedFact } from '../source/versionedFact';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
 export enum CommitmentKind {
@@ -54,10 +55,23 @@ registerEnumType(DatePrecision, { name: 'DatePrecision' });
   'CHK_commitment_adopted_on',
   `"adopted_on" IS NULL OR "adopted_on" BETWEEN '${MIN_YEAR}-01-01' AND '${MAX_YEAR}-12-31'`,
 )
-export class Commitment {
-  @Field(() => ID)
+@Check('CHK_commitment_superseded', SUPERSEDED_AFTER_ADDED)
+// One current version per commitment: an update supersedes the row and inserts the next version
+// with the same lineage id.
+@Index('UQ_commitment_current_lineage', ['lineageId'], { unique: true, where: '"superseded_in_release_id" IS NULL' })
+export class Commitment extends VersionedFact {
+  /** The row: one version of the commitment. The API's `Commitment.id` is `lineageId`. */
   @PrimaryGeneratedColumn()
   id: number;
+
+  /**
+   * The commitment across its versions: the id of its first version, set by a trigger
+   * (AddReleaseVersionedFacts) when an insert leaves it empty.
+   */
+  @Field(() => ID, { name: 'id', description: 'The commitment, the same across its versions' })
+  @Index()
+  @Column({ type: 'int' })
+  lineageId: number;
 
   @Index()
   @Column({ type: 'int' })

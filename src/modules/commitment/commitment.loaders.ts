@@ -6,19 +6,26 @@ import { rightsVia } from '../right/right.loaders';
 import type { CommitmentFilter } from './commitment.args';
 import { Commitment } from './commitment.entity';
 import { commitmentCondition } from './commitment.sql';
+import { inForceAsOf } from '../source/visibility';
 
 export function commitmentLoaders(dataSource: DataSource, instrumentById: DataLoader<number, Instrument | null>) {
   return {
     // Commitments are almost always shown with their instrument, so the instrument comes in the
     // same statement and primes instrumentById: `commitments { instrument { code } }` costs one
     // statement, whether or not the page happens to contain commitments.
-    commitmentsByCity: parameterisedGroupLoader<CommitmentFilter | null, number, Commitment>(
-      async (cityIds, filter) => {
+    // The versions in force as of the release asked for (null: the current ones).
+    commitmentsByCity: parameterisedGroupLoader<
+      { filter: CommitmentFilter | null; asOf: number | null },
+      number,
+      Commitment
+    >(
+      async (cityIds, { filter, asOf }) => {
         const query = dataSource
           .getRepository(Commitment)
           .createQueryBuilder('m')
           .leftJoinAndSelect('m.instrument', 'instrument')
           .where('m.city_id = ANY(:cityIds)', { cityIds })
+          .andWhere(inForceAsOf('m', 'CAST(:asOf AS int)'), { asOf })
           .orderBy('m.adopted_on', 'ASC', 'NULLS LAST')
           .addOrderBy('m.id', 'ASC');
         const condition = commitmentCondition(filter, 'f_');

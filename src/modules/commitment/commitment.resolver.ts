@@ -1,4 +1,4 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
@@ -10,6 +10,8 @@ import { CommitmentFilter, CommitmentOrderField } from './commitment.args';
 import { formatPartialDate } from '../common/text';
 import { Commitment } from './commitment.entity';
 import { checkCommitmentFilterCodes, commitmentCondition } from './commitment.sql';
+import { resolveAsOf } from '../reference/references';
+import { inForceAsOf } from '../source/visibility';
 
 export const CommitmentConnection = connectionType('Commitment', Commitment);
 
@@ -29,6 +31,9 @@ class CommitmentsArgs extends PageArgs {
 
   @Field(() => CommitmentOrder, { nullable: true })
   orderBy?: CommitmentOrder | null;
+
+  @Field(() => ID, { nullable: true, description: 'Release id: the commitments as they stood then' })
+  asOf?: string | null;
 }
 
 // Undated commitments sort after dated ones; the coalesce keeps the keyset comparison total.
@@ -36,9 +41,9 @@ const UNDATED = '9999-12-31';
 const SORT_KEYS: Record<CommitmentOrderField, SortKey<Commitment>[]> = {
   [CommitmentOrderField.ADOPTED_ON]: [
     { expression: `coalesce(m.adopted_on, '${UNDATED}'::date)`, value: (m) => m.adoptedOn ?? UNDATED },
-    { expression: 'm.id', value: (m) => m.id },
+    { expression: 'm.lineage_id', value: (m) => m.lineageId },
   ],
-  [CommitmentOrderField.ID]: [{ expression: 'm.id', value: (m) => m.id }],
+  [CommitmentOrderField.ID]: [{ expression: 'm.lineage_id', value: (m) => m.lineageId }],
 };
 
 /** `adoptedOn` to the precision the source gives: 1997, 1998-04 or 2016-12-06. */
@@ -51,10 +56,16 @@ export class CommitmentResolver {
     @Ctx() context: Context,
     @Args(() => CommitmentsArgs) args: CommitmentsArgs,
   ): Promise<Connection<Commitment>> {
-    await checkCommitmentFilterCodes(context, args.filter, 'filter');
-    const query = context.dataSource.getRepository(Commitment).createQueryBuilder('m');
+    const [release] = await Promise.all([
+      resolveAsOf(context, args.asOf),
+      checkCommitmentFilterCodes(context, args.filter, 'filter'),
+    ]);
+    const query = context.dataSource
+      .getRepository(Commitment)
+      .createQueryBuilder('m')
+      .where(inForceAsOf('m', 'CAST(:asOf AS int)'), { asOf: release ?? null });
     const condition = commitmentCondition(args.filter, 'f_');
-    if (condition) query.where(condition.sql, condition.params);
+    if (condition) query.andWhere(condition.sql, condition.params);
     const field = args.orderBy?.field ?? CommitmentOrderField.ADOPTED_ON;
     return paginate(query, {
       ordering: `commitment:${field}`,

@@ -180,14 +180,14 @@ export function parameterisedGroupLoader<P, K extends string | number, V>(
 export function linkedLoader<T extends ObjectLiteral>(
   dataSource: DataSource,
   target: EntityTarget<T>,
-  link: { joinTable: string; ownerColumn: string; targetColumn: string; orderBy: string },
+  link: { joinTable: string; ownerColumn: string; targetColumn: string; orderBy: string; where?: string },
 ): DataLoader<number, T[]> {
   const table = dataSource.getMetadata(target).tableName;
   return new DataLoader<number, T[]>(async (ownerIds) => {
     const rows: Record<string, unknown>[] = await dataSource.query(
       `SELECT j.${link.ownerColumn} AS owner_id, t.* FROM "${table}" t
        JOIN ${link.joinTable} j ON j.${link.targetColumn} = t.id
-       WHERE j.${link.ownerColumn} = ANY($1) ORDER BY t.${link.orderBy}`,
+       WHERE j.${link.ownerColumn} = ANY($1)${link.where ? ` AND ${link.where}` : ''} ORDER BY t.${link.orderBy}`,
       [[...ownerIds]],
     );
     const byOwner = new Map<number, T[]>();

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { findByKeys, groupLoader, uniqueLoader } from '../common/loaders';
 import { Country } from './country.entity';
 import { Ratification } from './ratification.entity';
@@ -26,7 +26,7 @@ export function countryLoaders(dataSource: DataSource) {
     ratificationsByCountry: groupLoader<string, Ratification>(
       (codes) =>
         dataSource.getRepository(Ratification).find({
-          where: { countryCode: In(codes) },
+          where: { countryCode: In(codes), supersededInReleaseId: IsNull() },
           order: { instrumentId: 'ASC' },
         }),
       (r) => r.countryCode,

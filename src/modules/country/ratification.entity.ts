@@ -1,8 +1,9 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { enumCheck } from '../common/sqlEnum';
 import { Instrument } from '../instrument/instrument.entity';
 import { Source } from '../source/source.entity';
+import { SUPERSEDED_AFTER_ADDED, VersionedFact } from '../source/versionedFact';
 import { Country } from './country.entity';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
 
@@ -32,11 +33,16 @@ export const PARTY_STATUSES: readonly RatificationStatus[] = [
 
 @ObjectType({ description: "A country's national status for one instrument" })
 @Entity()
-@Unique('UQ_ratification_country_instrument', ['countryCode', 'instrumentId'])
+// One current status per country and instrument; earlier ones are kept as superseded versions.
+@Index('UQ_ratification_current', ['countryCode', 'instrumentId'], {
+  unique: true,
+  where: '"superseded_in_release_id" IS NULL',
+})
+@Check('CHK_ratification_superseded', SUPERSEDED_AFTER_ADDED)
 @Check('CHK_ratification_status', enumCheck('status', RatificationStatus))
 @Check('CHK_ratification_year', `"year" IS NULL OR "year" BETWEEN ${MIN_YEAR} AND ${MAX_YEAR}`)
 @Check('CHK_ratification_signed_year', `"signed_year" IS NULL OR "signed_year" BETWEEN ${MIN_YEAR} AND ${MAX_YEAR}`)
-export class Ratification {
+export class Ratification extends VersionedFact {
   @Field(() => ID)
   @PrimaryGeneratedColumn()
   id: number;

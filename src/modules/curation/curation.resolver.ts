@@ -7,15 +7,15 @@ import { Role } from '../auth/apiKey.entity';
 import { requireRole } from '../auth/authorize';
 import { City } from '../city/city.entity';
 import { Commitment, DatePrecision } from '../commitment/commitment.entity';
-import { runSql } from '../common/sql';
 import { parsePartialDate, slugify, stripAccents } from '../common/text';
 import { assertKnownCodes, resolveCities, resolveInstrument } from '../reference/references';
 import { echo } from '../reference/referenceLimits';
 import { parseId } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import { Network } from '../network/network.entity';
-import { NetworkMembership } from '../network/networkMembership.entity';
 import { Source } from '../source/source.entity';
+import { lockVersions, openRelease, supersede } from '../source/releases';
+import { currentCommitment, currentMembership, rightCodesOf, sameCommitment, sameRights } from './currentVersions';
 import {
   CommitmentInput,
   CreateCityInput,
@@ -218,9 +218,21 @@ export class CurationResolver {
         value: joinedYear,
       });
     }
-    await context.dataSource
-      .getRepository(NetworkMembership)
-      .save({ networkId: network.id, cityId: city.id, joinedYear: joinedYear ?? null });
+    const year = joinedYear ?? null;
+    await context.dataSource.transaction(async (manager) => {
+      await lockVersions(manager, 'network_membership');
+      const current = await currentMembership(manager, network.id, city.id);
+      if (current && current.joined_year === year) return; // nothing changes, no release
+      const releaseId = await openRelease(
+        manager,
+        `Curation: ${city.name} ${current ? 'joined year changed in' : 'added to'} network ${network.code}`,
+      );
+      if (current) await supersede(manager, 'network_membership', current.id, releaseId);
+      await manager.query(
+        'INSERT INTO network_membership (network_id, city_id, joined_year, release_id) VALUES ($1, $2, $3, $4)',
+        [network.id, city.id, year, releaseId],
+      );
+    });
     return network;
   }
 
@@ -233,10 +245,15 @@ export class CurationResolver {
     requireRole(context.auth, Role.EDITOR);
     const network = await context.dataSource.getRepository(Network).findOneBy({ code });
     if (!network) throw notFound('network', code);
-    const result = await context.dataSource
-      .getRepository(NetworkMembership)
-      .delete({ networkId: network.id, cityId: parseId('cityId', cityId) as number });
-    return (result.affected ?? 0) > 0;
+    const cityKey = parseId('cityId', cityId) as number;
+    return context.dataSource.transaction(async (manager) => {
+      await lockVersions(manager, 'network_membership');
+      const current = await currentMembership(manager, network.id, cityKey);
+      if (!current) return false;
+      const releaseId = await openRelease(manager, `Curation: city ${cityKey} removed from network ${network.code}`);
+      await supersede(manager, 'network_membership', current.id, releaseId);
+      return true;
+    });
   }
 
   @Mutation(() => Commitment)
@@ -247,7 +264,11 @@ export class CurationResolver {
     return this.saveCommitment(context, null, input);
   }
 
-  @Mutation(() => Commitment, { description: 'Replaces the commitment with this id (e.g. to record a status change)' })
+  @Mutation(() => Commitment, {
+    description:
+      'Records a new version of the commitment with this id (e.g. a status change) in a new release; answers as of ' +
+      'earlier releases keep the version they saw',
+  })
   async updateCommitment(
     @Ctx() context: Context,
     @Arg('id', () => ID) id: string,
@@ -256,7 +277,11 @@ export class CurationResolver {
     return this.saveCommitment(context, parseId('id', id) as number, input);
   }
 
-  private async saveCommitment(context: Context, id: number | null, input: CommitmentInput): Promise<Commitment> {
+  private async saveCommitment(
+    context: Context,
+    lineageId: number | null,
+    input: CommitmentInput,
+  ): Promise<Commitment> {
     requireRole(context.auth, Role.EDITOR);
     await assertKnownCodes(context, 'input.rightCodes', 'right', input.rightCodes);
     const [{ id: cityId }] = await resolveCities(context, [input.cityId], 'input.cityId');
@@ -267,54 +292,60 @@ export class CurationResolver {
     if (sourceId !== null && !(await context.loaders.sourceById.load(sourceId))) {
       throw badUserInput(`Unknown source ${input.sourceId}`, { argument: 'input.sourceId' });
     }
+    const fields = {
+      cityId,
+      instrumentId,
+      kind: input.kind,
+      title: input.title,
+      ...adopted(input.adoptedOn),
+      status: input.status,
+      adoptingBody: input.adoptingBody ?? null,
+      documentRef: input.documentRef ?? null,
+      sourceId,
+      notes: input.notes ?? null,
+    };
     return context.dataSource.transaction(async (manager) => {
+      await lockVersions(manager, 'commitment');
       const repository = manager.getRepository(Commitment);
-      let commitment = repository.create();
-      if (id !== null) {
-        const existing = await repository.findOneBy({ id });
-        if (!existing) throw notFound('commitment', String(id));
-        commitment = existing;
+      const current = lineageId === null ? null : await currentCommitment(manager, lineageId);
+      if (lineageId !== null && !current) throw notFound('commitment', String(lineageId));
+      const rightCodes = input.rightCodes ?? (current ? await rightCodesOf(manager, current.id) : []);
+      if (current && sameCommitment(current, fields) && (await sameRights(manager, current.id, rightCodes))) {
+        return current; // nothing changes, no release
       }
-      Object.assign(commitment, {
-        cityId,
-        instrumentId,
-        kind: input.kind,
-        title: input.title,
-        ...adopted(input.adoptedOn),
-        status: input.status,
-        adoptingBody: input.adoptingBody ?? null,
-        documentRef: input.documentRef ?? null,
+      const releaseId = await openRelease(
+        manager,
+        `Curation: commitment ${current ? `${current.lineageId} changed` : 'added'} (${fields.title.slice(0, 200)})`,
         sourceId,
-        notes: input.notes ?? null,
-      });
-      const saved = await repository.save(commitment);
-      if (input.rightCodes)
-        await replaceRights(manager, 'commitment_right', 'commitment_id', saved.id, input.rightCodes);
-      return saved;
+      );
+      if (current) await supersede(manager, 'commitment', current.id, releaseId);
+      const saved = await repository.save(
+        repository.create({ ...fields, releaseId, ...(current ? { lineageId: current.lineageId } : {}) }),
+      );
+      await replaceRights(manager, 'commitment_right', 'commitment_id', saved.id, rightCodes);
+      // The trigger filled the lineage of a new commitment: read the row back as stored.
+      return (await repository.findOneBy({ id: saved.id })) as Commitment;
     });
   }
 
   /**
-   * Commitments are not versioned yet, so this removes the row (its rights go with it). Once
-   * they are (issue 14), a delete becomes a retraction recorded in a release, and answers as
-   * of earlier releases keep the commitment.
+   * A retraction recorded in a release: the current version is stamped as superseded and no new
+   * one follows, so answers as of earlier releases keep the commitment and the newest do not.
    */
   @Mutation(() => ID, {
     description:
-      'Deletes the commitment with this id (and its rights) and returns its id. Commitments are not versioned yet; once ' +
-      'they are (issue 14), this becomes a retraction recorded in a release, and answers as of earlier releases keep it.',
+      'Retracts the commitment with this id in a new release and returns its id: answers as of earlier releases keep it.',
   })
   async deleteCommitment(@Ctx() context: Context, @Arg('id', () => ID) id: string): Promise<string> {
     requireRole(context.auth, Role.EDITOR);
-    const commitmentId = parseId('id', id) as number;
-    // bigint: an id beyond the int range is simply not there, rather than a cast error.
-    // A CTE, so the driver answers rows rather than TypeORM's [rows, count] pair for a DELETE.
-    const rows = await runSql<Pick<Commitment, 'id'>>(
-      context.dataSource,
-      'WITH deleted AS (DELETE FROM commitment WHERE id = CAST(:id AS bigint) RETURNING id) SELECT id FROM deleted',
-      { id: commitmentId },
-    );
-    if (rows.length === 0) throw notFound('commitment', String(commitmentId));
-    return String(rows[0].id);
+    const lineageId = parseId('id', id) as number;
+    return context.dataSource.transaction(async (manager) => {
+      await lockVersions(manager, 'commitment');
+      const current = await currentCommitment(manager, lineageId);
+      if (!current) throw notFound('commitment', String(lineageId));
+      const releaseId = await openRelease(manager, `Curation: commitment ${lineageId} retracted`);
+      await supersede(manager, 'commitment', current.id, releaseId);
+      return String(lineageId);
+    });
   }
 }

@@ -3,7 +3,7 @@ import { badUserInput } from '../../errors';
 import { queryHash } from '../analytics/citation';
 import { runSql, type SqlCondition } from '../common/sql';
 import { checkYearRange, parseId } from '../common/validate';
-import { visibleAsOf } from '../indicator/observation.loaders';
+import { visibleAsOf } from '../source/visibility';
 import type { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
 import type { ExportParameters } from './exportParameters';

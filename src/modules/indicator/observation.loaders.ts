@@ -4,6 +4,7 @@ import { hydrate } from '../common/loaders';
 import { UnknownReference } from '../reference/references';
 import { Observation } from './observation.entity';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
+import { visibleAsOf } from '../source/visibility';
 
 /** (city, indicator code) plus the parameters of one nested observation field. */
 export interface ObservationKey {
@@ -18,15 +19,6 @@ export interface ObservationKey {
 }
 
 type Mode = 'series' | 'latest' | 'value';
-
-/**
- * Rows visible as of a release: added at or before it and not yet superseded by then. With no
- * release (NULL) this is "current": not superseded at all.
- */
-export function visibleAsOf(alias: string, releaseExpr: string): string {
-  return `${alias}.release_id <= coalesce(${releaseExpr}, 2147483647)
-    AND (${alias}.superseded_in_release_id IS NULL OR ${alias}.superseded_in_release_id > coalesce(${releaseExpr}, 2147483647))`;
-}
 
 const LATERAL: Record<Mode, string> = {
   series: `AND o.year BETWEEN coalesce(k.year_from, ${MIN_YEAR}) AND coalesce(k.year_to, ${MAX_YEAR}) ORDER BY o.year, o.source_id`,

@@ -15,7 +15,7 @@ import { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
 import { Indicator } from './indicator.entity';
 import { Observation, ObservationStatus } from './observation.entity';
-import { visibleAsOf } from './observation.loaders';
+import { visibleAsOf } from '../source/visibility';
 
 export const ObservationConnection = connectionType('Observation', Observation);
 

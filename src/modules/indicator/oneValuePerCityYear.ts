@@ -1,4 +1,4 @@
-import { visibleAsOf } from './observation.loaders';
+import { visibleAsOf } from '../source/visibility';
 
 /**
  * SQL expressions (constant text written in code, never values: those travel as parameters)

@@ -1,11 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { CommitmentKind, CommitmentStatus } from '../commitment/commitment.entity';
-import { parsePartialDate, type PartialDate } from '../common/text';
-import { isModelYear, MAX_YEAR, MIN_YEAR } from '../common/years';
 import { closestCodes } from '../reference/suggest';
 import { defaultCitation } from '../source/citationText';
-import { readCsv } from './csvRecords';
+import { lockVersions, openRelease } from '../source/releases';
+import { type CommitmentRow, readRows } from './commitmentRows';
 import { type ImportProblem, problem, ProblemList } from './importErrors';
 import { MAX_PROBLEMS } from './importObservations';
 import { cityMatcherFor, resolveCountries, unknownCountries, upsertSource } from './resolution';
@@ -24,160 +22,9 @@ export interface CommitmentImportReport {
   records: number;
   added: number;
   dryRun: boolean;
+  /** The release the commitments were recorded in; absent when nothing was written. */
+  releaseId?: number;
   message: string;
-}
-
-const REQUIRED = ['city', 'country', 'instrument', 'kind', 'status', 'adopted_on', 'title'] as const;
-const OPTIONAL = [
-  'region',
-  'adopting_body',
-  'document_ref',
-  'source_title',
-  'source_publisher',
-  'source_url',
-  'note',
-] as const;
-type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
-
-/** Longest text each column may hold: the commitment table's own limits. */
-const MAX_LENGTH: Partial<Record<Column, number>> = {
-  city: 200,
-  country: 100,
-  region: 200,
-  instrument: 50,
-  title: 500,
-  adopting_body: 300,
-  document_ref: 300,
-  source_title: 500,
-  source_publisher: 300,
-  source_url: 1000,
-  note: 10_000,
-};
-
-/** Commitments a file may hold: a file of local commitments is small; this bounds memory. */
-export const MAX_COMMITMENT_ROWS = 100_000;
-
-interface CommitmentRow {
-  line: number;
-  city: string;
-  country: string;
-  region: string | null;
-  instrument: string | null;
-  kind: CommitmentKind;
-  status: CommitmentStatus;
-  adopted: PartialDate | null;
-  title: string;
-  adoptingBody: string | null;
-  documentRef: string | null;
-  source: { title: string; publisher: string; url: string | null } | null;
-  note: string | null;
-}
-
-function enumValue<T extends string>(values: Record<string, T>, text: string): T | null {
-  const upper = text.toUpperCase();
-  return Object.values(values).find((v) => v === upper) ?? null;
-}
-
-/** Checks one record on its own: required values, enums, the date, lengths, the source's columns. */
-function readRow(line: number, get: (c: Column) => string, add: (p: ImportProblem) => void): CommitmentRow | null {
-  let ok = true;
-  const fail = (column: Column | null, value: string | null, reason: string) => {
-    ok = false;
-    add(problem(line, column, value, reason));
-  };
-  for (const column of [...REQUIRED, ...OPTIONAL]) {
-    const value = get(column);
-    const max = MAX_LENGTH[column];
-    if (max !== undefined && value.length > max) fail(column, value, `longer than ${max} characters`);
-  }
-  for (const column of ['city', 'country', 'title'] as const) {
-    if (get(column) === '') fail(column, null, `${column} is required`);
-  }
-  const kind = enumValue(CommitmentKind, get('kind'));
-  if (kind === null) fail('kind', get('kind'), `kind must be one of ${Object.values(CommitmentKind).join(', ')}`);
-  const status = enumValue(CommitmentStatus, get('status'));
-  if (status === null) {
-    fail('status', get('status'), `status must be one of ${Object.values(CommitmentStatus).join(', ')}`);
-  }
-  const adoptedText = get('adopted_on');
-  const adopted = adoptedText === '' ? null : parsePartialDate(adoptedText);
-  if (adoptedText !== '' && adopted === null) {
-    fail('adopted_on', adoptedText, 'adopted_on must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD');
-  } else if (adopted !== null && !isModelYear(Number(adopted.date.slice(0, 4)))) {
-    fail('adopted_on', adoptedText, `adopted_on must be within ${MIN_YEAR}-${MAX_YEAR}`);
-  }
-  const [sourceTitle, sourcePublisher] = [get('source_title'), get('source_publisher')];
-  if ((sourceTitle === '') !== (sourcePublisher === '')) {
-    fail(
-      sourceTitle === '' ? 'source_title' : 'source_publisher',
-      null,
-      'source_title and source_publisher go together',
-    );
-  }
-  const url = get('source_url');
-  if (url !== '' && !/^https?:\/\/\S+$/.test(url)) fail('source_url', url, 'source_url must be an http(s) URL');
-  if (!ok) return null;
-  const orNull = (text: string) => (text === '' ? null : text);
-  return {
-    line,
-    city: get('city'),
-    country: get('country'),
-    region: orNull(get('region')),
-    instrument: orNull(get('instrument')),
-    kind: kind!,
-    status: status!,
-    adopted,
-    title: get('title'),
-    adoptingBody: orNull(get('adopting_body')),
-    documentRef: orNull(get('document_ref')),
-    source: sourceTitle === '' ? null : { title: sourceTitle, publisher: sourcePublisher, url: orNull(url) },
-    note: orNull(get('note')),
-  };
-}
-
-/** Reads and checks every record; null rows are the ones with problems. */
-async function readRows(
-  input: Readable | string | Buffer,
-  problems: ProblemList,
-): Promise<{ rows: CommitmentRow[]; records: number }> {
-  const rows: CommitmentRow[] = [];
-  let records = 0;
-  let columns: Map<string, number> | null = null;
-  for await (const record of readCsv(input, (p) => problems.add(p))) {
-    if (columns === null) {
-      const header = record.values.map((v) => v.toLowerCase());
-      columns = new Map(header.map((name, i) => [name, i]));
-      const known = new Set<string>([...REQUIRED, ...OPTIONAL]);
-      for (const name of header) {
-        if (!known.has(name)) {
-          const close = closestCodes(name, [...known]);
-          problems.add(
-            problem(record.line, name, null, `unknown column${close.length ? `; did you mean "${close[0]}"?` : ''}`),
-          );
-        }
-      }
-      for (const name of REQUIRED) {
-        if (!columns.has(name)) problems.add(problem(record.line, name, null, 'required column missing'));
-      }
-      if (problems.count > 0) return { rows, records };
-      continue;
-    }
-    records += 1;
-    if (records > MAX_COMMITMENT_ROWS) {
-      problems.add(problem(record.line, null, null, `more than ${MAX_COMMITMENT_ROWS} commitments in one file`));
-      break;
-    }
-    if (record.invalidUtf8) {
-      problems.add(problem(record.line, null, null, 'bytes that are not UTF-8: save the file as UTF-8'));
-      continue;
-    }
-    const header = columns;
-    const get = (column: Column) => (record.values[header.get(column) ?? -1] ?? '').trim();
-    const row = readRow(record.line, get, (p) => problems.add(p));
-    if (row) rows.push(row);
-  }
-  if (columns === null) problems.add(problem(0, null, null, 'the file is empty: it needs a header line'));
-  return { rows, records };
 }
 
 /** City and instrument ids for each row, or problems; duplicates in the file and in the database. */
@@ -243,7 +90,7 @@ async function resolveRows(
     const existing: { ord: number }[] = await queryRunner.query(
       `SELECT k.ord::int AS ord
        FROM unnest($1::int[], $2::int[], $3::text[], $4::date[]) WITH ORDINALITY AS k(city_id, instrument_id, kind, adopted_on, ord)
-       WHERE EXISTS (SELECT 1 FROM commitment c WHERE c.city_id = k.city_id
+       WHERE EXISTS (SELECT 1 FROM commitment c WHERE c.city_id = k.city_id AND c.superseded_in_release_id IS NULL
          AND c.instrument_id IS NOT DISTINCT FROM k.instrument_id AND c.kind = k.kind
          AND c.adopted_on IS NOT DISTINCT FROM k.adopted_on)`,
       [
@@ -298,6 +145,7 @@ export async function importCommitments(
     await queryRunner.startTransaction();
     // The same lock as the observation import: checks and writes never interleave with another import.
     await queryRunner.query(`SELECT pg_advisory_xact_lock(hashtext('rightsgraph import'))`);
+    await lockVersions(queryRunner, 'commitment');
     const resolved = await resolveRows(queryRunner, rows, problems);
     if (problems.count > 0) {
       await queryRunner.rollbackTransaction();
@@ -314,10 +162,12 @@ export async function importCommitments(
         );
       }
     }
+    // One release for the file: answers as of an earlier release do not see these commitments.
+    const releaseId = await openRelease(queryRunner, `Commitments: ${plural(rows.length)} imported`);
     await queryRunner.query(
       `INSERT INTO commitment (city_id, instrument_id, kind, title, adopted_on, adopted_precision, status,
-                               adopting_body, document_ref, source_id, notes)
-       SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
+                               adopting_body, document_ref, source_id, notes, release_id)
+       SELECT *, $12::int FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
                             $8::text[], $9::text[], $10::int[], $11::text[])`,
       [
         resolved.map((r) => r.cityId),
@@ -331,6 +181,7 @@ export async function importCommitments(
         rows.map((r) => r.documentRef),
         rows.map((r) => (r.source ? sources.get(r.source.title)! : null)),
         rows.map((r) => r.note),
+        releaseId,
       ],
     );
     if (options.dryRun || rows.length === 0) {
@@ -343,7 +194,12 @@ export async function importCommitments(
       });
     }
     await queryRunner.commitTransaction();
-    return report({ ok: true, added: rows.length, message: `added ${plural(rows.length)}` });
+    return report({
+      ok: true,
+      added: rows.length,
+      releaseId,
+      message: `release ${releaseId}: added ${plural(rows.length)}`,
+    });
   } catch (error) {
     if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
     throw error;

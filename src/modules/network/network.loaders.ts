@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
+import { inForceNow } from '../source/visibility';
 import { City } from '../city/city.entity';
 import { findByKeys, groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
 import { Network } from './network.entity';
@@ -16,12 +17,13 @@ export function networkLoaders(dataSource: DataSource) {
       ownerColumn: 'city_id',
       targetColumn: 'network_id',
       orderBy: 'code',
+      where: inForceNow('j'),
     }),
     membershipsByCity: groupLoader<number, NetworkMembership>(
       (cityIds) =>
         dataSource
           .getRepository(NetworkMembership)
-          .find({ where: { cityId: In(cityIds) }, order: { networkId: 'ASC' } }),
+          .find({ where: { cityId: In(cityIds), supersededInReleaseId: IsNull() }, order: { networkId: 'ASC' } }),
       (m) => m.cityId,
     ),
     citiesByNetwork: linkedLoader(dataSource, City, {
@@ -29,6 +31,7 @@ export function networkLoaders(dataSource: DataSource) {
       ownerColumn: 'network_id',
       targetColumn: 'city_id',
       orderBy: 'name',
+      where: inForceNow('j'),
     }),
   };
 }
