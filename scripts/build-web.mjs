@@ -14,7 +14,7 @@
 //   node scripts/build-web.mjs            (part of `npm run build`)
 //   node scripts/build-web.mjs --force    (build even when up to date)
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import process from 'node:process';
@@ -154,8 +154,9 @@ export async function buildWeb({ force = false, log = (line) => process.stdout.w
   const files = {};
   for (const [output, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
+    // Real paths: esbuild reports an entry inside a symlinked node_modules by its target.
     const entry = Object.keys(entryPoints).find(
-      (name) => path.resolve(root, meta.entryPoint) === path.resolve(entryPoints[name]),
+      (name) => realpathSync(path.resolve(root, meta.entryPoint)) === realpathSync(path.resolve(entryPoints[name])),
     );
     if (entry) files[entry] = path.basename(output);
   }

@@ -328,10 +328,7 @@ export class CurationResolver {
     });
   }
 
-  /**
-   * A retraction recorded in a release: the current version is stamped as superseded and no new
-   * one follows, so answers as of earlier releases keep the commitment and the newest do not.
-   */
+  // A retraction: the current version is stamped as superseded and no new one follows.
   @Mutation(() => ID, {
     description:
       'Retracts the commitment with this id in a new release and returns its id: answers as of earlier releases keep it.',

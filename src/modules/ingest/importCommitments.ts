@@ -11,8 +11,8 @@ import { cityMatcherFor, resolveCountries, unknownCountries, upsertSource } from
 /**
  * The bulk import of local commitments (issue 14): a CSV of ordinances, resolutions and
  * declarations, checked like an observation import (every problem reported with its line,
- * column and value; all or nothing) and with the same country and city resolution. Commitments
- * are not versioned by release yet, so a commitment import creates no release.
+ * column and value; all or nothing) and with the same country and city resolution. The file's
+ * commitments are recorded in one new release: answers as of earlier releases do not see them.
  */
 
 export interface CommitmentImportReport {
