@@ -59,12 +59,19 @@ export async function startEmbeddedFactory(): Promise<{ url: string; stop(): Pro
       }
     })();
   });
+  // The test workers reuse their connections to the factory (fetch keeps them alive). A server
+  // that closes an idle one after its keep-alive timeout can do so just as a worker sends on it:
+  // the worker sees ECONNRESET (seen in CI while PGlite instances kept this process busy). Only
+  // the client closes idle connections, then; stop() closes what is left.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
       await Promise.all([...running.values()].map((e) => e.stop()));
     },
   };
@@ -75,7 +82,10 @@ export async function requestEmbeddedDatabase(
   factoryUrl: string,
   template: Template,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const response = await fetch(`${factoryUrl}/databases?template=${template}`, { method: 'POST' });
+  const ask = () => fetch(`${factoryUrl}/databases?template=${template}`, { method: 'POST' });
+  // A connection reset before any answer: ask once more (if the factory did start an instance,
+  // it stops it with the others at the end).
+  const response = await ask().catch(ask);
   const body = (await response.json()) as { id: string; url: string; error?: string };
   if (!response.ok) throw new Error(`embedded database factory: ${body.error}`);
   return {
