@@ -26,6 +26,7 @@ export async function mergeRatificationFacts(
   facts: readonly RatificationFact[],
   sourceId: number,
   asOf: string,
+  options: { baseline?: boolean } = {},
 ): Promise<number> {
   const incoming = `
     SELECT p.country_code, i.id AS instrument_id, p.status, p.year, p.date, p.signed_year, p.n
@@ -44,8 +45,9 @@ export async function mergeRatificationFacts(
   // A fact changes the current status when the pair has none or an older one. Once anything has
   // been published (a release exists), such a change is recorded in a release of its own: the
   // older status is stamped as superseded, never overwritten, so answers as of earlier releases
-  // keep it. Before the first release the current row is simply replaced (its copy goes to the
-  // history either way).
+  // keep it. Before the first release, and for `baseline` reference data (a source's first load
+  // at the first start, before anything is served), the facts hold from the beginning: no
+  // release, and a current row is replaced in place (its copy goes to the history either way).
   await lockVersions(m, 'ratification');
   const [{ changes, published }]: { changes: number; published: boolean }[] = await m.query(
     `WITH p AS (${incoming})
@@ -56,7 +58,7 @@ export async function mergeRatificationFacts(
     params,
   );
   const releaseId =
-    changes > 0 && published
+    changes > 0 && published && !options.baseline
       ? await openRelease(m, `Treaty status as of ${asOf}: ${changes} national status(es) added or changed`, sourceId)
       : null;
   // $7 is the as-of date; $8, where used, the source; $9 the release.

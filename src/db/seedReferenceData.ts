@@ -100,11 +100,15 @@ async function treatyStatus(m: EntityManager): Promise<number> {
       instruments.map((i) => i.yearAdopted),
     ],
   );
+  // The source's first load is the baseline: its facts hold from the beginning, with no release
+  // of their own (the demo seed's release stays release 1). A later load that changes a status
+  // (a package or file update) is recorded in a release.
   const merged = await mergeRatificationFacts(
     m,
     facts.map((f) => ({ ...f, date: null, signedYear: null })),
     sourceId,
     UN_TREATY_STATUS_AS_OF,
+    { baseline: inserted.length > 0 },
   );
   return inserted.length + added.length + merged;
 }
