@@ -13,6 +13,18 @@ describe('the text module', () => {
     expect(slugify('Louisville, KY US')).toBe('louisville-ky-us');
   });
 
+  it('transliterates names in other scripts for their slugs, instead of dropping them', () => {
+    // A readable slug, not an official romanisation (Київ comes out "kiyiv", not "kyiv"); these
+    // two agree with the places' ASCII names in GeoNames.
+    expect(slugify('Зуунмод 047 MN')).toBe('zuunmod-047-mn');
+    expect(slugify('Αθήνα GR')).toBe('athina-gr');
+    // Han characters come out syllable by syllable (pinyin without tones).
+    expect(slugify('北京 CN')).toBe('bei-jing-cn');
+    // Latin names are as before.
+    expect(slugify('Łódź PL')).toBe('lodz-pl');
+    expect(slugify('Zürich CH')).toBe('zurich-ch');
+  });
+
   it.each([
     ['1997', { date: '1997-01-01', precision: DatePrecision.YEAR }],
     ['1998-04', { date: '1998-04-01', precision: DatePrecision.MONTH }],

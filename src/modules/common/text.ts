@@ -23,9 +23,28 @@ export function foldName(text: string): string {
     .trim();
 }
 
-/** URL-safe slug: "San Francisco" -> "san-francisco". */
+let transliterate: ((text: string) => string) | undefined;
+
+/**
+ * The Latin letters of a text in another script: "Зуунмод" -> "Zuunmod", "北京" -> "Bei Jing",
+ * "Αθήνα" -> "Athina" (the transliteration package's tables). Text in Latin letters comes back
+ * as it is. The tables load on the first call that needs them, never at server start.
+ */
+export function toLatin(text: string): string {
+  // Latin letters with their accents, digits, punctuation: nothing to transliterate.
+  if (!/[^\s!-\u024f\u1e00-\u1eff]/.test(text)) return text;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  transliterate ??= (require('transliteration') as typeof import('transliteration')).transliterate;
+  return transliterate(text);
+}
+
+/**
+ * URL-safe slug: "San Francisco" -> "san-francisco", "Зуунмод" -> "zuunmod". Another script is
+ * transliterated first, so a name in Cyrillic, Greek or Han characters keeps a slug of its own
+ * rather than folding to nothing.
+ */
 export function slugify(text: string): string {
-  return foldName(text)
+  return foldName(toLatin(text))
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
