@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { createMissing } from './createMissing';
 import { FileNames } from './fileNames';
@@ -6,6 +5,8 @@ import { problem, ProblemList } from './importErrors';
 import { inImportTransaction, lockImports } from './importTransaction';
 import { type ImportOptions, type ImportReport, MAX_PROBLEMS, NO_PLACES } from './importTypes';
 import { mergeObservations, recordCounts } from './mergeObservations';
+import type { ImportInput } from './observationReader';
+import { observationReader } from './observationReaders';
 import { readObservations } from './parseObservations';
 import { upsertSource } from './resolution';
 import { resolveReferences } from './resolveReferences';
@@ -16,22 +17,25 @@ export type { ImportOptions, ImportReport, PlaceChoice, PlacesReport } from './i
 export { MAX_PROBLEMS } from './importTypes';
 
 /**
- * Imports a tidy observations CSV all-or-nothing, in one transaction and one pass over the file:
- * each record is parsed, checked and streamed into a temporary staging table (COPY; batched
- * inserts on embedded PGlite, whose socket does not speak COPY) while it is read, so memory
- * holds counts and the distinct city and indicator names of the file, never its rows.
+ * Imports an observations file all-or-nothing, in one transaction and one pass over the file:
+ * the format's reader (observationReaders.ts; the tidy CSV by default) turns each record into
+ * a raw observation, which is checked and streamed into a temporary staging table (COPY;
+ * batched inserts on embedded PGlite, whose socket does not speak COPY) while it is read, so
+ * memory holds counts and the distinct city and indicator names of the file, never its rows.
  * The checks that need the database (countries, cities, indicators, duplicate keys) then run
  * once per distinct name and set-based over the staging table, and every problem is reported;
  * with any problem the transaction is rolled back and nothing is written. A valid file is merged
  * set-based: changed values supersede the current row (the old row stays, for `asOf`), new ones
  * are added, identical ones counted, and one new Release records it. A file that changes
- * nothing creates no release and says so.
+ * nothing creates no release and says so. An unknown `format` throws UnknownFormatError before
+ * anything is read.
  */
 export async function importObservations(
   dataSource: DataSource,
-  input: Readable | string | Buffer,
+  input: ImportInput,
   options: ImportOptions,
 ): Promise<ImportReport> {
+  const reader = observationReader(options.format);
   const progress = options.onProgress ?? (() => undefined);
   const problems = new ProblemList(MAX_PROBLEMS);
   const names = new FileNames();
@@ -55,7 +59,8 @@ export async function importObservations(
 
   return inImportTransaction(dataSource, async (queryRunner) => {
     const rows = readObservations(input, {
-      disaggregations: options.metadata.disaggregations,
+      reader,
+      metadata: options.metadata,
       onProgress: (n) => progress(`read ${n.toLocaleString('en')} rows`),
       onProblem: (p) => problems.add(p),
       onMissing: () => {

@@ -3,6 +3,8 @@ import type { ImportProblem } from './importErrors';
 
 export interface ImportOptions {
   metadata: ImportMetadata;
+  /** The file's format, a name of observationReaders.ts: 'tidy-csv' (the default). */
+  format?: string;
   /**
    * Create cities the file names that do not exist (never picks among cities that exist). A
    * created city takes its GeoNames id, coordinates, region and population from the gazetteer

@@ -1,24 +1,16 @@
-import type { Readable } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { restoreFormulaCell } from '../common/formulaCells';
 import { ObservationStatus } from '../indicator/observation.entity';
-import { MAX_COLUMNS, readCsv } from './csvRecords';
+import type { ImportMetadata } from './datapackage';
 import { type ImportProblem, problem } from './importErrors';
+import type { ImportInput, ObservationField, ObservationReader, RawObservation } from './observationReader';
+import { tidyCsvReader } from './tidyCsvReader';
 import { isMissing, parseNumber } from './values';
 import { isModelYear, MAX_YEAR, MIN_YEAR } from '../common/years';
 
-/**
- * Records between two turns of the event loop. A file given as one string or buffer is parsed
- * (and, by the import, sent to Postgres) without ever waiting for I/O, which would starve
- * timers, other requests and the database's answers for as long as the file takes.
- */
-const RECORDS_PER_TURN = 2_000;
+// The tidy CSV's columns are its reader's; exported from here before the readers existed.
+export { OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from './tidyCsvReader';
 
 /** Length of observation.disaggregation (varchar), in characters. */
 export const MAX_DISAGGREGATION = 200;
-
-export const REQUIRED_COLUMNS = ['city', 'country', 'indicator', 'year', 'value'] as const;
-export const OPTIONAL_COLUMNS = ['region', 'lower', 'upper', 'status', 'note'] as const;
 
 /** A row that passed every check that needs no database. */
 export interface ParsedRow {
@@ -55,6 +47,10 @@ export interface MissingValue {
 
 export interface ReadOptions {
   disaggregations?: string[];
+  /** The file's format (default: the tidy CSV). */
+  reader?: ObservationReader;
+  /** The datapackage, for the reader's settings; `disaggregations`, when given, replaces its own. */
+  metadata?: ImportMetadata;
   /** Called with the number of records read, every 100,000 records. */
   onProgress?: (records: number) => void;
   onProblem: (p: ImportProblem) => void;
@@ -64,168 +60,133 @@ export interface ReadOptions {
 }
 
 /**
- * Reads a tidy observations CSV (one value per row) as a stream and checks everything that
- * needs no database: the header, numbers, years, statuses, bounds. Yields each row that passed,
- * in file order, and reports every problem through `onProblem` instead of stopping at the
- * first, so a curator fixes the file in one pass. Holds no row after yielding it.
+ * Reads an observations file as a stream, through its format's reader, and checks everything
+ * that needs no database: numbers, years, statuses, bounds (and, in the reader, the format's own
+ * grammar). Yields each row that passed, in file order, and reports every problem through
+ * `onProblem` instead of stopping at the first, so a curator fixes the file in one pass. Holds
+ * no row after yielding it.
  */
-export async function* readObservations(
-  input: Readable | string | Buffer,
-  options: ReadOptions,
-): AsyncGenerator<ParsedRow> {
-  let problemCount = 0;
-  const report = (p: ImportProblem) => {
-    problemCount += 1;
-    options.onProblem(p);
-  };
-  const disaggregations = new Set((options.disaggregations ?? []).map((d) => d.toLowerCase()));
-  const dimensions = [...disaggregations].sort();
-  const tally = options.tally ?? { records: 0 };
-  let header: string[] | null = null;
-  let index: Map<string, number> = new Map();
-
-  for await (const record of readCsv(input, report)) {
-    // What the export protected from spreadsheets comes back as it was (docs/import.md).
-    record.values = record.values.map(restoreFormulaCell);
-    if (header === null) {
-      if (record.values.length > MAX_COLUMNS) {
-        report(
-          problem(record.line, null, null, `the header has more than ${MAX_COLUMNS} columns, the most a file may have`),
-        );
-        break;
-      }
-      if (record.invalidUtf8) {
-        for (const i of record.invalidUtf8) report(invalidUtf8(record.line, `column ${i + 1}`, record.values[i]));
-        break;
-      }
-      header = record.values.map((h) => h.trim().toLowerCase());
-      index = checkHeader(header, record.line, disaggregations, report);
-      if (problemCount > 0) break;
-      continue;
-    }
-    tally.records += 1;
-    if (options.onProgress && tally.records % 100_000 === 0) options.onProgress(tally.records);
-    if (tally.records % RECORDS_PER_TURN === 0) await nextTurn();
-    if (record.values.length !== header.length) {
-      report(problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`));
-      continue;
-    }
-    if (record.invalidUtf8) {
-      for (const i of record.invalidUtf8) report(invalidUtf8(record.line, header[i], record.values[i]));
-      continue;
-    }
-    // Postgres text cannot hold NUL: report it here rather than fail the load half-way.
-    const nul = record.values.findIndex((v) => v.includes('\u0000'));
-    if (nul >= 0) {
-      report(problem(record.line, header[nul], record.values[nul], 'contains a NUL character (U+0000)'));
-      continue;
-    }
-    const get = (column: string): string => {
-      const i = index.get(column);
-      return i === undefined ? '' : record.values[i];
-    };
-    const line = record.line;
-    const before = problemCount;
-    const city = get('city');
-    // A code (alpha-2 or alpha-3) or a name, resolved against the country table at import;
-    // never a missing-value token: `NA` is Namibia.
-    const countryText = get('country').trim();
-    const country = /^[A-Za-z]{2,3}$/.test(countryText) ? countryText.toUpperCase() : countryText;
-    const indicator = get('indicator');
-    const yearText = get('year');
-    if (!city) report(problem(line, 'city', city, 'is empty'));
-    if (!country)
-      report(problem(line, 'country', get('country'), 'is empty (give an ISO 3166-1 code, e.g. US or USA, or a name)'));
-    if (!indicator) report(problem(line, 'indicator', indicator, 'is empty'));
-    const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
-    if (!isModelYear(year))
-      report(problem(line, 'year', yearText, `must be a year between ${MIN_YEAR} and ${MAX_YEAR}`));
-    const statusText = get('status')
-      .toUpperCase()
-      .replace(/[\s-]+/g, '_');
-    const status = statusText === '' ? ObservationStatus.MEASURED : (statusText as ObservationStatus);
-    if (!(status in ObservationStatus)) {
-      report(problem(line, 'status', get('status'), `must be one of ${Object.keys(ObservationStatus).join(', ')}`));
-    }
-    const dims: string[] = [];
-    const split: string[] = [];
-    for (const dimension of dimensions) {
-      const v = get(dimension);
-      if (v !== '') {
-        dims.push(`${dimension}=${v.toLowerCase()}`);
-        split.push(dimension);
-      }
-    }
-    const disaggregation = dims.join(';');
-    // Stored in a varchar(200), which counts characters (code points), not UTF-16 units.
-    const length = [...disaggregation].length;
-    if (length > MAX_DISAGGREGATION)
-      report(
-        problem(
-          line,
-          split.join(', '),
-          disaggregation,
-          `the disaggregation (${split.length > 1 ? 'these columns' : 'this column'} as "column=value" pairs joined by ";") is ${length} characters long, at most ${MAX_DISAGGREGATION} are allowed`,
-        ),
-      );
-    const valueText = get('value');
-    if (isMissing(valueText)) {
-      if (problemCount === before) options.onMissing?.({ line, city, indicator, year: yearText });
-      continue;
-    }
-    // A number too large for a double (1e400) reads as Infinity, which the database refuses.
-    const TOO_LARGE = 'is too large: numbers must be finite, at most about 1.8e308';
-    let value = parseNumber(valueText);
-    if (value === null)
-      report(problem(line, 'value', valueText, 'is not a number (missing values are empty, NA, .. or -)'));
-    else if (!Number.isFinite(value)) {
-      report(problem(line, 'value', valueText, TOO_LARGE));
-      value = null;
-    }
-    const bound = (column: 'lower' | 'upper'): number | null => {
-      const t = get(column);
-      if (isMissing(t)) return null;
-      const n = parseNumber(t);
-      if (n === null) report(problem(line, column, t, 'is not a number'));
-      else if (!Number.isFinite(n)) {
-        report(problem(line, column, t, TOO_LARGE));
-        return null;
-      }
-      return n;
-    };
-    const lower = bound('lower');
-    const upper = bound('upper');
-    if (value !== null && lower !== null && lower > value)
-      report(problem(line, 'lower', get('lower'), `is above the value ${value}`));
-    if (value !== null && upper !== null && upper < value)
-      report(problem(line, 'upper', get('upper'), `is below the value ${value}`));
-    if (problemCount > before || value === null) continue;
-    yield {
-      line,
-      city,
-      country,
-      region: get('region') || null,
-      indicator,
-      year,
-      value,
-      lower,
-      upper,
-      status,
-      note: get('note') || null,
-      disaggregation,
-    };
+export async function* readObservations(input: ImportInput, options: ReadOptions): AsyncGenerator<ParsedRow> {
+  const reader = options.reader ?? tidyCsvReader;
+  const base = options.metadata ?? { source: null, indicators: [], disaggregations: [] };
+  const metadata = { ...base, disaggregations: options.disaggregations ?? base.disaggregations };
+  const raws = reader.read(input, {
+    metadata,
+    report: options.onProblem,
+    tally: options.tally ?? { records: 0 },
+    onProgress: options.onProgress,
+  });
+  for await (const raw of raws) {
+    const row = checkObservation(raw, options.onProblem, options.onMissing);
+    if (row !== null) yield row;
   }
-  if (header === null && problemCount === 0)
-    report(problem(0, null, null, 'the file is empty: expected a header line'));
 }
 
-function invalidUtf8(line: number, column: string, decoded: string): ImportProblem {
-  return problem(
+/** A number too large for a double (1e400) reads as Infinity, which the database refuses. */
+const TOO_LARGE = 'is too large: numbers must be finite, at most about 1.8e308';
+
+/**
+ * The row checks every format's observations go through: what makes a row, whatever file it
+ * came from. Returns the row, or null when it has a problem (each reported) or a missing value
+ * (reported through `onMissing` when the row has no other problem).
+ */
+export function checkObservation(
+  raw: RawObservation,
+  onProblem: (p: ImportProblem) => void,
+  onMissing?: (m: MissingValue) => void,
+): ParsedRow | null {
+  let problems = 0;
+  const report = (p: ImportProblem) => {
+    problems += 1;
+    onProblem(p);
+  };
+  const column = (field: ObservationField): string => raw.columns?.[field] ?? field;
+  const line = raw.line;
+  const city = raw.city;
+  // A code (alpha-2 or alpha-3) or a name, resolved against the country table at import;
+  // never a missing-value token: `NA` is Namibia.
+  const countryText = raw.country.trim();
+  const country = /^[A-Za-z]{2,3}$/.test(countryText) ? countryText.toUpperCase() : countryText;
+  const indicator = raw.indicator;
+  const yearText = raw.year;
+  if (!city) report(problem(line, column('city'), city, 'is empty'));
+  if (!country)
+    report(
+      problem(line, column('country'), raw.country, 'is empty (give an ISO 3166-1 code, e.g. US or USA, or a name)'),
+    );
+  if (!indicator) report(problem(line, column('indicator'), indicator, 'is empty'));
+  const year = /^\d{4}$/.test(yearText) ? Number(yearText) : NaN;
+  if (!isModelYear(year))
+    report(problem(line, column('year'), yearText, `must be a year between ${MIN_YEAR} and ${MAX_YEAR}`));
+  const statusText = raw.status.toUpperCase().replace(/[\s-]+/g, '_');
+  const status = statusText === '' ? ObservationStatus.MEASURED : (statusText as ObservationStatus);
+  if (!(status in ObservationStatus)) {
+    report(problem(line, column('status'), raw.status, `must be one of ${Object.keys(ObservationStatus).join(', ')}`));
+  }
+  const dims: string[] = [];
+  const split: string[] = [];
+  for (const [dimension, v] of raw.dimensions) {
+    if (v !== '') {
+      dims.push(`${dimension}=${v.toLowerCase()}`);
+      split.push(dimension);
+    }
+  }
+  const disaggregation = dims.join(';');
+  // Stored in a varchar(200), which counts characters (code points), not UTF-16 units.
+  const length = [...disaggregation].length;
+  if (length > MAX_DISAGGREGATION)
+    report(
+      problem(
+        line,
+        split.join(', '),
+        disaggregation,
+        `the disaggregation (${split.length > 1 ? 'these columns' : 'this column'} as "column=value" pairs joined by ";") is ${length} characters long, at most ${MAX_DISAGGREGATION} are allowed`,
+      ),
+    );
+  const valueText = raw.value;
+  if (isMissing(valueText)) {
+    if (problems === 0) onMissing?.({ line, city, indicator, year: yearText });
+    return null;
+  }
+  let value = parseNumber(valueText);
+  if (value === null)
+    report(problem(line, column('value'), valueText, 'is not a number (missing values are empty, NA, .. or -)'));
+  else if (!Number.isFinite(value)) {
+    report(problem(line, column('value'), valueText, TOO_LARGE));
+    value = null;
+  }
+  const bound = (field: 'lower' | 'upper'): number | null => {
+    const t = raw[field];
+    if (isMissing(t)) return null;
+    const n = parseNumber(t);
+    if (n === null) report(problem(line, column(field), t, 'is not a number'));
+    else if (!Number.isFinite(n)) {
+      report(problem(line, column(field), t, TOO_LARGE));
+      return null;
+    }
+    return n;
+  };
+  const lower = bound('lower');
+  const upper = bound('upper');
+  if (value !== null && lower !== null && lower > value)
+    report(problem(line, column('lower'), raw.lower, `is above the value ${value}`));
+  if (value !== null && upper !== null && upper < value)
+    report(problem(line, column('upper'), raw.upper, `is below the value ${value}`));
+  if (problems > 0 || value === null) return null;
+  return {
     line,
-    column,
-    decoded,
-    'is not valid UTF-8 (the value shows U+FFFD where the bytes were): save the file as UTF-8',
-  );
+    city,
+    country,
+    region: raw.region || null,
+    indicator,
+    year,
+    value,
+    lower,
+    upper,
+    status,
+    note: raw.note || null,
+    disaggregation,
+  };
 }
 
 /**
@@ -233,7 +194,7 @@ function invalidUtf8(line: number, column: string, decoded: string): ImportProbl
  * every problem (see readObservations, which the import uses to stream instead).
  */
 export async function parseObservations(
-  input: Readable | string | Buffer,
+  input: ImportInput,
   options: { disaggregations?: string[]; onProgress?: (records: number) => void } = {},
 ): Promise<ParseResult> {
   const problems: ImportProblem[] = [];
@@ -249,35 +210,4 @@ export async function parseObservations(
     rows.push(row);
   }
   return { rows, missing, records: tally.records, problems };
-}
-
-function checkHeader(
-  header: string[],
-  line: number,
-  disaggregations: Set<string>,
-  report: (p: ImportProblem) => void,
-): Map<string, number> {
-  const index = new Map<string, number>();
-  header.forEach((name, i) => {
-    if (index.has(name))
-      report(problem(line, name, name, `the column name appears twice (columns ${index.get(name)! + 1} and ${i + 1})`));
-    else index.set(name, i);
-  });
-  for (const column of REQUIRED_COLUMNS) {
-    if (!index.has(column)) report(problem(line, column, null, 'required column is missing from the header'));
-  }
-  const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS, ...disaggregations]);
-  for (const name of index.keys()) {
-    if (!known.has(name)) {
-      report(
-        problem(
-          line,
-          name,
-          name,
-          'unknown column: declare it in datapackage.json (rightsgraph.disaggregations) if it splits the values',
-        ),
-      );
-    }
-  }
-  return index;
 }

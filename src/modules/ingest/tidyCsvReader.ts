@@ -1,0 +1,83 @@
+import { readCsvTable } from './csvTable';
+import { type ImportProblem, problem } from './importErrors';
+import type { ObservationReader, RawObservation } from './observationReader';
+
+export const REQUIRED_COLUMNS = ['city', 'country', 'indicator', 'year', 'value'] as const;
+export const OPTIONAL_COLUMNS = ['region', 'lower', 'upper', 'status', 'note'] as const;
+
+/**
+ * The tidy observations CSV (docs/import.md): one value per row, columns named as the
+ * observation's fields, any case, in any order; the columns the datapackage declares
+ * (`rightsgraph.disaggregations`) split a value, and any other column is a problem, so a typo is
+ * never read as a disaggregation.
+ */
+export const tidyCsvReader: ObservationReader = {
+  name: 'tidy-csv',
+  description: 'tidy CSV: one value per row, columns city, country, indicator, year, value, ... (the default)',
+  mediaTypes: ['text/csv'],
+  async *read(input, context) {
+    const disaggregations = new Set(context.metadata.disaggregations.map((d) => d.toLowerCase()));
+    const dimensions = [...disaggregations].sort();
+    let index = new Map<string, number>();
+    const header = (values: string[], line: number, report: (p: ImportProblem) => void): string[] | null => {
+      const names = values.map((h) => h.trim().toLowerCase());
+      let problems = 0;
+      index = checkHeader(names, line, disaggregations, (p) => {
+        problems += 1;
+        report(p);
+      });
+      return problems > 0 ? null : names;
+    };
+    for await (const record of readCsvTable(input, { ...context, header })) {
+      const get = (column: string): string => {
+        const i = index.get(column);
+        return i === undefined ? '' : record.values[i];
+      };
+      yield {
+        line: record.line,
+        city: get('city'),
+        country: get('country'),
+        region: get('region'),
+        indicator: get('indicator'),
+        year: get('year'),
+        value: get('value'),
+        lower: get('lower'),
+        upper: get('upper'),
+        status: get('status'),
+        note: get('note'),
+        dimensions: dimensions.map((d) => [d, get(d)]),
+      } satisfies RawObservation;
+    }
+  },
+};
+
+function checkHeader(
+  header: string[],
+  line: number,
+  disaggregations: Set<string>,
+  report: (p: ImportProblem) => void,
+): Map<string, number> {
+  const index = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (index.has(name))
+      report(problem(line, name, name, `the column name appears twice (columns ${index.get(name)! + 1} and ${i + 1})`));
+    else index.set(name, i);
+  });
+  for (const column of REQUIRED_COLUMNS) {
+    if (!index.has(column)) report(problem(line, column, null, 'required column is missing from the header'));
+  }
+  const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS, ...disaggregations]);
+  for (const name of index.keys()) {
+    if (!known.has(name)) {
+      report(
+        problem(
+          line,
+          name,
+          name,
+          'unknown column: declare it in datapackage.json (rightsgraph.disaggregations) if it splits the values',
+        ),
+      );
+    }
+  }
+  return index;
+}
