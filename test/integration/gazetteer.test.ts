@@ -229,6 +229,30 @@ describe('an import creating cities from the gazetteer', () => {
     expect(row.value).toBe(0.9);
   });
 
+  it('takes "Vienna, AT, 09" (GeoNames\' region code) for the seeded Vienna (region "Vienna"), and a far namesake for a new city', async () => {
+    const before = await cityCount();
+    // Toledo, Oregon (GeoNames admin-1 OR) shares its name with the seeded Toledo, Ohio, 3,000 km away.
+    const report = await importObservations(
+      db.dataSource,
+      `${HEADER}Vienna,AT,09,homicide-rate,2013,1.2\nToledo,US,OR,homicide-rate,2015,4.4\n`,
+      { metadata: METADATA, createCities: true },
+    );
+    expect(report.ok).toBe(true);
+    expect(report.createdCities).toEqual(['toledo-or-us']);
+    expect(await cityCount()).toBe(before + 1);
+    const rows = await db.dataSource.query(
+      `SELECT c.slug, c.region, o.value FROM observation o JOIN city c ON c.id = o.city_id
+       JOIN indicator i ON i.id = o.indicator_id
+       WHERE i.code = 'homicide-rate' AND o.superseded_in_release_id IS NULL
+         AND ((c.slug = 'vienna-at' AND o.year = 2013) OR (c.country_code = 'US' AND c.name = 'Toledo' AND o.year = 2015))
+       ORDER BY c.slug`,
+    );
+    expect(rows).toEqual([
+      { slug: 'toledo-or-us', region: 'OR', value: 4.4 },
+      { slug: 'vienna-at', region: 'Vienna', value: 1.2 },
+    ]);
+  });
+
   it('creates from the row alone when told not to use the gazetteer', async () => {
     const report = await importObservations(db.dataSource, `${HEADER}Salem,US,OR,homicide-rate,2015,2.2\n`, {
       metadata: METADATA,

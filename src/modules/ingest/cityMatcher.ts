@@ -8,7 +8,21 @@ export interface CityCandidate {
   alternateNames: string[];
   countryCode: string;
   region: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
 }
+
+/** Great-circle distance in km (haversine, mean Earth radius). */
+export function distanceKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }) {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+
+/** How near a gazetteer place must be to a stored city of the same name to be that city. */
+export const SAME_PLACE_KM = 25;
 
 export type CityMatch =
   { kind: 'found'; id: number } | { kind: 'unknown'; reason: string } | { kind: 'ambiguous'; reason: string };
@@ -36,6 +50,27 @@ export class CityMatcher {
       const key = `${city.countryCode}|${name}`;
       this.byName.set(key, [...(this.byName.get(key) ?? []), city]);
     }
+  }
+
+  /**
+   * The stored city a gazetteer place is, when the row's region did not match literally: a file
+   * may write the region as GeoNames' admin-1 code (`09` for Vienna) where the database holds a
+   * name (`Vienna`). The one stored city of that name in the country lying within
+   * SAME_PLACE_KM of one of the places, or null. Never a guess between two.
+   */
+  samePlace(
+    ref: { city: string; country: string },
+    places: readonly { latitude: number; longitude: number }[],
+  ): CityCandidate | null {
+    const near = (this.byName.get(`${ref.country}|${foldName(ref.city)}`) ?? []).filter(
+      (c) =>
+        typeof c.latitude === 'number' &&
+        typeof c.longitude === 'number' &&
+        places.some(
+          (p) => distanceKm({ latitude: c.latitude as number, longitude: c.longitude as number }, p) <= SAME_PLACE_KM,
+        ),
+    );
+    return near.length === 1 ? near[0] : null;
   }
 
   match(ref: { city: string; country: string; region: string | null }): CityMatch {

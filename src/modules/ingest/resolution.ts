@@ -61,7 +61,8 @@ export function unknownCountries(queryRunner: QueryRunner): (text: string) => Pr
 export async function cityMatcherFor(queryRunner: QueryRunner, countries: string[]): Promise<CityMatcher> {
   const cities: CityCandidate[] = (
     await queryRunner.query(
-      `SELECT id, slug, name, ascii_name, alternate_names, country_code, region FROM city WHERE country_code = ANY($1) ORDER BY id`,
+      `SELECT id, slug, name, ascii_name, alternate_names, country_code, region, latitude, longitude
+       FROM city WHERE country_code = ANY($1) ORDER BY id`,
       [countries],
     )
   ).map((r: Record<string, unknown>) => ({
@@ -72,6 +73,8 @@ export async function cityMatcherFor(queryRunner: QueryRunner, countries: string
     alternateNames: r.alternate_names as string[],
     countryCode: (r.country_code as string).trim(),
     region: r.region as string | null,
+    latitude: r.latitude as number | null,
+    longitude: r.longitude as number | null,
   }));
   return new CityMatcher(cities);
 }

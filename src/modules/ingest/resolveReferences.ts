@@ -97,7 +97,12 @@ export async function resolveReferences(
         id = match.id;
       } else if (match.kind === 'unknown' && options.createCities && !/^\d+$/.test(ref.city)) {
         const places = gazetteer?.find(ref) ?? [];
-        if (places.length > 1 && options.resolve !== 'largest') {
+        // The region written another way ("Vienna, AT, 09" for the stored Vienna, region
+        // "Vienna"): the gazetteer's place is the stored city, not a new one.
+        const stored = places.length > 0 ? matcher.samePlace(ref, places) : null;
+        if (stored) {
+          id = stored.id;
+        } else if (places.length > 1 && options.resolve !== 'largest') {
           found = problem(0, 'city', ref.city, ambiguousPlace(ref, places));
         } else {
           newKey = `new:${ref.country}|${ref.region ?? ''}|${ref.city.toLowerCase()}`;
