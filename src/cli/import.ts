@@ -37,11 +37,12 @@ through the running server's socket when one serves it. Exit code 0: imported (o
 1: problems found (nothing written), 2: bad usage.`;
 
 /** What the curator reviews after an import that created cities: how each was placed. */
-function placesSummary(places: PlacesReport): string {
+function placesSummary(places: PlacesReport, dryRun: boolean): string {
   const lines: string[] = [];
-  if (places.matched.length) lines.push(`placed by the gazetteer: ${places.matched.join(', ')}`);
+  if (places.matched.length)
+    lines.push(`${dryRun ? 'would place' : 'placed'} by the gazetteer: ${places.matched.join(', ')}`);
   if (places.largestChoices.length) {
-    lines.push(`chose the most populous of several places of the name (review these):`);
+    lines.push(`${dryRun ? 'would choose' : 'chose'} the most populous of several places of the name (review these):`);
     for (const c of places.largestChoices) {
       lines.push(
         `  ${c.city}: ${c.name}, ${c.region ?? 'no region'}, ${c.country}, population ${c.population.toLocaleString('en')}, ` +
@@ -50,7 +51,9 @@ function placesSummary(places: PlacesReport): string {
     }
   }
   if (places.notInGazetteer.length) {
-    lines.push(`not in the gazetteer, made from the rows alone: ${places.notInGazetteer.join(', ')}`);
+    lines.push(
+      `not in the gazetteer, ${dryRun ? 'would be made' : 'made'} from the rows alone: ${places.notInGazetteer.join(', ')}`,
+    );
   }
   return lines.map((line) => `${line}\n`).join('');
 }
@@ -183,9 +186,13 @@ async function main(): Promise<number> {
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
       `${report.message} (${report.records} rows, ${report.missing} missing, ${seconds.toFixed(1)} s)\n` +
-        (report.createdCities.length ? `created cities: ${report.createdCities.join(', ')}\n` : '') +
-        placesSummary(report.places) +
-        (report.createdIndicators.length ? `created indicators: ${report.createdIndicators.join(', ')}\n` : ''),
+        (report.createdCities.length
+          ? `${report.dryRun ? 'would create' : 'created'} cities: ${report.createdCities.join(', ')}\n`
+          : '') +
+        placesSummary(report.places, report.dryRun) +
+        (report.createdIndicators.length
+          ? `${report.dryRun ? 'would create' : 'created'} indicators: ${report.createdIndicators.join(', ')}\n`
+          : ''),
     );
     return report.ok ? 0 : 1;
   } finally {

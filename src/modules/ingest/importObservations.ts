@@ -108,10 +108,10 @@ export async function importObservations(
       const message = options.dryRun
         ? `dry run: would add ${counts.added}, change ${counts.changed}, leave ${counts.unchanged} unchanged; nothing was written`
         : `nothing to import: all ${counts.unchanged} values are already current; no release was created`;
-      return {
-        commit: false,
-        result: report({ ...summary, ok: true, createdCities: [], places: NO_PLACES, createdIndicators: [], message }),
-      };
+      // A dry run keeps what it would create, so the curator reviews the gazetteer's choices
+      // before anything is written; "nothing to import" created nothing that stays.
+      const created = options.dryRun ? {} : { createdCities: [], places: NO_PLACES, createdIndicators: [] };
+      return { commit: false, result: report({ ...summary, ok: true, ...created, message }) };
     }
     await recordCounts(queryRunner, counts);
     return {
