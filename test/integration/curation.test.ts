@@ -286,6 +286,7 @@ describe('curator mutations', () => {
       Number((await t.db.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`))[0].n);
     const current = `superseded_in_release_id IS NULL`;
     const [{ id: graz }] = await t.db.dataSource.query(`SELECT id FROM city WHERE slug = 'graz-at'`);
+    const [{ id: earlier }] = await t.db.dataSource.query('SELECT max(id) AS id FROM release');
     const before = { commitments: await count('commitment', current), rows: await count('commitment') };
     const { id } = dataOf<{ createCommitment: { id: string } }>(
       await t.query(
@@ -314,7 +315,7 @@ describe('curator mutations', () => {
     expect(await count('commitment_right', `commitment_id = ${Number(id)}`)).toBe(2);
     expect(
       await t.db.dataSource.query(`SELECT superseded_in_release_id AS s FROM commitment WHERE id = $1`, [id]),
-    ).toEqual([{ s: created + 1 }]);
+    ).toEqual(await t.db.dataSource.query('SELECT id AS s FROM release WHERE id > $1', [created]));
     const titles = async (asOf: number | null) =>
       dataOf<{ city: { commitments: { title: string }[] } }>(
         await t.query(`query($asOf: ID) { city(slug: "graz-at") { commitments(asOf: $asOf) { title } } }`, {
@@ -323,7 +324,7 @@ describe('curator mutations', () => {
       ).city.commitments.map((c) => c.title);
     expect(await titles(null)).not.toContain('To be retracted');
     expect(await titles(created)).toContain('To be retracted');
-    expect(await titles(created - 1)).not.toContain('To be retracted');
+    expect(await titles(earlier)).not.toContain('To be retracted');
 
     // Gone is gone: a second delete, an id never used and one beyond the int range are NOT_FOUND.
     for (const missing of [id, '999999']) {
