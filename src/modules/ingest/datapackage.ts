@@ -15,6 +15,11 @@ export interface ImportMetadata {
   indicators: IndicatorDefinition[];
   /** Extra CSV columns that split a value (e.g. sex), declared so a typo is not read as one. */
   disaggregations: string[];
+  /**
+   * The package's `rightsgraph` block as written: a format's reader reads its own settings from
+   * it (`sdmx`, the SDMX-CSV code mapping, read by sdmxMapping.ts).
+   */
+  rightsgraph?: Record<string, unknown>;
 }
 
 export interface IndicatorDefinition {
@@ -42,7 +47,8 @@ const statedLicense = (license: string | null): string | null =>
  * `title`, `sources[0]` (title, path), `licenses[0]` (name), `contributors` with role
  * "publisher". rightsgraph's own properties sit under `rightsgraph`: `publisher`, `citation`,
  * `synthetic`, `indicators` (code, name, unit, direction, kind, rights, description,
- * methodology) and `disaggregations` (column names).
+ * methodology) and `disaggregations` (column names); a format's own settings (`sdmx`) are kept
+ * for its reader.
  */
 export function readDatapackage(json: unknown, problems: ImportProblem[]): ImportMetadata {
   const fail = (reason: string) => problems.push(problem(0, 'datapackage.json', null, reason));
@@ -107,5 +113,5 @@ export function readDatapackage(json: unknown, problems: ImportProblem[]): Impor
   const disaggregations = Array.isArray(own.disaggregations)
     ? own.disaggregations.filter((d): d is string => typeof d === 'string').map((d) => d.trim().toLowerCase())
     : [];
-  return { source, indicators, disaggregations };
+  return { source, indicators, disaggregations, ...(isObject(json.rightsgraph) ? { rightsgraph: own } : {}) };
 }

@@ -1,10 +1,14 @@
 import type { ObservationReader } from './observationReader';
+import { sdmxCsvReader } from './sdmxCsvReader';
 import { tidyCsvReader } from './tidyCsvReader';
 
 /** The formats an observation import reads, by name: a new format is a reader file and one line here. */
-const READERS: readonly ObservationReader[] = [tidyCsvReader];
+const READERS: readonly ObservationReader[] = [tidyCsvReader, sdmxCsvReader];
 
 export const DEFAULT_FORMAT = tidyCsvReader.name;
+
+/** The media types of POST /imports whose body is a file of one of these formats. */
+export const MEDIA_TYPES: readonly string[] = READERS.flatMap((r) => r.mediaTypes);
 
 /** The format names, for usage texts and errors. */
 export const FORMATS: readonly string[] = READERS.map((r) => r.name);

@@ -13,7 +13,7 @@ export const OPTIONAL_COLUMNS = ['region', 'lower', 'upper', 'status', 'note'] a
  */
 export const tidyCsvReader: ObservationReader = {
   name: 'tidy-csv',
-  description: 'tidy CSV: one value per row, columns city, country, indicator, year, value, ... (the default)',
+  description: 'tidy CSV, one value per row (the default)',
   mediaTypes: ['text/csv'],
   async *read(input, context) {
     const disaggregations = new Set(context.metadata.disaggregations.map((d) => d.toLowerCase()));
