@@ -9,12 +9,16 @@ import { type ImportMetadata, readDatapackage } from '../modules/ingest/datapack
 import { formatProblem, type ImportProblem } from '../modules/ingest/importErrors';
 import { importCommitments } from '../modules/ingest/importCommitments';
 import { importObservations, type PlacesReport } from '../modules/ingest/importObservations';
+import { describeFormats, observationReader, UnknownFormatError } from '../modules/ingest/observationReaders';
 import { defaultCitation } from '../modules/source/citationText';
 
 const USAGE = `usage: npm run import -- FILE.csv [options]
        npm run import -- --commitments FILE.csv [--dry-run] [--report FILE]
 
-  --package FILE          Frictionless datapackage.json (default: datapackage.json beside the CSV, if any)
+  --format NAME           the file's format (docs/import.md):
+${describeFormats('                            ')}
+  --package FILE          Frictionless datapackage.json (default: datapackage.json beside the CSV, if any);
+                          for sdmx-csv it maps the file's codes (rightsgraph.sdmx)
   --source-title TEXT     source title (overrides the package)
   --source-publisher TEXT source publisher
   --source-url URL        source URL
@@ -96,6 +100,7 @@ async function main(): Promise<number> {
     parsed = parseArgs({
       allowPositionals: true,
       options: {
+        format: { type: 'string' },
         package: { type: 'string' },
         'source-title': { type: 'string' },
         'source-publisher': { type: 'string' },
@@ -124,6 +129,15 @@ async function main(): Promise<number> {
   if (values.resolve !== undefined && values.resolve !== 'largest') {
     process.stderr.write(`--resolve takes one value, largest (got "${values.resolve.slice(0, 40)}")\n\n${USAGE}\n`);
     return 2;
+  }
+  if (values.format !== undefined) {
+    try {
+      observationReader(values.format);
+    } catch (error) {
+      if (!(error instanceof UnknownFormatError)) throw error;
+      process.stderr.write(`--format: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
   }
   const file = path.resolve(positionals[0]);
   if (!existsSync(file)) {
@@ -171,6 +185,7 @@ async function main(): Promise<number> {
   try {
     const report = await importObservations(database.dataSource, createReadStream(file), {
       metadata,
+      format: values.format,
       createCities: values['create-cities'],
       resolve: values.resolve === 'largest' ? 'largest' : undefined,
       gazetteer: !values['no-gazetteer'],

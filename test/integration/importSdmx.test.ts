@@ -1,14 +1,20 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { Role } from '../../src/modules/auth/apiKey.entity';
+import { createApiKey } from '../../src/modules/auth/apiKeys';
 import { readDatapackage } from '../../src/modules/ingest/datapackage';
 import type { ImportProblem } from '../../src/modules/ingest/importErrors';
 import { importObservations } from '../../src/modules/ingest/importObservations';
+import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
+import { childEnv, ensureBuilt, ROOT } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 
 /**
- * SDMX-CSV through the reader seam: Eurostat's 1.0 export and a 2.0 file with labels, and their
- * problems. Every expected value below is read off the fixture files by hand
- * (test/fixtures/import/sdmx/), not from a run of the import.
+ * SDMX-CSV through the reader seam: Eurostat's 1.0 export and a 2.0 file with labels, their
+ * problems, the HTTP media type and the CLI. Every expected value below is read off the fixture
+ * files by hand (test/fixtures/import/sdmx/), not from a run of the import.
  */
 const SDMX = path.join(__dirname, '..', 'fixtures', 'import', 'sdmx');
 const file = (...parts: string[]) => readFileSync(path.join(SDMX, ...parts));
@@ -282,5 +288,106 @@ describe('SDMX-CSV import', () => {
     await expect(
       importObservations(db.dataSource, 'x', { metadata: metadataOf('eurostat'), format: 'json-stat' }),
     ).rejects.toThrow('unknown format "json-stat": the formats are tidy-csv, sdmx-csv');
+  });
+});
+
+describe('POST /imports with SDMX-CSV', () => {
+  // A database of its own: what the library imported above is not there.
+  let site: TestDatabase;
+  let http: HttpTestServer;
+  let editor: string;
+  beforeAll(async () => {
+    site = await createTestDatabase();
+    http = await startHttpServer(site.dataSource);
+    editor = (await createApiKey(site.dataSource, { name: 'curator', role: Role.EDITOR })).key;
+  });
+  afterAll(async () => {
+    await http.close();
+    await site.close();
+  });
+  async function post(body: string, contentType: string, query: string) {
+    const response = await fetch(`${http.origin}/imports${query}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${editor}` },
+      body,
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+    return { status: response.status, json: (await response.json()) as any };
+  }
+  const datapackage = () => encodeURIComponent(file('dotstat', 'datapackage.json').toString('utf8'));
+
+  it('selects the reader by the SDMX media type, with or without its version, the datapackage in the query', async () => {
+    const csv = file('dotstat', 'shelter.csv').toString('utf8');
+    const dry = await post(csv, 'application/vnd.sdmx.data+csv', `?dryRun=true&datapackage=${datapackage()}`);
+    expect(dry.status).toBe(200);
+    expect(dry.json).toMatchObject({ ok: true, dryRun: true, records: 6, missing: 1, added: 5 });
+    const real = await post(
+      csv,
+      'application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8',
+      `?datapackage=${datapackage()}`,
+    );
+    expect(real.status).toBe(200);
+    expect(real.json).toMatchObject({ ok: true, dryRun: false, added: 5, unchanged: 0 });
+    const problems = await post(
+      file('dotstat', 'shelter-problems.csv').toString('utf8'),
+      'application/vnd.sdmx.data+csv;version=1.0.0',
+      `?datapackage=${datapackage()}`,
+    );
+    expect(problems.status).toBe(422);
+    expect(problems.json.problems.map((p: ImportProblem) => p.line)).toEqual([2, 3, 4, 5, 5, 6, 7, 9]);
+  });
+
+  it('takes format in a JSON body, and answers 400 to an unknown format or a datapackage that is not JSON', async () => {
+    const json = await post(
+      JSON.stringify({
+        csv: file('eurostat', 'urb_cpop1.csv').toString('utf8'),
+        datapackage: JSON.parse(file('eurostat', 'datapackage.json').toString('utf8')),
+        format: 'sdmx-csv',
+        dryRun: true,
+      }),
+      'application/json',
+      '',
+    );
+    expect(json.status).toBe(200);
+    expect(json.json).toMatchObject({ ok: true, records: 6, missing: 2 });
+    const unknown = await post('a,b\n', 'text/csv', '?format=json-stat');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.errors[0]).toMatchObject({
+      message: 'unknown format "json-stat": the formats are tidy-csv, sdmx-csv',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const notJson = await post('a,b\n', 'application/vnd.sdmx.data+csv', '?datapackage=%7Bnot');
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.errors[0].message).toBe('datapackage in the query string is not JSON');
+  });
+});
+
+describe('npm run import -- --format', () => {
+  // A database of its own, as the demo data are before any import above.
+  let demo: TestDatabase;
+  beforeAll(async () => {
+    ensureBuilt();
+    demo = await createTestDatabase();
+  }, 180_000);
+  afterAll(async () => {
+    await demo.close();
+  });
+  const run = promisify(execFile);
+  const cli = (args: string[]) =>
+    run(process.execPath, ['dist/src/cli/import.js', ...args], {
+      cwd: ROOT,
+      env: childEnv({ DATABASE_URL: demo.url }),
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, output: stderr + stdout }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        output: error.stderr + error.stdout,
+      }),
+    );
+
+  it('refuses an unknown format with the list of formats, before opening anything', async () => {
+    const { code, output } = await cli(['no-such-file.csv', '--format', 'json-stat']);
+    expect(code).toBe(2);
+    expect(output).toContain('--format: unknown format "json-stat": the formats are tidy-csv, sdmx-csv');
   });
 });

@@ -13,6 +13,7 @@ import { type ImportMetadata, readDatapackage } from './datapackage';
 import type { ImportProblem } from './importErrors';
 import { importCommitments } from './importCommitments';
 import { importObservations } from './importObservations';
+import { DEFAULT_FORMAT, MEDIA_TYPES, observationReader, readerForMediaType } from './observationReaders';
 import { defaultCitation } from '../source/citationText';
 
 /** The answer to a body over the limit, in the words body-parser uses for the JSON one. */
@@ -52,11 +53,14 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim(
 
 /**
  * POST /imports: the import over HTTP for an editor key, with the same checks and report as the
- * CLI. Either `Content-Type: text/csv` with the source in query parameters (sourceTitle,
- * sourcePublisher, sourceUrl, license; createCities, resolve=largest, gazetteer=false, dryRun), or
- * `application/json` `{ csv, datapackage, createCities, resolve, gazetteer, dryRun }`. `kind=commitments`
- * (or `"kind": "commitments"`): the CSV holds local commitments (importCommitments; dryRun applies). 200 with the report when imported (or nothing
- * to do), 422 with the report when the file has problems.
+ * CLI. Either the file as the body, `Content-Type: text/csv` or SDMX-CSV's
+ * `application/vnd.sdmx.data+csv` (which selects that format), with the options in query
+ * parameters (sourceTitle, sourcePublisher, sourceUrl, license; createCities, resolve=largest,
+ * gazetteer=false, dryRun, format, datapackage as JSON), or `application/json`
+ * `{ csv, datapackage, format, createCities, resolve, gazetteer, dryRun }`. `kind=commitments`
+ * (or `"kind": "commitments"`): the CSV holds local commitments (importCommitments; dryRun
+ * applies). 200 with the report when imported (or nothing to do), 422 with the report when the
+ * file has problems.
  */
 export function importRouter(dataSource: DataSource, config: Config): Router {
   const router = Router();
@@ -78,7 +82,9 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
     async (req, res, next) => {
       try {
         const problems: ImportProblem[] = [];
-        const isCsv = req.is('text/csv') === 'text/csv';
+        // A file in the body (text/csv, SDMX-CSV's media type) streams; its options are in the query string.
+        const mediaType = req.is([...MEDIA_TYPES]);
+        const isCsv = typeof mediaType === 'string';
         const body = (isCsv ? {} : (req.body ?? {})) as Record<string, unknown>;
         const options = isCsv ? (req.query as Record<string, unknown>) : body;
         if (isCsv && Number(req.headers['content-length']) > limit) {
@@ -105,6 +111,22 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
           );
           return;
         }
+        // `format` names the reader; without it, the body's media type does (SDMX-CSV's, with
+        // or without `;version=`), else the tidy CSV.
+        const format = text(options.format) ?? (isCsv ? readerForMediaType(mediaType)?.name : null) ?? DEFAULT_FORMAT;
+        try {
+          observationReader(format);
+        } catch (error) {
+          sendHttpError(res, requestError(ErrorCode.BAD_USER_INPUT, (error as Error).message));
+          return;
+        }
+        if (kind === 'commitments' && format !== DEFAULT_FORMAT) {
+          sendHttpError(
+            res,
+            requestError(ErrorCode.BAD_USER_INPUT, `commitments are imported from the tidy CSV only, not ${format}`),
+          );
+          return;
+        }
         if (kind === 'commitments') {
           const report = await importCommitments(dataSource, csv, { dryRun: flag(options.dryRun) });
           res.status(report.ok ? 200 : 422).json(report);
@@ -115,8 +137,22 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
           sendHttpError(res, requestError(ErrorCode.BAD_USER_INPUT, 'resolve takes one value, largest'));
           return;
         }
-        let metadata: ImportMetadata = body.datapackage
-          ? readDatapackage(body.datapackage, problems)
+        // With a file in the body, the datapackage may come as JSON in the query string (an
+        // SDMX-CSV import needs its code mapping); in a JSON body it is an object.
+        let datapackage: unknown = isCsv ? options.datapackage : body.datapackage;
+        if (isCsv && datapackage !== undefined) {
+          try {
+            datapackage = typeof datapackage === 'string' ? JSON.parse(datapackage) : undefined;
+          } catch {
+            datapackage = undefined;
+          }
+          if (datapackage === undefined) {
+            sendHttpError(res, requestError(ErrorCode.BAD_USER_INPUT, 'datapackage in the query string is not JSON'));
+            return;
+          }
+        }
+        let metadata: ImportMetadata = datapackage
+          ? readDatapackage(datapackage, problems)
           : { source: null, indicators: [], disaggregations: [] };
         const title = text(options.sourceTitle);
         const publisher = text(options.sourcePublisher);
@@ -144,6 +180,7 @@ export function importRouter(dataSource: DataSource, config: Config): Router {
               }
             : await importObservations(dataSource, csv, {
                 metadata,
+                format,
                 createCities: flag(options.createCities),
                 resolve: resolve === 'largest' ? 'largest' : undefined,
                 gazetteer: options.gazetteer === undefined ? true : flag(options.gazetteer),
