@@ -363,7 +363,7 @@ describe('POST /imports with SDMX-CSV', () => {
 });
 
 describe('npm run import -- --format', () => {
-  // A database of its own, as the demo data are before any import above.
+  // A database of its own: the worked example is stated for the demo data, before any import above.
   let demo: TestDatabase;
   beforeAll(async () => {
     ensureBuilt();
@@ -390,4 +390,16 @@ describe('npm run import -- --format', () => {
     expect(code).toBe(2);
     expect(output).toContain('--format: unknown format "json-stat": the formats are tidy-csv, sdmx-csv');
   });
+
+  it('runs the worked example of docs/import.md as written there', async () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/import.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## SDMX-CSV'), doc.indexOf('\n## ', doc.indexOf('## SDMX-CSV') + 1));
+    const sessions = [...section.matchAll(/```\n\$ npm run import -- (.*)\n([\s\S]*?)```/g)];
+    expect(sessions.length).toBe(2);
+    const seconds = (text: string) => text.replace(/\d+\.\d s\)/g, 'N s)');
+    for (const [, args, shown] of sessions) {
+      const { output } = await cli(args.split(' '));
+      for (const line of shown.trim().split('\n')) expect(seconds(output)).toContain(seconds(line));
+    }
+  }, 60_000);
 });
