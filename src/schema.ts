@@ -31,7 +31,6 @@ export const resolvers = [
   CurationResolver,
   RatificationResolver,
   RatificationHistoryResolver,
-  RatificationHistoryResolver,
   IndicatorResolver,
   ObservationResolver,
   InstrumentResolver,

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getMetadataStorage } from 'type-graphql';
+import { resolvers } from '../../src/schema';
+
+const MODULES = join(__dirname, '../../src/modules');
+
+/** Every `*.resolver.ts` under src/modules, found on disk rather than from the list under test. */
+function resolverFiles(): string[] {
+  return readdirSync(MODULES, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.resolver.ts'))
+    .map((file) => join(MODULES, file))
+    .sort();
+}
+
+describe('the resolver registry in src/schema.ts', () => {
+  it('registers every @Resolver class that a module file declares, so a new one cannot be left out silently', () => {
+    const files = resolverFiles();
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) jest.requireActual(file);
+
+    const declared = new Set(getMetadataStorage().resolverClasses.map((resolver) => resolver.target));
+    const registered = new Set<unknown>(resolvers);
+    const missing = [...declared].filter((target) => !registered.has(target)).map((target) => target.name);
+
+    expect(missing).toEqual([]);
+  });
+
+  it('lists each resolver once', () => {
+    const names = resolvers.map((resolver) => resolver.name);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  });
+});
