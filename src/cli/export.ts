@@ -26,6 +26,7 @@ const USAGE = `usage: npm run export -- --out DIR [options]
   --sources IDS           comma-separated source ids (one source keeps its provenance on re-import)
   --as-of N               release id: the data as it stood then (default: the newest release)
   --layout long|wide      long: one row per observation, re-importable (default); wide: one column per year
+  --provenance            add source and release columns to the long layout (the import does not read them)
 
 Reads DATABASE_URL, or the embedded database (EMBEDDED_DATA_DIR) when it is not set, through
 the running server's socket when one serves it. Exit code 0: written, 1: failed, 2: bad usage or
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
         sources: { type: 'string' },
         'as-of': { type: 'string' },
         layout: { type: 'string' },
+        provenance: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
           sources: values.sources,
           asOf: values['as-of'],
           layout: values.layout,
+          provenance: values.provenance ? 'true' : undefined,
         }).filter(([, v]) => v !== undefined),
       ),
     );

@@ -1,4 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
+import { childEnv, ensureBuilt, ROOT } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 
 /**
@@ -77,5 +83,57 @@ describe('the CSV export with provenance columns', () => {
     };
     expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'provenance' });
     expect(body.errors[0].message).toContain(words);
+  });
+});
+
+describe('npm run export -- --provenance', () => {
+  const run = promisify(execFile);
+  let out: string;
+  beforeAll(() => {
+    ensureBuilt();
+    out = mkdtempSync(path.join(tmpdir(), 'rightsgraph-export-'));
+  }, 180_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  const cli = (args: string[]) =>
+    run(process.execPath, ['dist/src/cli/export.js', '--out', out, ...args], {
+      cwd: ROOT,
+      env: childEnv({ DATABASE_URL: db.url }),
+    }).then(
+      () => 0,
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+  it('writes the same rows as the HTTP export with provenance, and a datapackage naming the two columns', async () => {
+    const code = await cli([
+      '--indicators',
+      'homicide-rate',
+      '--cities',
+      'pittsburgh-us',
+      '--year-to',
+      '2011',
+      '--provenance',
+    ]);
+    expect(code).toBe(0);
+    expect(readFileSync(path.join(out, 'observations.csv'), 'utf8')).toBe(
+      [
+        'city,country,region,indicator,year,value,lower,upper,status,note,source,release',
+        `pittsburgh-us,US,PA,homicide-rate,2010,17.88,,,MEASURED,,"${MARSHALL}",${seedRelease}`,
+        `pittsburgh-us,US,PA,homicide-rate,2011,14.26,,,MEASURED,,"${MARSHALL}",${seedRelease}`,
+        '',
+      ].join('\n'),
+    );
+    const pkg = JSON.parse(readFileSync(path.join(out, 'datapackage.json'), 'utf8')) as {
+      resources: { schema: { fields: { name: string }[] } }[];
+    };
+    expect(pkg.resources[0].schema.fields.slice(-2).map((f) => f.name)).toEqual(['source', 'release']);
+  });
+
+  it('exits 2 naming --provenance when the layout is wide', async () => {
+    const result = await cli(['--indicators', 'homicide-rate', '--layout', 'wide', '--provenance']);
+    expect(result).toMatchObject({ code: 2 });
+    expect((result as { stderr: string }).stderr).toContain(
+      '--provenance: provenance columns are written in the long layout only',
+    );
   });
 });
