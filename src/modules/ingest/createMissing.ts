@@ -3,6 +3,7 @@ import type { FileNames } from './fileNames';
 import type { ImportOptions, PlacesReport } from './importTypes';
 import type { Resolved } from './resolveReferences';
 import { slugify, stripAccents } from '../common/text';
+import { assignSlugs } from './assignSlugs';
 
 /**
  * Creates the defined indicators and the cities the file uses that do not exist yet, in order
@@ -49,44 +50,26 @@ export async function createMissing(
     );
   }
 
-  const createdCities: string[] = [];
-  const places: PlacesReport = { matched: [], largestChoices: [], notInGazetteer: [] };
-  const cityPlaceholders: number[] = [];
-  const cityIds: number[] = [];
-  // Refs differing only in case share a placeholder: each is created once. A set, as a file
-  // may name many thousands of new cities.
-  const created = new Set<number>();
-  for (let i = 0; i < names.cities.length; i += 1) {
+  // Refs differing only in case share a placeholder: each is created once, in order of first use.
+  const firsts: number[] = [];
+  const seen = new Set<number>();
+  names.cities.forEach((_, i) => {
     const placeholder = resolved.cityIds[i]!;
-    if (resolved.newCityKeys[i] === null || created.has(placeholder)) continue;
-    created.add(placeholder);
-    const ref = names.cities[i];
-    const base = slugify([ref.city, ref.region ?? '', ref.country].filter(Boolean).join(' '));
-    const [{ taken }] = await queryRunner.query(
-      `SELECT count(*)::int AS taken FROM city WHERE slug = $1 OR slug LIKE $2`,
-      [base, `${base}-%`],
-    );
-    const slug = taken === 0 ? base : `${base}-${taken + 1}`;
-    const pick = resolved.newCityPlaces.get(resolved.newCityKeys[i]!);
-    const place = pick?.place;
-    const [{ id }] = await queryRunner.query(
-      `INSERT INTO city (slug, name, ascii_name, country_code, region, geonames_id, latitude, longitude, population)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [
-        slug,
-        ref.city,
-        stripAccents(ref.city),
-        ref.country,
-        ref.region ?? place?.region ?? null,
-        place?.geonamesId ?? null,
-        place?.latitude ?? null,
-        place?.longitude ?? null,
-        place?.population ?? null,
-      ],
-    );
-    cityPlaceholders.push(placeholder);
-    cityIds.push(id);
-    createdCities.push(slug);
+    if (resolved.newCityKeys[i] === null || seen.has(placeholder)) return;
+    seen.add(placeholder);
+    firsts.push(i);
+  });
+  const slugs = await assignSlugs(
+    queryRunner,
+    firsts.map((i) => {
+      const ref = names.cities[i];
+      return slugify([ref.city, ref.region ?? '', ref.country].filter(Boolean).join(' '));
+    }),
+  );
+  const picks = firsts.map((i) => resolved.newCityPlaces.get(resolved.newCityKeys[i]!));
+  const places: PlacesReport = { matched: [], largestChoices: [], notInGazetteer: [] };
+  picks.forEach((pick, k) => {
+    const slug = slugs[k];
     if (!pick) places.notInGazetteer.push(slug);
     else if (pick.candidates === 1) places.matched.push(slug);
     else {
@@ -100,12 +83,35 @@ export async function createMissing(
         candidates: pick.candidates,
       });
     }
-  }
-  if (cityIds.length > 0) {
+  });
+  if (firsts.length > 0) {
+    // One INSERT for all the new cities and one UPDATE for their placeholders, however many
+    // cities the file creates (a global file creates thousands).
+    const refs = firsts.map((i) => names.cities[i]);
+    const inserted = (await queryRunner.query(
+      `-- sql
+       INSERT INTO city (slug, name, ascii_name, country_code, region, geonames_id, latitude, longitude, population)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::float8[], $8::float8[], $9::int[])
+       RETURNING id, slug`,
+      [
+        slugs,
+        refs.map((ref) => ref.city),
+        refs.map((ref) => stripAccents(ref.city)),
+        refs.map((ref) => ref.country),
+        refs.map((ref, k) => ref.region ?? picks[k]?.place.region ?? null),
+        picks.map((pick) => pick?.place.geonamesId ?? null),
+        picks.map((pick) => pick?.place.latitude ?? null),
+        picks.map((pick) => pick?.place.longitude ?? null),
+        picks.map((pick) => pick?.place.population ?? null),
+      ],
+    )) as { id: number; slug: string }[];
+    // RETURNING's order is not promised; the slug (unique) says which row is which.
+    const idOf = new Map(inserted.map((r) => [r.slug, r.id]));
     await queryRunner.query(
       `UPDATE import_city SET city_id = m.id FROM unnest($1::int[], $2::int[]) AS m(placeholder, id) WHERE city_id = m.placeholder`,
-      [cityPlaceholders, cityIds],
+      [firsts.map((i) => resolved.cityIds[i]!), slugs.map((slug) => idOf.get(slug)!)],
     );
   }
-  return { cities: createdCities, places, indicators: createdIndicators };
+  return { cities: slugs, places, indicators: createdIndicators };
 }

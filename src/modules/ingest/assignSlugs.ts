@@ -1,0 +1,47 @@
+import type { QueryRunner } from 'typeorm';
+
+/** The slug and every shorter slug it extends at a dash: "york-pa-us-2" -> york, york-pa, york-pa-us, york-pa-us-2. */
+function dashPrefixes(slug: string): string[] {
+  const parts = slug.split('-');
+  return parts.map((_, i) => parts.slice(0, i + 1).join('-'));
+}
+
+/**
+ * The slugs of new cities, one per wanted base slug, in order: the base itself when no city
+ * has it or extends it (`base-...`), otherwise the base suffixed with one more than the
+ * number of such cities ("london-gb" taken: "london-gb-2"). The import has always counted
+ * this way; an earlier city of the same batch counts as taken for the ones after it, exactly
+ * as when the cities were inserted one at a time.
+ *
+ * One statement for any number of cities: the stored slugs are read once, each broken into
+ * its dash prefixes and counted against the bases, so a global file's thousands of cities
+ * cost one scan of `city` rather than one per city. A city's slug has only letters, digits
+ * and single dashes (CHK_city_slug), so "equals the base or starts with `base-`" is exactly
+ * "the base is one of its dash prefixes".
+ */
+export async function assignSlugs(queryRunner: QueryRunner, bases: readonly string[]): Promise<string[]> {
+  if (bases.length === 0) return [];
+  const wanted = [...new Set(bases)];
+  const rows = (await queryRunner.query(
+    `-- sql
+     SELECT p.prefix AS base, count(*)::int AS taken
+     FROM city c
+     CROSS JOIN LATERAL (
+       SELECT array_to_string((string_to_array(c.slug, '-'))[1:n], '-') AS prefix
+       FROM generate_series(1, cardinality(string_to_array(c.slug, '-'))) AS n
+     ) p
+     WHERE p.prefix = ANY($1::text[])
+     GROUP BY p.prefix`,
+    [wanted],
+  )) as { base: string; taken: number }[];
+  const taken = new Map(rows.map((r) => [r.base, r.taken]));
+  const isWanted = new Set(wanted);
+  return bases.map((base) => {
+    const count = taken.get(base) ?? 0;
+    const slug = count === 0 ? base : `${base}-${count + 1}`;
+    for (const prefix of dashPrefixes(slug)) {
+      if (isWanted.has(prefix)) taken.set(prefix, (taken.get(prefix) ?? 0) + 1);
+    }
+    return slug;
+  });
+}
