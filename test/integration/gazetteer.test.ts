@@ -5,7 +5,7 @@ import { Role } from '../../src/modules/auth/apiKey.entity';
 import { createApiKey } from '../../src/modules/auth/apiKeys';
 import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
-import { type PackagePlace, PLACES } from '../fixtures/globalCities';
+import { type PackagePlace, PLACES } from '../../bench/globalCities';
 
 /**
  * The independent reading of the gazetteer: the package's own index (its `pbf`-based decoder

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { alpha3ToAlpha2 } from 'i18n-iso-countries';
 import { CITIES as SEEDED_CITIES } from '../../seeds/cities';
 import { foldName } from '../../src/modules/common/text';
-import { PLACES } from '../fixtures/globalCities';
+import { PLACES } from '../../bench/globalCities';
 import { ensureBuilt, type Exited, ROOT, run } from '../helpers/serverProcess';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 

@@ -9,13 +9,13 @@ import {
   RATE,
   SHARE,
   YEARS,
-} from '../fixtures/globalCities';
+} from '../../bench/globalCities';
 import { createTestServer, dataOf, type TestServer } from '../helpers/testServer';
 
 /**
  * Issue 14: a global file (about 3,000 cities in 150 countries, countries as alpha-3 codes)
  * imported in one go with --create-cities. The file is generated from the gazetteer's data
- * (test/fixtures/globalCities.ts); every expected number below is computed here from the
+ * (bench/globalCities.ts, shared with the benchmark); every expected number below is computed here from the
  * file's rows, never read back from the database or the import's own report.
  */
 const FIXTURE = buildGlobalFixture();

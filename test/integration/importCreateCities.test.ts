@@ -2,7 +2,7 @@ import { sqlCounterOf } from '../../src/db/dataSource';
 import type { ImportMetadata } from '../../src/modules/ingest/datapackage';
 import { importObservations } from '../../src/modules/ingest/importObservations';
 import { Direction, IndicatorKind } from '../../src/modules/indicator/indicator.entity';
-import { PLACES, type PackagePlace } from '../fixtures/globalCities';
+import { PLACES, type PackagePlace } from '../../bench/globalCities';
 import { createTestServer, type TestServer } from '../helpers/testServer';
 
 /**
