@@ -23,6 +23,7 @@ import {
 import { buildScenarios, MIX_WEIGHTS, mixOperations, type Operation, type Scenario } from './scenarios';
 import { type ServerProcess, startServer } from './serverProcess';
 import { measureStartup } from './startup';
+import { globalImportOnly } from './globalImport';
 import { SqlProfiler } from './sqlProfile';
 
 const USAGE = `usage: npm run bench -- [--scale small|large] [options]
@@ -44,6 +45,8 @@ const USAGE = `usage: npm run bench -- [--scale small|large] [options]
   --no-startup               skip it
   --startup-only             measure start-up only
   --no-fresh-clone           start-up without the fresh clone (which needs npm ci)
+  --global-import-only       only issue 14's global import: ~2,600 new cities through the CLI (wall time, peak RSS)
+  --global-import-runs N     runs of the global import, each on a fresh database (default 3)
   --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
   --variant N                the variant --explain uses (default 0)
 
@@ -148,6 +151,8 @@ async function main(): Promise<void> {
       'no-startup': { type: 'boolean' },
       'startup-only': { type: 'boolean' },
       'no-fresh-clone': { type: 'boolean' },
+      'global-import-only': { type: 'boolean' },
+      'global-import-runs': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -165,6 +170,19 @@ async function main(): Promise<void> {
     maxRequests: intOption(values, 'max-requests', 50_000),
   };
   const loadBefore = os.loadavg();
+  if (values['global-import-only']) {
+    const adminUrl = process.env.BENCH_DATABASE_URL || DEFAULT_ADMIN_URL;
+    const runs = intOption(values, 'global-import-runs', 3);
+    const output = await globalImportOnly({
+      adminUrl,
+      runs,
+      log,
+      machine,
+      resultsDir: values['no-write'] ? null : RESULTS_DIR,
+    });
+    process.stdout.write(`${output}\n`);
+    return;
+  }
   // First, while the machine is quiet: what a newcomer waits for.
   const measureIt =
     values['startup-only'] || values.startup || (values.scale === 'small' && !values['no-startup'] && !values.explain);
