@@ -24,6 +24,7 @@ import { buildScenarios, MIX_WEIGHTS, mixOperations, type Operation, type Scenar
 import { type ServerProcess, startServer } from './serverProcess';
 import { measureStartup } from './startup';
 import { globalImportOnly } from './globalImport';
+import { emptyStartMarkdown, measureEmptyStart } from './emptyStart';
 import { SqlProfiler } from './sqlProfile';
 
 const USAGE = `usage: npm run bench -- [--scale small|large] [options]
@@ -47,6 +48,9 @@ const USAGE = `usage: npm run bench -- [--scale small|large] [options]
   --no-fresh-clone           start-up without the fresh clone (which needs npm ci)
   --global-import-only       only issue 14's global import: ~2,600 new cities through the CLI (wall time, peak RSS)
   --global-import-runs N     runs of the global import, each on a fresh database (default 3)
+  --empty-start-only         only \`npm start\` on an empty data folder to the first answer (time, server peak
+                             RSS), --rounds times (default 3)
+  --compare-with DIR         with --empty-start-only: also another checkout (built, with node_modules), runs alternating
   --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
   --variant N                the variant --explain uses (default 0)
 
@@ -153,6 +157,8 @@ async function main(): Promise<void> {
       'no-fresh-clone': { type: 'boolean' },
       'global-import-only': { type: 'boolean' },
       'global-import-runs': { type: 'string' },
+      'empty-start-only': { type: 'boolean' },
+      'compare-with': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -181,6 +187,12 @@ async function main(): Promise<void> {
       resultsDir: values['no-write'] ? null : RESULTS_DIR,
     });
     process.stdout.write(`${output}\n`);
+    return;
+  }
+  if (values['empty-start-only']) {
+    const runs = intOption(values, 'rounds', 3);
+    const results = await measureEmptyStart({ compareWith: values['compare-with'] ?? null, runs, log });
+    process.stdout.write(`${emptyStartMarkdown(results)}\n`);
     return;
   }
   // First, while the machine is quiet: what a newcomer waits for.

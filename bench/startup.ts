@@ -61,7 +61,7 @@ function groupAlive(pid: number): boolean {
 }
 
 /** Runs `npm start` in `cwd` and resolves with the time to the first good answer. */
-async function npmStart(
+export async function npmStart(
   cwd: string,
   dataDir: string,
   timeoutMs: number,
