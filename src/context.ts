@@ -10,7 +10,7 @@ import { observationLoaders } from './modules/indicator/observation.loaders';
 import { instrumentLoaders } from './modules/instrument/instrument.loaders';
 import { networkLoaders } from './modules/network/network.loaders';
 import { referenceLoaders } from './modules/reference/reference.loaders';
-import type { ResponseWarning } from './modules/reference/references';
+import type { ResponseWarning } from './modules/reference/responseWarning';
 import { rightLoaders } from './modules/right/right.loaders';
 import { sourceLoaders } from './modules/source/source.loaders';
 

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { type CityRank, rankingTable, rankingTableCacheKey, type RankingTableKey } from './ranking';
+import { rankingTable, rankingTableCacheKey, type RankingTableKey } from './ranking.sql';
+import type { CityRank } from './ranking.types';
 
 /** Per-request loaders of the comparative queries (e.g. a city's rank in a list view). */
 export function analyticsLoaders(dataSource: DataSource) {

@@ -1,10 +1,12 @@
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
-import { checkCommitmentFilterCodes, commitmentCondition } from '../commitment/commitment.sql';
+import { checkCommitmentFilterCodes } from '../commitment/commitment.filter';
+import { commitmentCondition } from '../commitment/commitment.sql';
 import { andConditions, type SqlCondition } from '../common/sql';
 import { parseId } from '../common/validate';
 import { PARTY_STATUSES } from '../country/ratification.entity';
-import { assertKnownCodes, countryCodesSql, resolveCities } from '../reference/references';
+import { countryCodesSql } from '../country/countryCodesSql';
+import { assertKnownCodes, resolveCities } from '../reference/references';
 import { checkReference, checkReferences } from '../reference/referenceLimits';
 import type { CityFilter } from './city.args';
 import { citySearchSql } from './citySearch';

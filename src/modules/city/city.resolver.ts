@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { CommitmentFilter } from '../commitment/commitment.args';
 import { Commitment } from '../commitment/commitment.entity';
-import { checkCommitmentFilterCodes } from '../commitment/commitment.sql';
+import { checkCommitmentFilterCodes } from '../commitment/commitment.filter';
 import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
 import { OrderDirection } from '../common/order';
 import { checkYear, checkYearRange, parseId } from '../common/validate';

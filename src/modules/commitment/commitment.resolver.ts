@@ -9,7 +9,8 @@ import { Source } from '../source/source.entity';
 import { CommitmentFilter, CommitmentOrderField } from './commitment.args';
 import { formatPartialDate } from '../common/text';
 import { Commitment } from './commitment.entity';
-import { checkCommitmentFilterCodes, commitmentCondition } from './commitment.sql';
+import { checkCommitmentFilterCodes } from './commitment.filter';
+import { commitmentCondition } from './commitment.sql';
 import { resolveAsOf } from '../reference/references';
 import { inForceAsOf } from '../source/visibility';
 

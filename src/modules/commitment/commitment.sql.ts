@@ -1,8 +1,6 @@
-import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { parseId, checkYearRange } from '../common/validate';
-import { assertKnownCodes, countryCodesSql, resolveCities } from '../reference/references';
-import { checkReferences } from '../reference/referenceLimits';
+import { countryCodesSql } from '../country/countryCodesSql';
 import type { CommitmentFilter } from './commitment.args';
 
 export interface SqlCondition {
@@ -20,28 +18,6 @@ function nonEmpty<T>(argument: string, values: T[] | null | undefined): T[] | un
   if (values === null || values === undefined) return undefined;
   if (values.length > 1000) throw badUserInput(`${argument} takes at most 1000 values`, { argument });
   return values;
-}
-
-/** Rejects codes in a CommitmentFilter that name nothing (one batched statement per request). */
-export async function checkCommitmentFilterCodes(
-  context: Context,
-  filter: CommitmentFilter | null | undefined,
-  argument: string,
-): Promise<void> {
-  if (!filter) return;
-  checkReferences(`${argument}.cityIds`, filter.cityIds);
-  const slugs = filter.cityIds?.filter((ref) => !isNumeric(ref));
-  await Promise.all([
-    slugs?.length ? resolveCities(context, slugs, `${argument}.cityIds`) : undefined,
-    assertKnownCodes(
-      context,
-      `${argument}.countryCodes`,
-      'country',
-      filter.countryCodes?.map((c) => c.toUpperCase()),
-    ),
-    assertKnownCodes(context, `${argument}.instrumentCodes`, 'instrument', filter.instrumentCodes),
-    assertKnownCodes(context, `${argument}.rightCodes`, 'right', filter.rightCodes),
-  ]);
 }
 
 /**

@@ -9,13 +9,8 @@ import { Source } from '../source/source.entity';
 import type { ExportParameters } from './exportParameters';
 import { splitDisaggregation } from './splitDisaggregation';
 import { loadAll } from '../common/loadAll';
-import {
-  assertKnownCodes,
-  countryCodesSql,
-  resolveCities,
-  resolveIndicators,
-  resolveRelease,
-} from '../reference/references';
+import { countryCodesSql } from '../country/countryCodesSql';
+import { assertKnownCodes, resolveCities, resolveIndicators, resolveRelease } from '../reference/references';
 import { checkReferences } from '../reference/referenceLimits';
 
 /** What the selected rows contain, known before the first row is written (headers need it). */

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { hydrate } from '../common/loaders';
-import { UnknownReference } from '../reference/references';
+import { UnknownReference } from '../reference/unknownReference';
 import { Observation } from './observation.entity';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
 import { visibleAsOf } from '../source/visibility';

@@ -3,13 +3,8 @@ import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
 import { checkYearRange } from '../common/validate';
-import {
-  assertKnownCodes,
-  countryCodesSql,
-  resolveAsOf,
-  resolveCityIds,
-  resolveIndicators,
-} from '../reference/references';
+import { countryCodesSql } from '../country/countryCodesSql';
+import { assertKnownCodes, resolveAsOf, resolveCityIds, resolveIndicators } from '../reference/references';
 import { checkReferences } from '../reference/referenceLimits';
 import { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';

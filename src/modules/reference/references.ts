@@ -13,6 +13,7 @@ import { Release } from '../source/release.entity';
 import { CODE_TABLES, type CodeKind } from './reference.loaders';
 import { checkReference, checkReferences, echo, MAX_LISTED } from './referenceLimits';
 import { closestCodes, SUGGEST_MAX_LENGTH } from './suggest';
+import { type ReferenceKind, UnknownReference } from './unknownReference';
 
 /**
  * The one place that turns what a client typed (indicator, instrument, country, network and
@@ -20,17 +21,6 @@ import { closestCodes, SUGGEST_MAX_LENGTH } from './suggest';
  * shape: BAD_USER_INPUT naming the argument, a short prefix of each unknown value and the
  * closest known ones. docs/api.md states the rules.
  */
-export type ReferenceKind = CodeKind | 'indicator' | 'city';
-
-/** An unknown code found inside a batched statement; `explainUnknown` turns it into the error. */
-export class UnknownReference extends Error {
-  constructor(
-    readonly kind: ReferenceKind,
-    readonly value: string,
-  ) {
-    super(`Unknown ${kind} "${echo(value)}"`);
-  }
-}
 
 /** Postgres text cannot hold NUL: such a value names nothing and is never sent. */
 const storable = (value: string) => !value.includes('\u0000');
@@ -249,15 +239,6 @@ export async function resolveRelease(context: Context, asOf: string | null | und
   return latest ? hydrate(context.dataSource, Release, latest) : null;
 }
 
-/** A warning in the response's `extensions.warnings` (see docs/api.md). */
-export interface ResponseWarning {
-  code: string;
-  message: string;
-  argument?: string;
-  value?: string;
-  suggestions?: string[];
-}
-
 /**
  * `city(slug:)` for a slug nobody has answers null, as a lookup should, and tells the caller
  * which cities it may have meant in the response's extensions.
@@ -280,13 +261,4 @@ export async function cityBySlug(context: Context, slug: string, argument = 'slu
     suggestions,
   });
   return null;
-}
-
-/**
- * The alpha-2 codes of the countries named by `param` (a text[] placeholder holding upper-cased
- * ISO alpha-2 or alpha-3 codes), as a subquery for `country_code IN (...)`: every countryCodes
- * filter takes either form.
- */
-export function countryCodesSql(param: string): string {
-  return `(SELECT code FROM country WHERE code = ANY(CAST(${param} AS text[])) OR alpha3 = ANY(CAST(${param} AS text[])))`;
 }

@@ -17,8 +17,8 @@ import {
   resolveCities,
   resolveIndicator,
   resolveRelease,
-  UnknownReference,
 } from '../../reference/references';
+import { UnknownReference } from '../../reference/unknownReference';
 import { Source } from '../../source/source.entity';
 import { type Warning, WarningCode } from '../analytics.types';
 import { buildCitation } from '../citation';
