@@ -3,7 +3,8 @@ import { Arg, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
 import { selectedFields } from '../common/lookahead';
 import type { Context } from '../../context';
 import { compare, COMPARE_MAX_CITIES, COMPARE_MAX_INDICATORS, CompareResult } from './compare';
-import { scorecard, SCORECARD_MAX_PEERS, ScorecardResult } from './scorecard';
+import { scorecard, SCORECARD_MAX_PEERS } from './scorecard';
+import { ScorecardResult } from './scorecard.types';
 
 const AS_OF = { nullable: true, description: 'Release id: the data as it stood then (default: the newest release)' };
 

@@ -1,7 +1,8 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { CityFilter } from '../city/city.args';
-import { commitmentImpact, DEFAULT_WINDOW, ImpactResult, MAX_WINDOW, MIN_WINDOW } from './impact';
+import { commitmentImpact, DEFAULT_WINDOW, MAX_WINDOW, MIN_WINDOW } from './impact';
+import { ImpactResult } from './impact.types';
 
 @Resolver()
 export class ImpactResolver {

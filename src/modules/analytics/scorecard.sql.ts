@@ -1,0 +1,178 @@
+import type { Context } from '../../context';
+import { City } from '../city/city.entity';
+import { hydrate } from '../common/loaders';
+import { runSql } from '../common/sql';
+import { Direction } from '../indicator/indicator.entity';
+import { Observation } from '../indicator/observation.entity';
+import { oneValuePerCityYear } from '../indicator/oneValuePerCityYear';
+import { Right } from '../right/right.entity';
+import { inForceAsOf } from '../source/visibility';
+import { observationScope } from './scope';
+import { TREND_MIN_POINTS, TREND_YEARS } from './scorecard.types';
+
+/** The other cities of the city's country, or every other city when the country has no other. */
+export async function defaultPeers(context: Context, city: City): Promise<City[]> {
+  const rows = await runSql(
+    context.dataSource,
+    `SELECT c.* FROM city c
+     WHERE c.id <> :cityId
+       AND (c.country_code = :country
+            OR NOT EXISTS (SELECT 1 FROM city x WHERE x.country_code = :country AND x.id <> :cityId))
+     ORDER BY c.name, c.id`,
+    { cityId: city.id, country: city.countryCode },
+  );
+  const peers = rows.map((row) => hydrate(context.dataSource, City, row));
+  for (const peer of peers) context.loaders.cityById.prime(peer.id, peer);
+  return peers;
+}
+
+const IN_FORCE = inForceAsOf('m', 'CAST(:releaseId AS int)');
+
+/**
+ * The rights of the scorecard with their indicators and the city's commitments covering them.
+ * A commitment covers a right when it lists the right itself (commitment_right) or when its
+ * instrument does (instrument_right): a CEDAW ordinance covers what CEDAW covers, even if the
+ * ordinance's own record names only gender equality.
+ */
+export async function scorecardRights(context: Context, cityId: number, releaseId: number | null) {
+  const rows = await runSql(
+    context.dataSource,
+    `WITH covers AS (
+       SELECT cr.commitment_id, cr.right_id
+       FROM commitment_right cr JOIN commitment m ON m.id = cr.commitment_id
+       WHERE m.city_id = :cityId AND ${IN_FORCE}
+       UNION
+       SELECT m.id, ir.right_id
+       FROM commitment m JOIN instrument_right ir ON ir.instrument_id = m.instrument_id
+       WHERE m.city_id = :cityId AND ${IN_FORCE}
+     )
+     SELECT r.*,
+            ARRAY(SELECT ir.indicator_id FROM indicator_right ir JOIN indicator i ON i.id = ir.indicator_id
+                  WHERE ir.right_id = r.id ORDER BY i.code) AS sc_indicator_ids,
+            ARRAY(SELECT cv.commitment_id FROM covers cv WHERE cv.right_id = r.id) AS sc_commitment_ids
+     FROM "right" r
+     WHERE EXISTS (SELECT 1 FROM indicator_right ir WHERE ir.right_id = r.id)
+        OR EXISTS (SELECT 1 FROM covers cv WHERE cv.right_id = r.id)
+     ORDER BY r.code`,
+    { cityId, releaseId },
+  );
+  return rows.map((row) => ({
+    right: hydrate(context.dataSource, Right, row),
+    indicatorIds: row.sc_indicator_ids as number[],
+    commitmentIds: new Set(row.sc_commitment_ids as number[]),
+  }));
+}
+
+export interface IndicatorFigures {
+  latest: Observation | null;
+  rank: number | null;
+  rankedCount: number;
+  trend: number | null;
+  trendPoints: number;
+  trendFirstYear: number | null;
+  trendLastYear: number | null;
+  statuses: string[];
+  sourceIds: number[];
+}
+
+/**
+ * Every number of the scorecard in one statement, for all indicators at once:
+ * - `latest`: each ranked city's (the city's and its peers') latest value per indicator, one row
+ *   per city (the lowest source id when two sources report the latest year). One index probe
+ *   per (city, indicator) pair: with 30 years per series, sorting every row of the pairs
+ *   (DISTINCT ON) read 30 times as many rows and spilled to disk on a country of 100 cities;
+ * - `ranked`: competition rank (rank(), ties share the better rank) best-first: ascending for
+ *   LOWER_IS_BETTER, descending otherwise (negating the value keeps one ORDER BY for both);
+ * - `yearly`: the city's values, one per year, in (latest year - 10, latest year], by the rule
+ *   the trend analytic reads its points with (oneValuePerCityYear), so the slopes agree;
+ * - `trend`: regr_slope(value, year) of those, null below 3 points.
+ */
+export async function scorecardFigures(
+  context: Context,
+  input: { cityId: number; rankedIds: number[]; indicatorIds: number[]; releaseId: number | null },
+): Promise<Map<number, IndicatorFigures>> {
+  const scope = await observationScope(context, { releaseId: input.releaseId });
+  const rows = await runSql(
+    context.dataSource,
+    `WITH latest AS (
+       SELECT v.*
+       FROM unnest(CAST(:rankedIds AS int[])) AS rc(city_id)
+       CROSS JOIN unnest(CAST(:indicatorIds AS int[])) AS ri(indicator_id)
+       CROSS JOIN LATERAL (
+         SELECT o.id, o.indicator_id, o.city_id, o.year, o.value, o.status, o.source_id
+         FROM observation o
+         WHERE o.city_id = rc.city_id AND o.indicator_id = ri.indicator_id AND ${scope.sql}
+         ORDER BY o.year DESC, o.source_id
+         LIMIT 1
+       ) v
+     ),
+     ranked AS (
+       SELECT l.*,
+              rank() OVER (PARTITION BY l.indicator_id
+                           ORDER BY CASE WHEN i.direction = :lower THEN l.value ELSE -l.value END) AS rank
+       FROM latest l JOIN indicator i ON i.id = l.indicator_id
+     ),
+     counts AS (SELECT indicator_id, count(*) AS n FROM latest GROUP BY indicator_id),
+     mine AS (SELECT * FROM ranked WHERE city_id = :cityId),
+     yearly AS (
+       SELECT y.id, y.indicator_id, y.year, y.value, y.status, y.source_id
+       FROM mine m
+       CROSS JOIN LATERAL (${oneValuePerCityYear({
+         cityId: 'CAST(:cityId AS int)',
+         indicatorId: 'm.indicator_id',
+         yearFrom: 'm.year - CAST(:trendYears AS int) + 1',
+         yearTo: 'm.year',
+         releaseId: 'CAST(:releaseId AS int)',
+       })}) y
+     ),
+     trend AS (
+       SELECT indicator_id, count(*) AS points, min(year) AS first_year, max(year) AS last_year,
+              CASE WHEN count(*) >= :minPoints THEN regr_slope(value, year) END AS slope
+       FROM yearly GROUP BY indicator_id
+     ),
+     used AS (
+       SELECT indicator_id, id, status, source_id FROM latest
+       UNION
+       SELECT indicator_id, id, status, source_id FROM yearly
+     ),
+     used_by_indicator AS (
+       SELECT indicator_id, array_agg(status) AS statuses, array_agg(DISTINCT source_id) AS source_ids
+       FROM used GROUP BY indicator_id
+     )
+     SELECT k.id AS sc_indicator_id, CAST(m.rank AS int) AS sc_rank, CAST(coalesce(n.n, 0) AS int) AS sc_ranked_count,
+            CAST(coalesce(t.points, 0) AS int) AS sc_points, t.first_year AS sc_first_year, t.last_year AS sc_last_year,
+            t.slope AS sc_slope, coalesce(u.statuses, '{}') AS sc_statuses, coalesce(u.source_ids, '{}') AS sc_source_ids,
+            o.*
+     FROM unnest(CAST(:indicatorIds AS int[])) AS k(id)
+     LEFT JOIN mine m ON m.indicator_id = k.id
+     LEFT JOIN observation o ON o.id = m.id
+     LEFT JOIN counts n ON n.indicator_id = k.id
+     LEFT JOIN trend t ON t.indicator_id = k.id
+     LEFT JOIN used_by_indicator u ON u.indicator_id = k.id`,
+    {
+      ...scope.params,
+      cityId: input.cityId,
+      rankedIds: input.rankedIds,
+      indicatorIds: input.indicatorIds,
+      lower: Direction.LOWER_IS_BETTER,
+      trendYears: TREND_YEARS,
+      minPoints: TREND_MIN_POINTS,
+    },
+  );
+  return new Map(
+    rows.map((row) => [
+      Number(row.sc_indicator_id),
+      {
+        latest: row.id === null ? null : hydrate(context.dataSource, Observation, row),
+        rank: row.sc_rank as number | null,
+        rankedCount: row.sc_ranked_count as number,
+        trend: row.sc_slope as number | null,
+        trendPoints: row.sc_points as number,
+        trendFirstYear: row.sc_first_year as number | null,
+        trendLastYear: row.sc_last_year as number | null,
+        statuses: row.sc_statuses as string[],
+        sourceIds: row.sc_source_ids as number[],
+      },
+    ]),
+  );
+}
