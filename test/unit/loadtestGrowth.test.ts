@@ -1,4 +1,4 @@
-import { levelGrowth, type MemorySample } from '../../src/cli/loadtest';
+import { levelGrowth, type MemorySample } from '../../src/cli/loadtestMemory';
 
 const MB = 1024 * 1024;
 const sample = (rssMb: number, heapMb = 47): MemorySample => ({
