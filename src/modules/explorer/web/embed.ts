@@ -19,7 +19,8 @@ import {
   timelineQuery,
 } from './api';
 import { rankingChart, timelineChart } from './charts';
-import { fetchMap, fetchPlaces, mapChart, mapLegends, type MapView } from './map';
+import { mapChart, mapLegends } from './map';
+import { fetchMap, fetchPlaces, type MapView } from './mapData';
 import { parseViewState, type View, viewStateQuery } from './viewState';
 
 function byId(id: string): HTMLElement {

@@ -36,18 +36,9 @@ import {
   WARNING_TITLES,
 } from './format';
 import { downloadPng, downloadSvg, figureSvg, fileName } from './download';
-import {
-  CONTINENTS,
-  fetchMap,
-  fetchPlaces,
-  mapChart,
-  mapLegends,
-  type MapCity,
-  type MapData,
-  type MapMark,
-  type MapPlaces,
-  type MapView,
-} from './map';
+import { mapChart, mapLegends, type MapMark } from './map';
+import { fetchMap, fetchPlaces, type MapCity, type MapData, type MapPlaces, type MapView } from './mapData';
+import { CONTINENTS } from './mapZoom';
 import { parseViewState, type View, type ViewState, viewStateQuery } from './viewState';
 import { MAX_YEAR, MIN_YEAR } from '../../common/years';
 

@@ -11,17 +11,10 @@ import isoCodes from 'i18n-iso-countries/codes.json';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import atlas from 'world-atlas/countries-110m.json';
-import {
-  argumentList,
-  type Citation,
-  CITATION_FIELDS,
-  type CityRef,
-  type Direction,
-  EnumValue,
-  runQuery,
-  type Warning,
-} from './api';
+import type { Direction } from './api';
 import { DIRECTION_WORDS, formatValue } from './format';
+import type { MapCity, MapCountry, MapData, MapValue } from './mapData';
+import { zoomDomain } from './mapZoom';
 
 export type NationalStatus = 'RATIFIED' | 'SIGNED' | 'NONE' | 'UNKNOWN';
 
@@ -36,120 +29,6 @@ export const NATIONAL_STATUS: Record<NationalStatus, { words: string; fill: stri
   UNKNOWN: { words: 'No record in the database', fill: '#eeeeee' },
 };
 
-export interface MapCountry {
-  code: string;
-  alpha3: string;
-  name: string;
-  ratifications: { status: string; year: number | null; instrument: { code: string } }[];
-}
-
-export interface MapCity extends CityRef {
-  latitude: number | null;
-  longitude: number | null;
-  commitments: { title: string; adoptedOn: string | null; instrument: { code: string } | null }[];
-}
-
-export interface MapValue {
-  cityId: string;
-  value: number;
-  year: number;
-  source: string;
-}
-
-/** Where the map can zoom to: the world, a continent (a box of longitudes and latitudes), or a country. */
-export const CONTINENTS: Record<string, { words: string; box: [[number, number], [number, number]] }> = {
-  africa: {
-    words: 'Africa',
-    box: [
-      [-20, -36],
-      [53, 38],
-    ],
-  },
-  asia: {
-    words: 'Asia',
-    box: [
-      [25, -11],
-      [150, 56],
-    ],
-  },
-  europe: {
-    words: 'Europe',
-    box: [
-      [-25, 34],
-      [45, 71],
-    ],
-  },
-  'north-america': {
-    words: 'North America',
-    box: [
-      [-170, 7],
-      [-50, 72],
-    ],
-  },
-  'south-america': {
-    words: 'South America',
-    box: [
-      [-82, -56],
-      [-34, 13],
-    ],
-  },
-  oceania: {
-    words: 'Oceania',
-    box: [
-      [110, -48],
-      [180, 0],
-    ],
-  },
-};
-
-/** Degrees around a country's cities when zooming to it. */
-const COUNTRY_MARGIN = 4;
-
-/**
- * The GeoJSON the projection fits for a zoom: the continent's box, or a country's cities with a
- * margin (a country's own outline can span the antimeridian, as the United States' does);
- * null for the world or an unknown zoom.
- */
-export function zoomDomain(
-  zoom: string | null,
-  cities: MapCity[],
-): { type: 'MultiPoint'; coordinates: number[][] } | null {
-  if (!zoom) return null;
-  const continent = CONTINENTS[zoom];
-  let points: number[][];
-  if (continent) {
-    const [[w, south], [e, north]] = continent.box;
-    points = [];
-    // Points along the edges, so that the fitted projection keeps the box's curved edges in view.
-    for (let i = 0; i <= 4; i += 1) {
-      const lon = w + ((e - w) * i) / 4;
-      const lat = south + ((north - south) * i) / 4;
-      points.push([lon, south], [lon, north], [w, lat], [e, lat]);
-    }
-  } else {
-    points = cities
-      .filter((c) => c.country.code === zoom && c.latitude !== null && c.longitude !== null)
-      .flatMap((c) => {
-        const [lon, lat] = [c.longitude as number, c.latitude as number];
-        return [
-          [lon - COUNTRY_MARGIN, lat - COUNTRY_MARGIN],
-          [lon + COUNTRY_MARGIN, lat + COUNTRY_MARGIN],
-        ];
-      });
-    if (points.length === 0) return null;
-  }
-  return { type: 'MultiPoint', coordinates: points };
-}
-
-export interface MapData {
-  indicator: { code: string; name: string; unit: string; direction: Direction };
-  instrument: { code: string; name: string };
-  year: number | null;
-  countries: MapCountry[];
-  cities: MapCity[];
-  values: Map<string, MapValue>;
-}
-
 /** A city as drawn: its place, its value (if any) and what the reader is told about it. */
 export interface MapMark {
   city: MapCity;
@@ -158,29 +37,6 @@ export interface MapMark {
   committed: boolean;
   chosen: boolean;
   fill: string;
-}
-
-export const PLACES_QUERY = `query ExplorerMapPlaces {
-  countries { code alpha3 name ratifications { status year instrument { code } } }
-  instruments { code name }
-}`;
-
-export function mapCitiesQuery(after: string | null): string {
-  return `query ExplorerMapCities {
-  cities${argumentList({ first: 100, after: after ?? undefined, orderBy: { field: new EnumValue('NAME') } })} {
-    pageInfo { hasNextPage endCursor }
-    edges { node { id slug name region latitude longitude country { code name } commitments { title adoptedOn instrument { code } } } }
-  }
-}`;
-}
-
-export function mapValuesQuery(indicator: string, year: number, after: string | null, asOf?: string): string {
-  return `query ExplorerMapValues {
-  observations${argumentList({ filter: { indicatorCodes: [indicator], yearFrom: year, yearTo: year }, first: 100, after: after ?? undefined, asOf })} {
-    pageInfo { hasNextPage endCursor }
-    edges { node { city { id } value year disaggregation source { title } } }
-  }
-}`;
 }
 
 /** ISO 3166-1 numeric (world-atlas's feature ids) to alpha-3 (the API's Country.alpha3). */
@@ -336,106 +192,6 @@ export function mapChart(data: MapData, width: number, chosen: Set<string>, zoom
   });
   const legend = colour ? (Plot.legend({ color: colour.options, width: Math.min(width, 360) }) as Element) : null;
   return { element, legend, marks };
-}
-
-/** At most this many pages of 100 cities, and of values, are drawn: a bound on the requests. */
-const MAX_MAP_PAGES = 20;
-
-interface Page<T> {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { node: T }[];
-}
-
-async function allPages<T>(query: (after: string | null) => string, field: string, signal?: AbortSignal) {
-  const found: T[] = [];
-  let after: string | null = null;
-  for (let page = 0; page < MAX_MAP_PAGES; page += 1) {
-    const data: Record<string, Page<T>> = await runQuery<Record<string, Page<T>>>(query(after), signal);
-    found.push(...data[field].edges.map((e) => e.node));
-    if (!data[field].pageInfo.hasNextPage || !data[field].pageInfo.endCursor) break;
-    after = data[field].pageInfo.endCursor;
-  }
-  return found;
-}
-
-export interface MapPlaces {
-  countries: MapCountry[];
-  instruments: { code: string; name: string }[];
-  cities: MapCity[];
-}
-
-/** What the map needs whatever the indicator: countries with their statuses, instruments, cities. */
-export async function fetchPlaces(signal?: AbortSignal): Promise<MapPlaces> {
-  const data = await runQuery<{ countries: MapCountry[]; instruments: { code: string; name: string }[] }>(
-    PLACES_QUERY,
-    signal,
-  );
-  const cities = await allPages<MapCity>(mapCitiesQuery, 'cities', signal);
-  return { ...data, cities };
-}
-
-export interface MapView extends MapData {
-  warnings: Warning[];
-  citation: Citation;
-  /** The queries behind the map, for "Copy the GraphQL query". */
-  query: string;
-}
-
-export async function fetchMap(
-  places: MapPlaces,
-  indicator: MapData['indicator'],
-  year: number | null,
-  instrumentCode: string,
-  asOf: string | undefined,
-  signal?: AbortSignal,
-): Promise<MapView> {
-  const national = new Set(places.countries.flatMap((c) => c.ratifications.map((r) => r.instrument.code)));
-  const instrument =
-    places.instruments.find((i) => i.code === instrumentCode) ??
-    places.instruments.find((i) => national.has(i.code)) ??
-    places.instruments[0];
-  const rows =
-    year === null
-      ? []
-      : await allPages<{
-          city: { id: string };
-          value: number;
-          year: number;
-          disaggregation: string;
-          source: { title: string };
-        }>((after) => mapValuesQuery(indicator.code, year, after, asOf), 'observations', signal);
-  const values = new Map<string, MapValue>();
-  for (const row of rows) {
-    // Totals only; where two sources report a year, the first (as the timeline draws it).
-    if (row.disaggregation !== '' || values.has(row.city.id)) continue;
-    values.set(row.city.id, { cityId: row.city.id, value: row.value, year: row.year, source: row.source.title });
-  }
-  // The ranking of every city in that year cites the same values: its citation is the map's.
-  const citationQuery = `query ExplorerMapCitation {
-  ranking${argumentList({ indicator: indicator.code, year: year ?? undefined, first: 1, asOf })} { ${CITATION_FIELDS} warnings { code message } }
-}`;
-  const cited =
-    year === null
-      ? null
-      : (await runQuery<{ ranking: { citation: Citation; warnings: Warning[] } }>(citationQuery, signal)).ranking;
-  const query = [
-    PLACES_QUERY,
-    mapCitiesQuery(null),
-    year === null ? '' : mapValuesQuery(indicator.code, year, null, asOf),
-  ]
-    .filter(Boolean)
-    .join('\n\n');
-  return {
-    indicator,
-    instrument,
-    year,
-    countries: places.countries,
-    cities: places.cities,
-    values,
-    warnings: cited?.warnings ?? [],
-    citation: cited?.citation ?? { text: '', queryHash: '', release: null, sources: [] },
-    query,
-  };
 }
 
 /** The colour legend of the values and the key of the country shading, under the map. */
