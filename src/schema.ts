@@ -6,6 +6,7 @@ import { CompareResolver } from './modules/analytics/compare.resolver';
 import { ImpactResolver } from './modules/analytics/impact.resolver';
 import { RankingResolver } from './modules/analytics/ranking.resolver';
 import { StatisticsResolver } from './modules/analytics/statistics.resolver';
+import { SyntheticControlResolver } from './modules/analytics/syntheticControl/syntheticControl.resolver';
 import { TrendResolver } from './modules/analytics/trend/trend.resolver';
 import { CityResolver } from './modules/city/city.resolver';
 import { CommitmentResolver } from './modules/commitment/commitment.resolver';
@@ -24,6 +25,7 @@ export const resolvers = [
   ImpactResolver,
   RankingResolver,
   StatisticsResolver,
+  SyntheticControlResolver,
   TrendResolver,
   CityResolver,
   CommitmentResolver,

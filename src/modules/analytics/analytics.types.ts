@@ -19,6 +19,12 @@ export enum WarningCode {
   NEUTRAL_DIRECTION = 'NEUTRAL_DIRECTION',
   /** Some adopted commitments have no date, so the cities were left out of a before/after comparison. */
   UNDATED_COMMITMENTS = 'UNDATED_COMMITMENTS',
+  /** Donors outnumber the years fitted, so other weights may fit as well (syntheticControl). */
+  NON_UNIQUE_WEIGHTS = 'NON_UNIQUE_WEIGHTS',
+  /** The synthetic city does not follow the real one before adoption (syntheticControl). */
+  POOR_PRE_FIT = 'POOR_PRE_FIT',
+  /** Years or cities were left out so that every city has a value in every year used (syntheticControl). */
+  INCOMPLETE_PANEL = 'INCOMPLETE_PANEL',
 }
 registerEnumType(WarningCode, { name: 'WarningCode' });
 

@@ -1,0 +1,23 @@
+import { inForceAsOf } from '../source/visibility';
+
+/**
+ * When a city adopted an instrument locally, as every analytic of adoption reads it: per city,
+ * the year of its earliest dated ADOPTED or IMPLEMENTED commitment to the instrument in force as
+ * of the release (a proposed, lapsed or repealed one is no adoption), and how many such
+ * commitments have no date. A SELECT of (city_id, adoption_year, undated) grouped by city; the
+ * expressions are constant SQL text (values travel as parameters). `adoption_year` is null when
+ * every adopted commitment is undated.
+ *
+ * commitmentImpact's `adoption` CTE (analytics/impact.ts) is this text; it moves to this
+ * function when impact.ts is split into its folder, so that the two cannot drift apart (a test,
+ * test/unit/adoption.test.ts, holds them equal until then).
+ */
+export function adoptionByCity(params: { instrumentId: string; releaseId: string }): string {
+  return `SELECT m.city_id,
+         min(CAST(extract(year FROM m.adopted_on) AS int)) AS adoption_year,
+         CAST(count(*) FILTER (WHERE m.adopted_on IS NULL) AS int) AS undated
+  FROM commitment m
+  WHERE m.instrument_id = ${params.instrumentId} AND m.status IN ('ADOPTED', 'IMPLEMENTED')
+    AND ${inForceAsOf('m', params.releaseId)}
+  GROUP BY m.city_id`;
+}
