@@ -281,6 +281,8 @@ describe('syntheticControl', () => {
     // cities, the sources.
     expect([ten.statements, forty.statements]).toEqual([7, 7]);
     expect(forty.sql.filter((s) => s.includes('unit AS ('))).toHaveLength(1);
+    expect(forty.sql).toEqual(ten.sql);
+    expect(forty.sql).toMatchSnapshot('statements');
   });
 
   it('refuses bad input with its code, naming the argument', async () => {
@@ -303,6 +305,26 @@ describe('syntheticControl', () => {
     );
     const proposed = await query({ city: 'proposer' });
     expect(proposed.errors?.[0].message).toMatch(/none of its CEDAW commitments is ADOPTED or IMPLEMENTED/);
+    const [{ id: undated }] = await t.db.dataSource.query(
+      `INSERT INTO commitment (city_id, instrument_id, kind, title, status)
+       SELECT $1, i.id, 'ORDINANCE', 'CEDAW in beta, date unknown', 'ADOPTED' FROM instrument i WHERE i.code = 'CEDAW'
+       RETURNING id`,
+      [f.city('beta')],
+    );
+    try {
+      const noDate = await query({ city: 'beta' });
+      expect(errorCodes(noDate)).toEqual(['BAD_USER_INPUT']);
+      expect(noDate.errors?.[0].message).toMatch(
+        /^beta did not adopt CEDAW .*: its adopted CEDAW commitment has no adoption date$/,
+      );
+    } finally {
+      await t.db.dataSource.query('DELETE FROM commitment WHERE id = $1', [undated]);
+    }
+    const noPre = await query({ city: 'independent-treated' });
+    expect(errorCodes(noPre)).toEqual(['BAD_USER_INPUT']);
+    expect(noPre.errors?.[0].message).toMatch(
+      /^independent-treated has no score value before it adopted CEDAW in 2012/,
+    );
 
     const noDonor = await query({ donors: { slugs: ['gappy', 'proposer'] } });
     expect(errorCodes(noDonor)).toEqual(['BAD_USER_INPUT']);
@@ -398,5 +420,22 @@ describe('syntheticControl on the demo data', () => {
       /^Pittsburgh's homicide-rate is compared with a synthetic Pittsburgh: a weighted mix of 1 city \(Miami 100%\)/,
     );
     expect(a.citation.sources).toEqual([{ title: expect.stringMatching(/^The Crime Report/) }]);
+  });
+
+  it("fits Pittsburgh's CEDAW ordinance of 2016 with a warning, not an error, as there is no value after it", async () => {
+    const a = dataOf<{ syntheticControl: Answer }>(
+      await demo.query(SYNTHETIC, {
+        city: 'pittsburgh-us',
+        instrument: 'CEDAW',
+        indicator: 'homicide-rate',
+        donors: { countryCodes: ['US'] },
+      }),
+    ).syntheticControl;
+    // San Francisco has a CEDAW ordinance too: the donors are the 10 other US cities with rates.
+    expect([a.adoptionYear, a.preYears, a.postYears, a.weights.length]).toEqual([2016, 6, 0, 10]);
+    expect(a.weights.map((w) => w.city.slug)).not.toContain('san-francisco-us');
+    expect([a.postRmspe, a.rmspeRatio, a.placeboPValue]).toEqual([null, null, null]);
+    expect(codes(a.warnings)).toContain('NO_DATA');
+    expect(a.summary).toContain('There is no value from 2016 on, so no effect can be measured yet.');
   });
 });
