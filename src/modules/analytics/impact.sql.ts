@@ -1,4 +1,4 @@
-import { inForceAsOf } from '../source/visibility';
+import { adoptionByCity } from '../commitment/adoption';
 import type { ImpactExclusionReason } from './impact.types';
 
 export interface ImpactRow {
@@ -60,13 +60,7 @@ WITH obs AS (
   ORDER BY o.city_id, o.year, o.source_id
 ),
 adoption AS (
-  SELECT m.city_id,
-         min(CAST(extract(year FROM m.adopted_on) AS int)) AS adoption_year,
-         CAST(count(*) FILTER (WHERE m.adopted_on IS NULL) AS int) AS undated
-  FROM commitment m
-  WHERE m.instrument_id = :instrumentId AND m.status IN ('ADOPTED', 'IMPLEMENTED')
-    AND ${inForceAsOf('m', 'CAST(:releaseId AS int)')}
-  GROUP BY m.city_id
+  ${adoptionByCity({ instrumentId: ':instrumentId', releaseId: 'CAST(:releaseId AS int)' })}
 ),
 adopter AS (
   SELECT a.city_id, a.adoption_year AS y

@@ -8,9 +8,7 @@ import { inForceAsOf } from '../source/visibility';
  * expressions are constant SQL text (values travel as parameters). `adoption_year` is null when
  * every adopted commitment is undated.
  *
- * commitmentImpact's `adoption` CTE (analytics/impact.ts) is this text; it moves to this
- * function when impact.ts is split into its folder, so that the two cannot drift apart (a test,
- * test/unit/adoption.test.ts, holds them equal until then).
+ * commitmentImpact's `adoption` CTE and syntheticControl's adopter both read this text.
  */
 export function adoptionByCity(params: { instrumentId: string; releaseId: string }): string {
   return `SELECT m.city_id,
