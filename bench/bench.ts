@@ -4,10 +4,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
-import { createDataSource } from '../src/db/dataSource';
-import type { ScaleName } from './dataset';
-import { type BenchDatabase, DEFAULT_ADMIN_URL, ensureBenchDatabase } from './generate';
 import { CpuMeter } from './cpu';
 import { checkOperations, median, runLoad } from './load';
 import {
@@ -26,36 +22,9 @@ import { measureStartup } from './startup';
 import { globalImportOnly } from './globalImport';
 import { emptyStartMarkdown, measureEmptyStart } from './emptyStart';
 import { SqlProfiler } from './sqlProfile';
-
-const USAGE = `usage: npm run bench -- [--scale small|large] [options]
-
-  --scale small|large        200 or 2,000 cities (50 indicators, 30 years); default small
-  --regenerate               rebuild the benchmark database even if one of this generator version exists
-  --rounds N                 rounds per scenario, each a latency and a throughput run (default 3)
-  --seconds N                seconds per run (default 1 at small, 2 at large)
-  --connections N            connections of the throughput runs (default 8)
-  --mix-connections N        connections of the dashboard mix (default 32)
-  --mix-seconds N            seconds per mix round (default 3)
-  --repeats N                replays per variant for the pg floor and the in-process time (default 5)
-  --max-requests N           stop any load run after N answers (default 50000)
-  --indicators-per-import N  indicators per import when generating (default 5)
-  --only a,b                 only these scenarios (ranking, compare, statistics, nested-list, scorecard, impact)
-  --no-write                 print the table, do not write bench/results/
- --startup                  measure start-up (warm npm start, CLIs with the server up, fresh clone to the first
-                             answer); on by default at small
-  --no-startup               skip it
-  --startup-only             measure start-up only
-  --no-fresh-clone           start-up without the fresh clone (which needs npm ci)
-  --global-import-only       only issue 14's global import: ~2,600 new cities through the CLI (wall time, peak RSS)
-  --global-import-runs N     runs of the global import, each on a fresh database (default 3)
-  --empty-start-only         only \`npm start\` on an empty data folder to the first answer (time, server peak
-                             RSS), --rounds times (default 3)
-  --compare-with DIR         with --empty-start-only: also another checkout (built, with node_modules), runs alternating
-  --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
-  --variant N                the variant --explain uses (default 0)
-
-Postgres: BENCH_DATABASE_URL (an admin URL; default ${DEFAULT_ADMIN_URL}). The benchmark uses
-its own database, rightsgraph_bench_<scale>, and never touches another.`;
+import { DEFAULT_ADMIN_URL } from './generate';
+import { USAGE } from './usage';
+import { cityIds, intOption, machine, openBenchDatabase } from './benchDatabase';
 
 export const RESULTS_DIR = path.resolve(__dirname, '../../bench/results');
 
@@ -63,75 +32,6 @@ export const RESULTS_DIR = path.resolve(__dirname, '../../bench/results');
 const PING: Operation = { query: 'query Ping { __typename }', variables: {} };
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-function intOption(values: Record<string, unknown>, name: string, fallback: number): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${String(raw)}`);
-  return n;
-}
-
-export async function cityIds(url: string): Promise<Map<string, number>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ slug: string; id: number }>('SELECT slug, id FROM city');
-    return new Map(rows.map((r) => [r.slug, r.id]));
-  } finally {
-    await client.end();
-  }
-}
-
-/** A reused database gets the migrations added since it was generated (e.g. new indexes), then fresh statistics. */
-export async function migrate(url: string): Promise<string[]> {
-  const dataSource = createDataSource({ url });
-  await dataSource.initialize();
-  try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) await dataSource.query('ANALYZE');
-    return applied.map((m) => m.name);
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-async function machine(url: string): Promise<Record<string, string | number>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const setting = async (name: string) =>
-      (await client.query<{ setting: string }>(`SELECT current_setting($1) AS setting`, [name])).rows[0].setting;
-    const version = (await client.query<{ v: string }>(`SELECT version() AS v`)).rows[0].v;
-    return {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      os: `${os.type()} ${os.release()}`,
-      postgres: version.split(' on ')[0],
-      sharedBuffers: await setting('shared_buffers'),
-      workMem: await setting('work_mem'),
-      jit: await setting('jit'),
-    };
-  } finally {
-    await client.end();
-  }
-}
-
-export async function openBenchDatabase(values: Record<string, unknown>): Promise<BenchDatabase> {
-  const scale = (values.scale ?? 'small') as string;
-  if (scale !== 'small' && scale !== 'large') throw new Error(`--scale must be small or large, got ${scale}`);
-  const db = await ensureBenchDatabase(scale as ScaleName, {
-    adminUrl: process.env.BENCH_DATABASE_URL || DEFAULT_ADMIN_URL,
-    regenerate: Boolean(values.regenerate),
-    indicatorsPerImport: intOption(values, 'indicators-per-import', 5),
-    log,
-  });
-  const applied = await migrate(db.url);
-  if (applied.length > 0) log(`applied migrations to ${db.name}: ${applied.join(', ')}`);
-  return db;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -203,7 +103,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${startupMarkdown(startup!)}\n`);
     return;
   }
-  const db = await openBenchDatabase(values);
+  const db = await openBenchDatabase(values, log);
   const all = buildScenarios({ plan: db.plan, cityIdBySlug: await cityIds(db.url) });
   if (values.explain) {
     const scenario = all.find((s) => s.name === values.explain);

@@ -1,0 +1,32 @@
+import { DEFAULT_ADMIN_URL } from './generate';
+
+/** `npm run bench -- --help`. */
+export const USAGE = `usage: npm run bench -- [--scale small|large] [options]
+
+  --scale small|large        200 or 2,000 cities (50 indicators, 30 years); default small
+  --regenerate               rebuild the benchmark database even if one of this generator version exists
+  --rounds N                 rounds per scenario, each a latency and a throughput run (default 3)
+  --seconds N                seconds per run (default 1 at small, 2 at large)
+  --connections N            connections of the throughput runs (default 8)
+  --mix-connections N        connections of the dashboard mix (default 32)
+  --mix-seconds N            seconds per mix round (default 3)
+  --repeats N                replays per variant for the pg floor and the in-process time (default 5)
+  --max-requests N           stop any load run after N answers (default 50000)
+  --indicators-per-import N  indicators per import when generating (default 5)
+  --only a,b                 only these scenarios (ranking, compare, statistics, nested-list, scorecard, impact)
+  --no-write                 print the table, do not write bench/results/
+ --startup                  measure start-up (warm npm start, CLIs with the server up, fresh clone to the first
+                             answer); on by default at small
+  --no-startup               skip it
+  --startup-only             measure start-up only
+  --no-fresh-clone           start-up without the fresh clone (which needs npm ci)
+  --global-import-only       only issue 14's global import: ~2,600 new cities through the CLI (wall time, peak RSS)
+  --global-import-runs N     runs of the global import, each on a fresh database (default 3)
+  --empty-start-only         only \`npm start\` on an empty data folder to the first answer (time, server peak
+                             RSS), --rounds times (default 3)
+  --compare-with DIR         with --empty-start-only: also another checkout (built, with node_modules), runs alternating
+  --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
+  --variant N                the variant --explain uses (default 0)
+
+Postgres: BENCH_DATABASE_URL (an admin URL; default ${DEFAULT_ADMIN_URL}). The benchmark uses
+its own database, rightsgraph_bench_<scale>, and never touches another.`;
