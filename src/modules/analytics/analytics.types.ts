@@ -25,6 +25,8 @@ export enum WarningCode {
   POOR_PRE_FIT = 'POOR_PRE_FIT',
   /** Years or cities were left out so that every city has a value in every year used (syntheticControl). */
   INCOMPLETE_PANEL = 'INCOMPLETE_PANEL',
+  /** The joint test that every pre-adoption effect is zero rejects at 5% (commitmentImpact CALLAWAY_SANTANNA). */
+  PRE_TREND_FAILED = 'PRE_TREND_FAILED',
 }
 registerEnumType(WarningCode, { name: 'WarningCode' });
 

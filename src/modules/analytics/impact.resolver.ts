@@ -1,6 +1,14 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { CityFilter } from '../city/city.args';
+import {
+  DEFAULT_BOOTSTRAP,
+  DEFAULT_PERMUTATIONS,
+  DEFAULT_SEED,
+  ImpactControl,
+  ImpactEstimator,
+  MAX_ITERATION_CITIES,
+} from './callawaySantanna/callawaySantanna.types';
 import { commitmentImpact, DEFAULT_WINDOW, MAX_WINDOW, MIN_WINDOW } from './impact';
 import { ImpactResult } from './impact.types';
 
@@ -30,7 +38,40 @@ export class ImpactResolver {
       description: 'Release id: the data as it stood then (default: the newest release)',
     })
     asOf?: string | null,
+    @Arg('estimator', () => ImpactEstimator, { defaultValue: ImpactEstimator.NAIVE })
+    estimator?: ImpactEstimator,
+    @Arg('control', () => ImpactControl, {
+      defaultValue: ImpactControl.NEVER_TREATED,
+      description: 'CALLAWAY_SANTANNA: the comparison cities',
+    })
+    control?: ImpactControl,
+    @Arg('bootstrap', () => Int, {
+      defaultValue: DEFAULT_BOOTSTRAP,
+      description: `CALLAWAY_SANTANNA: multiplier-bootstrap draws; (bootstrap + permutations) x cities at most ${MAX_ITERATION_CITIES}`,
+    })
+    bootstrap?: number,
+    @Arg('permutations', () => Int, {
+      defaultValue: DEFAULT_PERMUTATIONS,
+      description: 'CALLAWAY_SANTANNA: permutations of adoption years for the randomization p-value',
+    })
+    permutations?: number,
+    @Arg('seed', () => Int, {
+      defaultValue: DEFAULT_SEED,
+      description: 'CALLAWAY_SANTANNA: seed of the bootstrap and permutations (same seed, same numbers)',
+    })
+    seed?: number,
   ): Promise<ImpactResult> {
-    return commitmentImpact(context, { instrument, indicator, window, filter, asOf });
+    return commitmentImpact(context, {
+      instrument,
+      indicator,
+      window,
+      filter,
+      asOf,
+      estimator,
+      control,
+      bootstrap,
+      permutations,
+      seed,
+    });
   }
 }

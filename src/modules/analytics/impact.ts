@@ -7,6 +7,15 @@ import { hydrate } from '../common/loaders';
 import { runSql } from '../common/sql';
 import type { ObservationStatus } from '../indicator/observation.entity';
 import { type Warning, WarningCode } from './analytics.types';
+import { callawaySantannaImpact, checkIterations } from './callawaySantanna/callawaySantanna';
+import {
+  DEFAULT_BOOTSTRAP,
+  DEFAULT_PERMUTATIONS,
+  DEFAULT_SEED,
+  ImpactControl,
+  ImpactEstimator,
+} from './callawaySantanna/callawaySantanna.types';
+import { naiveSummary } from './callawaySantanna/impactSummary';
 import { buildCitation } from './citation';
 import { type ImpactRow, impactSql, windowOffsets } from './impact.sql';
 import type { ImpactAdopter, ImpactResult } from './impact.types';
@@ -23,6 +32,11 @@ export interface ImpactArgs {
   window?: number | null;
   filter?: CityFilter | null;
   asOf?: string | null;
+  estimator?: ImpactEstimator | null;
+  control?: ImpactControl | null;
+  bootstrap?: number | null;
+  permutations?: number | null;
+  seed?: number | null;
 }
 
 function checkWindow(window: number): void {
@@ -46,6 +60,32 @@ function plural(n: number, one: string, many: string): string {
 export async function commitmentImpact(context: Context, args: ImpactArgs): Promise<ImpactResult> {
   const window = args.window ?? DEFAULT_WINDOW;
   checkWindow(window);
+  const estimator = args.estimator ?? ImpactEstimator.NAIVE;
+  const cs = {
+    control: args.control ?? ImpactControl.NEVER_TREATED,
+    bootstrap: args.bootstrap ?? DEFAULT_BOOTSTRAP,
+    permutations: args.permutations ?? DEFAULT_PERMUTATIONS,
+    seed: args.seed ?? DEFAULT_SEED,
+    window,
+  };
+  if (estimator === ImpactEstimator.CALLAWAY_SANTANNA) checkIterations(cs);
+  // The naive question hashes as it always did; the staggered one with everything that moves its numbers.
+  const { filter, asOf } = args;
+  const questionArgs =
+    estimator === ImpactEstimator.NAIVE
+      ? { instrument: args.instrument, indicator: args.indicator, window, filter, asOf }
+      : {
+          instrument: args.instrument,
+          indicator: args.indicator,
+          window,
+          filter,
+          asOf,
+          estimator,
+          control: cs.control,
+          bootstrap: cs.bootstrap,
+          permutations: cs.permutations,
+          seed: cs.seed,
+        };
   const indicator = await resolveIndicator(context, args.indicator);
   const instrument = await resolveInstrument(context, args.instrument);
   const release = await resolveRelease(context, args.asOf);
@@ -114,7 +154,19 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
       message: `${plural(undated, 'city has', 'cities have')} an adopted ${instrument.code} commitment without an adoption date: skipped, neither adopter nor control`,
     });
   }
-  warnings.push(...statusWarnings((summary.statuses ?? {}) as Partial<Record<ObservationStatus, number>>));
+  const statuses = (summary.statuses ?? {}) as Partial<Record<ObservationStatus, number>>;
+  const staggered =
+    estimator === ImpactEstimator.CALLAWAY_SANTANNA
+      ? await callawaySantannaImpact(context, { instrument, indicator, releaseId: release?.id ?? null, cities }, cs)
+      : null;
+  if (staggered) {
+    // The naive fields stay in the answer, but its warnings are the staggered estimate's (the
+    // undated commitments apply to both).
+    warnings.splice(0, warnings.length, ...warnings.filter((w) => w.code === WarningCode.UNDATED_COMMITMENTS));
+    warnings.push(...staggered.warnings);
+  } else {
+    warnings.push(...statusWarnings(statuses));
+  }
 
   return {
     instrument: instrument.code,
@@ -127,11 +179,31 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
     differenceInDifferences: summary.did_total,
     nAdopters: summary.n_adopters,
     nControls: summary.n_controls_total,
+    overall: staggered?.overall ?? null,
+    eventStudy: staggered?.eventStudy ?? [],
+    cohorts: staggered?.cohorts ?? [],
+    calendar: staggered?.calendar ?? [],
+    preTrend: staggered?.preTrend ?? null,
+    summary:
+      staggered?.summary ??
+      naiveSummary({
+        instrument: instrument.code,
+        indicator: indicator.code,
+        unit: indicator.unit,
+        window,
+        nAdopters: summary.n_adopters,
+        nControls: summary.n_controls_total,
+        differenceInDifferences: summary.did_total,
+        meanChangeAdopters: summary.mean_change_adopters,
+        meanChangeControls: summary.mean_change_controls,
+        estimated: (statuses.ESTIMATED ?? 0) + (statuses.PROVISIONAL ?? 0),
+        converted: statuses.CONVERTED ?? 0,
+      }),
     warnings,
     citation: await buildCitation(context, {
       query: 'commitmentImpact',
-      args: { ...args, window },
-      sourceIds: summary.source_ids,
+      args: questionArgs,
+      sourceIds: [...summary.source_ids, ...(staggered?.sourceIds ?? [])],
       release,
     }),
   };

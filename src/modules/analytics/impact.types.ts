@@ -1,6 +1,13 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { City } from '../city/city.entity';
 import { Citation, Warning } from './analytics.types';
+import {
+  ImpactCalendarYear,
+  ImpactCohort,
+  ImpactEventStudyPoint,
+  ImpactOverall,
+  ImpactPreTrend,
+} from './callawaySantanna/callawaySantanna.types';
 
 export enum ImpactExclusionReason {
   NO_DATA_BEFORE = 'NO_DATA_BEFORE',
@@ -120,6 +127,36 @@ export class ImpactResult {
 
   @Field(() => Int, { description: 'Distinct control cities used in the window of at least one used adopter' })
   nControls: number;
+
+  @Field(() => ImpactOverall, {
+    nullable: true,
+    description: 'CALLAWAY_SANTANNA: the overall ATT with its uncertainty (null under NAIVE or without an estimate)',
+  })
+  overall: ImpactOverall | null;
+
+  @Field(() => [ImpactEventStudyPoint], {
+    description: 'CALLAWAY_SANTANNA: the effect by years since adoption, -window..window (empty under NAIVE)',
+  })
+  eventStudy: ImpactEventStudyPoint[];
+
+  @Field(() => [ImpactCohort], { description: 'CALLAWAY_SANTANNA: the effect per adoption cohort (empty under NAIVE)' })
+  cohorts: ImpactCohort[];
+
+  @Field(() => [ImpactCalendarYear], {
+    description: 'CALLAWAY_SANTANNA: the effect per calendar year (empty under NAIVE)',
+  })
+  calendar: ImpactCalendarYear[];
+
+  @Field(() => ImpactPreTrend, {
+    nullable: true,
+    description: 'CALLAWAY_SANTANNA: the joint pre-trend test (null under NAIVE or without a pre-adoption estimate)',
+  })
+  preTrend: ImpactPreTrend | null;
+
+  @Field(() => String, {
+    description: 'One paragraph a journalist can quote, with its caveats, written from the numbers',
+  })
+  summary: string;
 
   @Field(() => Citation)
   citation: Citation;
