@@ -183,7 +183,9 @@ function trueOverall(window: number): number {
 function twfe(panel: CsPanel): number {
   const n = panel.values.length;
   const t = panel.values[0].length;
-  const d = panel.cohort.map((g) => Array.from({ length: t }, (_, k) => (panel.firstYear + k >= g ? 1 : 0)));
+  const d: number[][] = panel.cohort.map((g) =>
+    Array.from({ length: t }, (_, k) => (panel.firstYear + k >= g ? 1 : 0)),
+  );
   const rowMean = d.map((r) => r.reduce((s, v) => s + v, 0) / t);
   const colMean = Array.from({ length: t }, (_, k) => d.reduce((s, r) => s + r[k], 0) / n);
   const all = rowMean.reduce((s, v) => s + v, 0) / n;
