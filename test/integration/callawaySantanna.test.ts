@@ -35,6 +35,7 @@ const QUERY = `query($instrument: String!, $indicator: String!, $window: Int, $e
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'callawaySantanna');
 type Keyed = { key: number; estimate: number; analyticSe: number };
 type Expected = {
+  preTrend: { statistic: number; degreesOfFreedom: number };
   cells: unknown[];
   overall: Omit<Keyed, 'key'>;
   cohorts: Keyed[];
@@ -95,7 +96,15 @@ describe('commitmentImpact CALLAWAY_SANTANNA against an independent computation'
     // An effect of about -1.5 with 24 adopters: clearly not noise, by either test.
     expect(o.pValue).toBeLessThan(0.01);
     expect(o.randomizationPValue).toBeCloseTo(1 / 100, 12);
-    expect(a.preTrend?.degreesOfFreedom).toBeGreaterThan(0);
+    // The Wald statistic with the bootstrap covariance, within Monte Carlo error of the analytic one.
+    expect(a.preTrend?.degreesOfFreedom).toBe(e.preTrend.degreesOfFreedom);
+    expect((a.preTrend?.statistic as number) / e.preTrend.statistic).toBeGreaterThan(0.75);
+    expect((a.preTrend?.statistic as number) / e.preTrend.statistic).toBeLessThan(1.33);
+    // No pre-trend was simulated, yet with 3 to 7 adopters per cell the test rejects: the warning says why.
+    const warning = a.warnings.find((w) => w.code === 'PRE_TREND_FAILED');
+    expect(warning?.message).toMatch(
+      /with as few as 3 adopting cities in a pre-adoption estimate the test rejects too often/,
+    );
     expect(a.nAdopters).toBeGreaterThan(0); // the naive fields are still there
     expect(a.summary).toMatch(/^Comparing each adoption cohort with cities that (never adopted|had not adopted yet)/);
     expect(a.summary).toMatch(/The 95% interval runs from -\d/);

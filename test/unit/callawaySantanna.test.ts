@@ -132,6 +132,13 @@ describe('distributions and the Wald test', () => {
         ],
       )?.statistic,
     ).toBeCloseTo(2 / 3, 12);
+    // Pivoting reorders the estimates (largest variance first): numpy's solve gives 5.013761467889909.
+    const s3 = [
+      [1, 0.5, 0.2],
+      [0.5, 4, 1],
+      [0.2, 1, 2],
+    ];
+    expect(waldTest([1, 2, 3], s3)?.statistic).toBeCloseTo(5.013761467889909, 12);
     // The second estimate is twice the first: rank 1, statistic (2)^2 / 4 on the larger variance.
     const singular = waldTest(
       [1, 2],

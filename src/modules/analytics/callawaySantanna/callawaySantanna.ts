@@ -6,7 +6,7 @@ import type { ObservationStatus } from '../../indicator/observation.entity';
 import { type Warning, WarningCode } from '../analytics.types';
 import { countStatuses, fewObservations, noData, statusWarnings } from '../scope';
 import { selectPanel } from './callawaySantanna.sql';
-import { FEW_ADOPTERS, type ImpactControl, MAX_ITERATION_CITIES } from './callawaySantanna.types';
+import { FEW_ADOPTERS, type ImpactControl, MAX_ITERATION_CITIES, SMALL_PRE_COHORT } from './callawaySantanna.types';
 import type { CsPanel } from './csEstimate';
 import { callawaySantanna, type CsResult, type InferredAggregate } from './csInference';
 import { csSummary } from './impactSummary';
@@ -111,6 +111,10 @@ export async function callawaySantannaImpact(
     }
   }
   const counts = countStatuses(statuses);
+  // The fewest treated cities in a pre-adoption cell: the Wald test over-rejects when it is small.
+  const preCells = result.cells.filter((c) => c.relativeYear < 0);
+  const smallestPreCohort = preCells.length ? Math.min(...preCells.map((c) => c.nTreated)) : null;
+  const smallPre = smallestPreCohort !== null && smallestPreCohort < SMALL_PRE_COHORT;
 
   const warnings: Warning[] = [];
   if (!result.overall) {
@@ -129,7 +133,7 @@ export async function callawaySantannaImpact(
   if (result.preTrend && result.preTrend.pValue < 0.05) {
     warnings.push({
       code: WarningCode.PRE_TREND_FAILED,
-      message: `Adopters and controls did not move in parallel before adoption (chi-square ${result.preTrend.statistic.toPrecision(3)} on ${result.preTrend.degreesOfFreedom} df, p = ${result.preTrend.pValue.toPrecision(3)}): the estimate may reflect earlier differences`,
+      message: `Adopters and controls did not move in parallel before adoption (chi-square ${result.preTrend.statistic.toPrecision(3)} on ${result.preTrend.degreesOfFreedom} df, p = ${result.preTrend.pValue.toPrecision(3)}): the estimate may reflect earlier differences${smallPre ? ` (but with as few as ${smallestPreCohort} adopting cities in a pre-adoption estimate the test rejects too often)` : ''}`,
     });
   }
   warnings.push(...statusWarnings(counts));
@@ -144,6 +148,7 @@ export async function callawaySantannaImpact(
     nControls: controls.size,
     overall: result.overall,
     preTrend: result.preTrend,
+    smallestPreCohort: smallPre ? smallestPreCohort : null,
     bootstrap: args.bootstrap,
     permutations: args.permutations,
     seed: args.seed,

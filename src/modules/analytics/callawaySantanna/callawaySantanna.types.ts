@@ -128,3 +128,5 @@ export const DEFAULT_PERMUTATIONS = 999;
 export const DEFAULT_SEED = 1;
 /** Fewer adopting cities than this is a caveat of the summary and a warning. */
 export const FEW_ADOPTERS = 5;
+/** Fewer treated cities than this in a pre-adoption cell: the pre-trend test is said to reject too often. */
+export const SMALL_PRE_COHORT = 10;

@@ -110,6 +110,7 @@ export function waldTest(theta: readonly number[], cov: readonly number[][]) {
     for (let j = rank + 1; j < k; j++) if (a[order[j]][order[j]] > a[order[pivot]][order[pivot]]) pivot = j;
     if (!(a[order[pivot]][order[pivot]] > 1e-10 * largest)) break;
     [order[rank], order[pivot]] = [order[pivot], order[rank]];
+    [l[rank], l[pivot]] = [l[pivot], l[rank]];
     const p = order[rank];
     const d = Math.sqrt(a[p][p]);
     l[rank][rank] = d;

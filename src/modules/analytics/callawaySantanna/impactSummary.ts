@@ -67,6 +67,8 @@ export interface CsSummaryInput extends StatusCounts {
     randomizationPValue: number | null;
   } | null;
   preTrend: { statistic: number; degreesOfFreedom: number; pValue: number } | null;
+  /** The fewest adopting cities in a pre-adoption estimate when below SMALL_PRE_COHORT, else null. */
+  smallestPreCohort: number | null;
   bootstrap: number;
   permutations: number;
   seed: number;
@@ -82,7 +84,7 @@ export function csSummary(s: CsSummaryInput): string {
   const o = s.overall;
   const direction = o.estimate >= 0 ? 'higher' : 'lower';
   const sentences = [
-    `Comparing each adoption cohort with ${controls} (Callaway & Sant'Anna difference-in-differences), the ${plural(s.nAdopters, 'city', 'cities')} that adopted ${s.instrument} (${plural(s.nCohorts, 'adoption year', 'adoption years')}, against ${plural(s.nControls, 'control city', 'control cities')}) had ${s.indicator} on average ${quote(Math.abs(o.estimate))}${unit} ${direction} after adoption than their trend before would predict.`,
+    `Comparing each adoption cohort with ${controls} (Callaway & Sant'Anna difference-in-differences), the ${plural(s.nAdopters, 'city', 'cities')} that adopted ${s.instrument} (${plural(s.nCohorts, 'adoption year', 'adoption years')}, against ${plural(s.nControls, 'control city', 'control cities')}) had ${s.indicator} on average ${quote(Math.abs(o.estimate))}${unit} ${direction} after adoption than if they had moved like the controls.`,
   ];
   if (o.lower !== null && o.upper !== null && o.pValue !== null) {
     sentences.push(
@@ -98,7 +100,9 @@ export function csSummary(s: CsSummaryInput): string {
   if (s.nAdopters < 5)
     caveats.push(`only ${plural(s.nAdopters, 'city', 'cities')} adopted, too few for the interval to be trusted`);
   if (s.preTrend && s.preTrend.pValue < 0.05) {
-    caveats.push('trends already differed before adoption, so the estimate may reflect that rather than adoption');
+    caveats.push(
+      `trends already differed before adoption, so the estimate may reflect that rather than adoption${s.smallestPreCohort === null ? '' : ` (though with as few as ${s.smallestPreCohort} adopting cities in a pre-adoption estimate the test rejects too often)`}`,
+    );
   }
   if (!s.preTrend) caveats.push('there is no year before adoption to test parallel trends');
   if (o.lower === null || o.upper === null) caveats.push('there is no interval (no variation to bootstrap)');
