@@ -190,4 +190,16 @@ describe('commitmentImpact CALLAWAY_SANTANNA on the demo data', () => {
     expect(a.summary).toMatch(/only 1 city adopted/);
     expect(a.summary).toMatch(/there is no year before adoption to test parallel trends/);
   });
+
+  it('runs the documented example', async () => {
+    const doc = readFileSync(path.resolve(__dirname, '../../docs/analytics/callawaySantanna.md'), 'utf8');
+    const blocks = [...doc.matchAll(/^```graphql[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm)].map((m) => m[1]);
+    expect(blocks).toHaveLength(1);
+    const a = dataOf<{ commitmentImpact: Answer }>(await demo.query(blocks[0])).commitmentImpact;
+    // The table and the summary of the docs: defaults (window 3, seed 1, 999 draws and permutations).
+    expect(a.eventStudy.map((p) => Number(p.estimate.toFixed(3)))).toEqual([-2.986, -4.826, -2.316, 5.238]);
+    expect(Number(a.overall?.standardError?.toFixed(3))).toBe(0.358);
+    expect(a.overall?.randomizationPValue).toBeCloseTo(0.494, 12);
+    expect(doc.replace(/\n> /g, ' ')).toContain(a.summary);
+  });
 });

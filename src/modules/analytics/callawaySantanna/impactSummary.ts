@@ -1,5 +1,10 @@
 import { quote } from '../syntheticControl/syntheticSummary';
 
+/** A p-value as it is printed: below 0.001 it reads "p < 0.001", never "p = 0". */
+export function pText(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${quote(p)}`;
+}
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Caveats owed to the statuses of the values used. */
@@ -88,12 +93,12 @@ export function csSummary(s: CsSummaryInput): string {
   ];
   if (o.lower !== null && o.upper !== null && o.pValue !== null) {
     sentences.push(
-      `The 95% interval runs from ${quote(o.lower)} to ${quote(o.upper)}${unit} (p = ${quote(o.pValue)}, bootstrap of ${s.bootstrap} draws, seed ${s.seed})${o.randomizationPValue === null ? '' : `; shuffling adoption years among cities ${s.permutations} times gives p = ${quote(o.randomizationPValue)}`}.`,
+      `The 95% interval runs from ${quote(o.lower)} to ${quote(o.upper)}${unit} (${pText(o.pValue)}, bootstrap of ${s.bootstrap} draws, seed ${s.seed})${o.randomizationPValue === null ? '' : `; shuffling adoption years among cities ${s.permutations} times gives ${pText(o.randomizationPValue)}`}.`,
     );
   }
   if (s.preTrend) {
     sentences.push(
-      `Before adoption, the test that adopters and controls moved in parallel ${s.preTrend.pValue < 0.05 ? 'fails' : 'does not reject'} (chi-square ${quote(s.preTrend.statistic)} on ${s.preTrend.degreesOfFreedom} df, p = ${quote(s.preTrend.pValue)}).`,
+      `Before adoption, the test that adopters and controls moved in parallel ${s.preTrend.pValue < 0.05 ? 'fails' : 'does not reject'} (chi-square ${quote(s.preTrend.statistic)} on ${s.preTrend.degreesOfFreedom} df, ${pText(s.preTrend.pValue)}).`,
     );
   }
   const caveats: string[] = [];
