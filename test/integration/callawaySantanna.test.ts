@@ -50,13 +50,37 @@ const EXPECTED = JSON.parse(readFileSync(path.join(FIXTURES, 'expected.json'), '
 
 const SPEC: FixtureSpec = {
   cities: PANEL.cities.map((c) => ({ slug: c.slug, country: 'US' })),
-  indicators: [{ code: 'score', unit: 'points' }],
+  indicators: [
+    { code: 'score', unit: 'points' },
+    { code: 'flagged', unit: 'points' },
+  ],
   instruments: [{ code: 'CEDAW' }],
   commitments: PANEL.cities
     .filter((c) => c.adoptionYear !== null)
     .map((c) => ({ city: c.slug, instrument: 'CEDAW', adoptedOn: String(c.adoptionYear) })),
-  observations: PANEL.cities.flatMap((c) => series(c.slug, 'score', c.values)),
+  observations: [
+    ...PANEL.cities.flatMap((c) => series(c.slug, 'score', c.values)),
+    // The same values, cs-01's CONVERTED (it enters no cell: it lacks 2001 and 2003) and cs-02's ESTIMATED.
+    ...PANEL.cities.flatMap((c) =>
+      series(c.slug, 'flagged', c.values, {
+        status: c.slug === 'cs-01' ? 'CONVERTED' : c.slug === 'cs-02' ? 'ESTIMATED' : 'MEASURED',
+      }),
+    ),
+  ],
 };
+
+/** The years of one adopter that enter a cell: t and its base, when it has both (window 4, data 2001-2012). */
+function yearsUsed(slug: string): number {
+  const city = PANEL.cities.find((c) => c.slug === slug) as (typeof PANEL.cities)[number];
+  const g = city.adoptionYear as number;
+  const has = new Set(city.values.map(([year]) => year));
+  const used = new Set<number>();
+  for (let t = g - PANEL.window; t <= g + PANEL.window; t++) {
+    const b = t < g ? t - 1 : g - 1;
+    if (b >= 2001 && t <= 2012 && has.has(t) && has.has(b)) used.add(t).add(b);
+  }
+  return used.size;
+}
 
 let t: TestServer;
 const CS = { instrument: 'CEDAW', indicator: 'score', window: PANEL.window, estimator: 'CALLAWAY_SANTANNA' };
@@ -141,6 +165,16 @@ describe('commitmentImpact CALLAWAY_SANTANNA against an independent computation'
     const run = await t.countStatements(QUERY, { ...CS, bootstrap: 50, permutations: 5 });
     expect(run.statements).toBe(6);
     expect(run.sql).toMatchSnapshot('callaway-santanna');
+  });
+
+  it('counts the statuses of the values that entered a cell only', async () => {
+    const a = await ask({ indicator: 'flagged', bootstrap: 50, permutations: 5 });
+    const n = yearsUsed('cs-02');
+    expect(n).toBeGreaterThan(0);
+    expect(yearsUsed('cs-01')).toBe(0);
+    const estimated = a.warnings.filter((w) => w.code === 'ESTIMATED_VALUES' || w.code === 'CONVERTED_VALUES');
+    expect(estimated).toEqual([{ code: 'ESTIMATED_VALUES', message: `${n} values are estimated or provisional` }]);
+    expect(a.summary).toContain(`; ${n} values are estimated or provisional;`);
   });
 
   it('leaves the new fields empty under NAIVE and writes its summary', async () => {
