@@ -35,6 +35,7 @@ const QUERY = `query($instrument: String!, $indicator: String!, $window: Int, $e
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'callawaySantanna');
 type Keyed = { key: number; estimate: number; analyticSe: number };
 type Expected = {
+  randomization: { bootstrap: number; permutations: number; seed: number; pValue: number };
   preTrend: { statistic: number; degreesOfFreedom: number };
   cells: unknown[];
   overall: Omit<Keyed, 'key'>;
@@ -44,7 +45,7 @@ type Expected = {
 };
 const PANEL = JSON.parse(readFileSync(path.join(FIXTURES, 'panel.json'), 'utf8')) as {
   window: number;
-  cities: { slug: string; adoptionYear: number | null; values: [number, number][] }[];
+  cities: { slug: string; adoptionYear: number | null; values: [number, number][]; placebo: [number, number][] }[];
 };
 const EXPECTED = JSON.parse(readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Expected>;
 
@@ -53,6 +54,7 @@ const SPEC: FixtureSpec = {
   indicators: [
     { code: 'score', unit: 'points' },
     { code: 'flagged', unit: 'points' },
+    { code: 'placebo', unit: 'points' },
   ],
   instruments: [{ code: 'CEDAW' }],
   commitments: PANEL.cities
@@ -60,6 +62,7 @@ const SPEC: FixtureSpec = {
     .map((c) => ({ city: c.slug, instrument: 'CEDAW', adoptedOn: String(c.adoptionYear) })),
   observations: [
     ...PANEL.cities.flatMap((c) => series(c.slug, 'score', c.values)),
+    ...PANEL.cities.flatMap((c) => series(c.slug, 'placebo', c.placebo)),
     // The same values, cs-01's CONVERTED (it enters no cell: it lacks 2001 and 2003) and cs-02's ESTIMATED.
     ...PANEL.cities.flatMap((c) =>
       series(c.slug, 'flagged', c.values, {
@@ -133,6 +136,15 @@ describe('commitmentImpact CALLAWAY_SANTANNA against an independent computation'
     expect(a.summary).toMatch(/^Comparing each adoption cohort with cities that (never adopted|had not adopted yet)/);
     expect(a.summary).toMatch(/The 95% interval runs from -\d/);
   });
+
+  it.each(['NEVER_TREATED', 'NOT_YET_TREATED'])(
+    '%s: the randomization p-value of the placebo series equals the replayed one exactly',
+    async (control) => {
+      const { pValue, ...args } = EXPECTED[control].randomization;
+      const a = await ask({ control, indicator: 'placebo', ...args });
+      expect(a.overall?.randomizationPValue).toBeCloseTo(pValue, 14);
+    },
+  );
 
   it('gives the same numbers for the same seed, and hashes seed and iterations into the citation', async () => {
     const one = await ask({ seed: 5, bootstrap: 300, permutations: 20 });
