@@ -56,7 +56,7 @@ const SPEC: FixtureSpec = {
     { code: 'flagged', unit: 'points' },
     { code: 'placebo', unit: 'points' },
   ],
-  instruments: [{ code: 'CEDAW' }],
+  instruments: [{ code: 'CEDAW' }, { code: 'NOBODY' }],
   commitments: PANEL.cities
     .filter((c) => c.adoptionYear !== null)
     .map((c) => ({ city: c.slug, instrument: 'CEDAW', adoptedOn: String(c.adoptionYear) })),
@@ -187,6 +187,15 @@ describe('commitmentImpact CALLAWAY_SANTANNA against an independent computation'
     const estimated = a.warnings.filter((w) => w.code === 'ESTIMATED_VALUES' || w.code === 'CONVERTED_VALUES');
     expect(estimated).toEqual([{ code: 'ESTIMATED_VALUES', message: `${n} values are estimated or provisional` }]);
     expect(a.summary).toContain(`; ${n} values are estimated or provisional;`);
+  });
+
+  it('answers NO_DATA without an adopter', async () => {
+    const a = await ask({ instrument: 'NOBODY', bootstrap: 10, permutations: 10 });
+    expect([a.overall, a.eventStudy, a.cohorts, a.calendar, a.preTrend]).toEqual([null, [], [], [], null]);
+    expect(a.warnings.map((w) => w.code)).toEqual(['NO_DATA']);
+    expect(a.summary).toBe(
+      'No adoption cohort of NOBODY has score values in the year before adoption and a later year, with cities that never adopted to compare with, so there is no estimate.',
+    );
   });
 
   it('leaves the new fields empty under NAIVE and writes its summary', async () => {

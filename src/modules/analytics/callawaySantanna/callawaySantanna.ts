@@ -69,9 +69,16 @@ export async function callawaySantannaImpact(
       { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, argument: 'bootstrap' } },
     );
   }
-  const years = cities.flatMap((c) => c.values.map((v) => v.year));
-  const firstYear = years.length ? Math.min(...years) : 0;
-  const lastYear = years.length ? Math.max(...years) : -1;
+  // A loop, not Math.min(...years): a spread of every city-year could overflow the call stack.
+  let firstYear = Number.POSITIVE_INFINITY;
+  let lastYear = Number.NEGATIVE_INFINITY;
+  for (const c of cities) {
+    for (const v of c.values) {
+      firstYear = Math.min(firstYear, v.year);
+      lastYear = Math.max(lastYear, v.year);
+    }
+  }
+  if (cities.length === 0) [firstYear, lastYear] = [0, -1];
   const panel: CsPanel = {
     firstYear,
     lastYear,
@@ -113,7 +120,7 @@ export async function callawaySantannaImpact(
   const counts = countStatuses(statuses);
   // The fewest treated cities in a pre-adoption cell: the Wald test over-rejects when it is small.
   const preCells = result.cells.filter((c) => c.relativeYear < 0);
-  const smallestPreCohort = preCells.length ? Math.min(...preCells.map((c) => c.nTreated)) : null;
+  const smallestPreCohort = preCells.length ? preCells.reduce((m, c) => Math.min(m, c.nTreated), Infinity) : null;
   const smallPre = smallestPreCohort !== null && smallestPreCohort < SMALL_PRE_COHORT;
 
   const warnings: Warning[] = [];
