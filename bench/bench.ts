@@ -24,6 +24,7 @@ import { emptyStartMarkdown, measureEmptyStart } from './emptyStart';
 import { SqlProfiler } from './sqlProfile';
 import { DEFAULT_ADMIN_URL } from './generate';
 import { USAGE } from './usage';
+import { peerBench } from './peer';
 import { cityIds, intOption, machine, openBenchDatabase } from './benchDatabase';
 
 export const RESULTS_DIR = path.resolve(__dirname, '../../bench/results');
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       'global-import-runs': { type: 'string' },
       'empty-start-only': { type: 'boolean' },
       'compare-with': { type: 'string' },
+      peer: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${emptyStartMarkdown(results)}\n`);
     return;
   }
+  if (values.peer) return void process.stdout.write(`${await peerBench(values, settings, RESULTS_DIR, log)}\n`);
   // First, while the machine is quiet: what a newcomer waits for.
   const measureIt =
     values['startup-only'] || values.startup || (values.scale === 'small' && !values['no-startup'] && !values.explain);

@@ -38,18 +38,25 @@ export class CpuMeter {
     private readonly client: Client,
     private readonly serverPid: number,
     private readonly database: string,
+    private readonly applicationName: string,
   ) {}
 
-  static async open(adminUrl: string, serverPid: number, database: string): Promise<CpuMeter> {
+  /** `applicationName`: the one the server's connections carry (a peer server's differs). */
+  static async open(
+    adminUrl: string,
+    serverPid: number,
+    database: string,
+    applicationName = 'rightsgraph',
+  ): Promise<CpuMeter> {
     const client = new Client({ connectionString: adminUrl, application_name: 'rightsgraph-bench-cpu' });
     await client.connect();
-    return new CpuMeter(client, serverPid, database);
+    return new CpuMeter(client, serverPid, database, applicationName);
   }
 
   async sample(): Promise<CpuSample> {
     const { rows } = await this.client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'rightsgraph'`,
-      [this.database],
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
+      [this.database, this.applicationName],
     );
     const postgres = new Map<number, number>();
     for (const { pid } of rows) {
@@ -68,8 +75,8 @@ export class CpuMeter {
     while (Date.now() < deadline) {
       const { rows } = await this.client.query<{ active: number }>(
         `SELECT count(*)::int AS active FROM pg_stat_activity
-         WHERE datname = $1 AND application_name = 'rightsgraph' AND state = 'active'`,
-        [this.database],
+         WHERE datname = $1 AND application_name = $2 AND state = 'active'`,
+        [this.database, this.applicationName],
       );
       if (rows[0].active === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
