@@ -35,6 +35,8 @@ export interface PeerLine {
   /** rightsgraph / peer CPU per request (Node + Postgres): below 1 rightsgraph spends less. */
   cpuRatio: number;
   floorMs: number;
+  /** SQL statements rightsgraph runs per request. */
+  statements: number;
 }
 
 interface Summary {
@@ -137,15 +139,16 @@ export async function peerBench(
   const db = await openBenchDatabase(options.values, log);
   const scenarios = buildPeerScenarios(await peerInputs(db.url));
 
-  const floors = new Map<string, number>();
+  const floors = new Map<string, { floorMs: number; statements: number }>();
   const profiler = await SqlProfiler.open(db.url);
   try {
     for (const s of scenarios) {
       const variants = s.variants.map((v) => v.rightsgraph);
-      floors.set(
-        s.name,
-        (await profiler.profile({ name: s.name, description: '', variants }, options.repeats)).floorMs,
+      const { floorMs, statements } = await profiler.profile(
+        { name: s.name, description: '', variants },
+        options.repeats,
       );
+      floors.set(s.name, { floorMs, statements });
     }
   } finally {
     await profiler.close();
@@ -200,13 +203,15 @@ export async function peerBench(
         peer,
         rpsRatio: rg.requestsPerSecond / peer.requestsPerSecond,
         cpuRatio: cpu(rg) / cpu(peer),
-        floorMs: floors.get(s.name) ?? NaN,
+        floorMs: floors.get(s.name)?.floorMs ?? NaN,
+        statements: floors.get(s.name)?.statements ?? NaN,
       };
     }),
   );
   const date = new Date().toISOString();
   const result = {
     peer: name,
+    peerNode: theirs.node,
     scale: db.plan.scale.name,
     date,
     machine: await machine(db.url),
@@ -238,13 +243,13 @@ export function peerMarkdown(
   const rows = lines.map((l) => {
     const side = (s: Summary) =>
       `${f(s.requestsPerSecond, 0)} | ${f(s.p50)} / ${f(s.p99)} | ${f(s.serverCpuMs, 2)} + ${f(s.postgresCpuMs, 2)}`;
-    return `| ${l.scenario} | ${l.connections} | ${side(l.rightsgraph)} | ${side(l.peer)} | ${f(l.rpsRatio, 2)} | ${f(l.cpuRatio, 2)} | ${f(l.floorMs, 2)} |`;
+    return `| ${l.scenario} | ${l.connections} | ${side(l.rightsgraph)} | ${side(l.peer)} | ${f(l.rpsRatio, 2)} | ${f(l.cpuRatio, 2)} | ${f(l.floorMs, 2)} (${l.statements}) |`;
   });
   return [
     `## rightsgraph vs ${name} (${scale})`,
     '',
     `Medians over rounds; CPU per request is Node + Postgres backends, in ms. Ratios are rightsgraph / ${name}`,
-    `(req/s above 1 and CPU below 1 favour rightsgraph). Floor: rightsgraph's SQL alone, ms per request.`,
+    `(req/s above 1 and CPU below 1 favour rightsgraph). Floor: rightsgraph's SQL alone, ms per request (statements).`,
     `Load average ${load.before.map((x) => x.toFixed(2)).join(' ')} before, ${load.after.map((x) => x.toFixed(2)).join(' ')} after.`,
     '',
     `| scenario | conns | rightsgraph req/s | p50 / p99 ms | CPU ms | ${name} req/s | p50 / p99 ms | CPU ms | req/s ratio | CPU ratio | floor ms |`,

@@ -13,6 +13,8 @@ export interface PeerProcess {
   url: string;
   /** The application_name its Postgres connections carry. */
   applicationName: string;
+  /** The Node version it runs under. */
+  node: string;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startPeer(
     pid: child.pid as number,
     url,
     applicationName: 'rightsgraph-peer',
+    node: execFileSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim(),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
