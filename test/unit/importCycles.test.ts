@@ -20,6 +20,8 @@ function sourceFiles(dir: string): string[] {
     .sort()
     .flatMap((name) => {
       const full = path.join(dir, name);
+      // Installed packages (bench/peer/postgraphile/node_modules) are not the project's files.
+      if (name === 'node_modules') return [];
       if (statSync(full).isDirectory()) return sourceFiles(full);
       return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [full] : [];
     });
