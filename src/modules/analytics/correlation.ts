@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import type { CityFilter } from '../city/city.args';
-import { hydrate } from '../common/loaders';
+import { entityColumns } from '../common/entityRows';
 import { runSql } from '../common/sql';
 import { checkYear } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
@@ -76,7 +76,7 @@ export interface CorrelationArgs {
   asOf?: string | null;
 }
 
-interface PointRow extends Record<string, unknown> {
+interface PointRow extends City {
   x: number;
   y: number;
   x_rank: number;
@@ -112,7 +112,7 @@ export async function correlation(context: Context, args: CorrelationArgs): Prom
               (rank() OVER (ORDER BY vy.value) + (count(*) OVER (PARTITION BY vy.value) - 1) / 2.0)::float8 AS y_rank
        FROM vx JOIN vy ON vy.city_id = vx.city_id
      )
-     SELECT c.*, p.x, p.y, p.x_rank, p.y_rank, p.x_status, p.y_status, p.x_source, p.y_source,
+     SELECT ${entityColumns(context.dataSource, City, 'c').text}, p.x, p.y, p.x_rank, p.y_rank, p.x_status, p.y_status, p.x_source, p.y_source,
             (count(*) OVER ())::int AS n,
             corr(p.y, p.x) OVER () AS pearson,
             corr(p.y_rank, p.x_rank) OVER () AS spearman,
@@ -123,9 +123,11 @@ export async function correlation(context: Context, args: CorrelationArgs): Prom
     { ...scope.params, xId: xIndicator.id, yId: yIndicator.id, year: args.year },
   );
   const points = rows.map((row) => {
-    const city = hydrate(context.dataSource, City, row);
+    // The row is the city's columns plus the point's: the rest after the point's is the city.
+    const { x, y, x_rank, y_rank, x_status, x_source, y_status, y_source, n, pearson, spearman, ...rest } = row;
+    const { x_constant, y_constant, ...city } = rest;
     context.loaders.cityById.prime(city.id, city);
-    return { city, x: row.x, y: row.y, xRank: row.x_rank, yRank: row.y_rank };
+    return { city, x, y, xRank: x_rank, yRank: y_rank };
   });
   const n = rows.length;
   const first = rows[0];

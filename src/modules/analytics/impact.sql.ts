@@ -1,4 +1,5 @@
 import { adoptionByCity } from '../commitment/adoption';
+import type { City } from '../city/city.entity';
 import type { ImpactExclusionReason } from './impact.types';
 
 export interface ImpactRow {
@@ -18,7 +19,33 @@ export interface ImpactRow {
   control_mean_change: number | null;
   n_controls: number | null;
   reason: ImpactExclusionReason | null;
-  [cityColumn: string]: unknown;
+}
+
+/** A row of the statement: the summary, one adopter's figures and the adopter's city columns. */
+export type ImpactCityRow = ImpactRow & City;
+
+/** The adopter's city: the row without the summary's and the adopter's figures. */
+export function cityOfRow(row: ImpactCityRow): City {
+  const {
+    n_adopters,
+    n_controls_total,
+    mean_change_adopters,
+    mean_change_controls,
+    did_total,
+    source_ids,
+    statuses,
+    adopter_id,
+    adoption_year,
+    before_mean,
+    after_mean,
+    n_before,
+    n_after,
+    control_mean_change,
+    n_controls,
+    reason,
+    ...city
+  } = row;
+  return city;
 }
 
 /**
@@ -51,7 +78,8 @@ export interface ImpactRow {
  *
  * `summary LEFT JOIN result` always yields a row, even with no adopter.
  */
-export function impactSql(scopeSql: string, cityCondition: string | null): string {
+/** `cityColumns`: the select list of the adopter's city, aliased `c` (entityColumns). */
+export function impactSql(scopeSql: string, cityCondition: string | null, cityColumns: string): string {
   return `
 WITH obs AS (
   SELECT DISTINCT ON (o.city_id, o.year) o.city_id, o.year, o.value, o.status, o.source_id
@@ -155,7 +183,7 @@ summary AS (
              FROM (SELECT DISTINCT city_id, year, status FROM flagged_value) d
              GROUP BY status) s) AS statuses
 )
-SELECT summary.*, c.*,
+SELECT summary.*, ${cityColumns},
        r.city_id AS adopter_id, r.y AS adoption_year, r.before_mean, r.after_mean, r.n_before, r.n_after,
        r.control_mean_change, r.n_controls, r.reason
 FROM summary

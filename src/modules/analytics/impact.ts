@@ -3,7 +3,7 @@ import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
 import type { CityFilter } from '../city/city.args';
 import { cityFilterCondition } from '../city/city.filter';
-import { hydrate } from '../common/loaders';
+import { entityColumns } from '../common/entityRows';
 import { runSql } from '../common/sql';
 import type { ObservationStatus } from '../indicator/observation.entity';
 import { type Warning, WarningCode } from './analytics.types';
@@ -17,7 +17,7 @@ import {
 } from './callawaySantanna/callawaySantanna.types';
 import { naiveSummary } from './callawaySantanna/impactSummary';
 import { buildCitation } from './citation';
-import { type ImpactRow, impactSql, windowOffsets } from './impact.sql';
+import { cityOfRow, type ImpactCityRow, impactSql, windowOffsets } from './impact.sql';
 import type { ImpactAdopter, ImpactResult } from './impact.types';
 import { fewObservations, noData, observationScope, statusWarnings } from './scope';
 import { resolveIndicator, resolveInstrument, resolveRelease } from '../reference/references';
@@ -93,19 +93,23 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
   // The same condition (same parameter names and values) as inside the scope, over `c`, to
   // list adopters in the filter that have no data at all.
   const cities = cityFilterCondition(args.filter, 'cf_', release?.id ?? null);
-  const rows = await runSql<ImpactRow>(context.dataSource, impactSql(scope.sql, cities?.sql ?? null), {
-    ...scope.params,
-    ...(cities?.params ?? {}),
-    indicatorId: indicator.id,
-    instrumentId: instrument.id,
-    w: window,
-    offsets: windowOffsets(window),
-  });
+  const rows = await runSql<ImpactCityRow>(
+    context.dataSource,
+    impactSql(scope.sql, cities?.sql ?? null, entityColumns(context.dataSource, City, 'c').text),
+    {
+      ...scope.params,
+      ...(cities?.params ?? {}),
+      indicatorId: indicator.id,
+      instrumentId: instrument.id,
+      w: window,
+      offsets: windowOffsets(window),
+    },
+  );
   const summary = rows[0];
   const adopters: ImpactAdopter[] = rows
     .filter((row) => row.adopter_id !== null)
     .map((row) => {
-      const city = hydrate(context.dataSource, City, row);
+      const city = cityOfRow(row);
       context.loaders.cityById.prime(city.id, city);
       const a = row.adoption_year;
       const change = row.before_mean !== null && row.after_mean !== null ? row.after_mean - row.before_mean : null;

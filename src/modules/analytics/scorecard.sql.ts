@@ -1,6 +1,6 @@
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
-import { hydrate } from '../common/loaders';
+import { entityColumns } from '../common/entityRows';
 import { runSql } from '../common/sql';
 import { Direction } from '../indicator/indicator.entity';
 import { Observation } from '../indicator/observation.entity';
@@ -12,16 +12,15 @@ import { TREND_MIN_POINTS, TREND_YEARS } from './scorecard.types';
 
 /** The other cities of the city's country, or every other city when the country has no other. */
 export async function defaultPeers(context: Context, city: City): Promise<City[]> {
-  const rows = await runSql(
+  const peers = await runSql<City>(
     context.dataSource,
-    `SELECT c.* FROM city c
+    `SELECT ${entityColumns(context.dataSource, City, 'c').text} FROM city c
      WHERE c.id <> :cityId
        AND (c.country_code = :country
             OR NOT EXISTS (SELECT 1 FROM city x WHERE x.country_code = :country AND x.id <> :cityId))
      ORDER BY c.name, c.id`,
     { cityId: city.id, country: city.countryCode },
   );
-  const peers = rows.map((row) => hydrate(context.dataSource, City, row));
   for (const peer of peers) context.loaders.cityById.prime(peer.id, peer);
   return peers;
 }
@@ -35,7 +34,7 @@ const IN_FORCE = inForceAsOf('m', 'CAST(:releaseId AS int)');
  * ordinance's own record names only gender equality.
  */
 export async function scorecardRights(context: Context, cityId: number, releaseId: number | null) {
-  const rows = await runSql(
+  const rows = await runSql<Right & { sc_indicator_ids: number[]; sc_commitment_ids: number[] }>(
     context.dataSource,
     `WITH covers AS (
        SELECT cr.commitment_id, cr.right_id
@@ -46,7 +45,7 @@ export async function scorecardRights(context: Context, cityId: number, releaseI
        FROM commitment m JOIN instrument_right ir ON ir.instrument_id = m.instrument_id
        WHERE m.city_id = :cityId AND ${IN_FORCE}
      )
-     SELECT r.*,
+     SELECT ${entityColumns(context.dataSource, Right, 'r').text},
             ARRAY(SELECT ir.indicator_id FROM indicator_right ir JOIN indicator i ON i.id = ir.indicator_id
                   WHERE ir.right_id = r.id ORDER BY i.code) AS sc_indicator_ids,
             ARRAY(SELECT cv.commitment_id FROM covers cv WHERE cv.right_id = r.id) AS sc_commitment_ids
@@ -56,11 +55,24 @@ export async function scorecardRights(context: Context, cityId: number, releaseI
      ORDER BY r.code`,
     { cityId, releaseId },
   );
-  return rows.map((row) => ({
-    right: hydrate(context.dataSource, Right, row),
-    indicatorIds: row.sc_indicator_ids as number[],
-    commitmentIds: new Set(row.sc_commitment_ids as number[]),
+  return rows.map(({ sc_indicator_ids, sc_commitment_ids, ...right }) => ({
+    right,
+    indicatorIds: sc_indicator_ids,
+    commitmentIds: new Set(sc_commitment_ids),
   }));
+}
+
+/** A row of `scorecardFigures`: the figures of one indicator and the city's latest observation (all null when none). */
+interface FiguresRow extends Observation {
+  sc_indicator_id: number;
+  sc_rank: number | null;
+  sc_ranked_count: number;
+  sc_points: number;
+  sc_first_year: number | null;
+  sc_last_year: number | null;
+  sc_slope: number | null;
+  sc_statuses: string[];
+  sc_source_ids: number[];
 }
 
 export interface IndicatorFigures {
@@ -92,7 +104,7 @@ export async function scorecardFigures(
   input: { cityId: number; rankedIds: number[]; indicatorIds: number[]; releaseId: number | null },
 ): Promise<Map<number, IndicatorFigures>> {
   const scope = await observationScope(context, { releaseId: input.releaseId });
-  const rows = await runSql(
+  const rows = await runSql<FiguresRow>(
     context.dataSource,
     `WITH latest AS (
        SELECT v.*
@@ -142,7 +154,7 @@ export async function scorecardFigures(
      SELECT k.id AS sc_indicator_id, CAST(m.rank AS int) AS sc_rank, CAST(coalesce(n.n, 0) AS int) AS sc_ranked_count,
             CAST(coalesce(t.points, 0) AS int) AS sc_points, t.first_year AS sc_first_year, t.last_year AS sc_last_year,
             t.slope AS sc_slope, coalesce(u.statuses, '{}') AS sc_statuses, coalesce(u.source_ids, '{}') AS sc_source_ids,
-            o.*
+            ${entityColumns(context.dataSource, Observation, 'o').text}
      FROM unnest(CAST(:indicatorIds AS int[])) AS k(id)
      LEFT JOIN mine m ON m.indicator_id = k.id
      LEFT JOIN observation o ON o.id = m.id
@@ -160,19 +172,22 @@ export async function scorecardFigures(
     },
   );
   return new Map(
-    rows.map((row) => [
-      Number(row.sc_indicator_id),
-      {
-        latest: row.id === null ? null : hydrate(context.dataSource, Observation, row),
-        rank: row.sc_rank as number | null,
-        rankedCount: row.sc_ranked_count as number,
-        trend: row.sc_slope as number | null,
-        trendPoints: row.sc_points as number,
-        trendFirstYear: row.sc_first_year as number | null,
-        trendLastYear: row.sc_last_year as number | null,
-        statuses: row.sc_statuses as string[],
-        sourceIds: row.sc_source_ids as number[],
-      },
-    ]),
+    rows.map(({ sc_indicator_id, sc_rank, sc_ranked_count, sc_points, sc_first_year, sc_last_year, ...rest }) => {
+      const { sc_slope, sc_statuses, sc_source_ids, ...latest } = rest;
+      return [
+        sc_indicator_id,
+        {
+          latest: latest.id === null ? null : (latest as Observation),
+          rank: sc_rank,
+          rankedCount: sc_ranked_count,
+          trend: sc_slope,
+          trendPoints: sc_points,
+          trendFirstYear: sc_first_year,
+          trendLastYear: sc_last_year,
+          statuses: sc_statuses,
+          sourceIds: sc_source_ids,
+        },
+      ];
+    }),
   );
 }

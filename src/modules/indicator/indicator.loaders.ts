@@ -1,12 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { findByKeys, linkedLoader, uniqueLoader } from '../common/loaders';
+import { rowsByKeys } from '../common/entityRows';
+import { linkedLoader, uniqueLoader } from '../common/loaders';
 import { rightsVia } from '../right/right.loaders';
 import { Indicator } from './indicator.entity';
 
 export function indicatorLoaders(dataSource: DataSource) {
   return {
     indicatorById: uniqueLoader<number, Indicator>(
-      (ids) => findByKeys(dataSource, Indicator, 'id', ids),
+      (ids) => rowsByKeys(dataSource, Indicator, 'id', ids),
       (i) => i.id,
     ),
     rightsByIndicator: rightsVia(dataSource, 'indicator_right', 'indicator_id'),

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { hydrate } from '../common/loaders';
+import { entityColumns } from '../common/entityRows';
+import { query, sql } from '../common/sqlTag';
 import { UnknownReference } from '../reference/unknownReference';
 import { Observation } from './observation.entity';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
@@ -38,36 +39,31 @@ async function lookup(
   mode: Mode,
   keys: readonly ObservationKey[],
 ): Promise<(Observation[] | Error)[]> {
-  const rows: Record<string, unknown>[] = await dataSource.query(
-    `SELECT k.ord, i.id AS found_indicator_id, o.*
-     FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[])
+  const rows = await query<Observation & { keyOrdinal: string; foundIndicatorId: number | null }>(
+    dataSource,
+    sql`SELECT k.ord AS "keyOrdinal", i.id AS "foundIndicatorId", ${entityColumns(dataSource, Observation, 'o')}
+     FROM unnest(${keys.map((k) => k.cityId)}::int[], ${keys.map((k) => k.indicatorCode)}::text[],
+                 ${keys.map((k) => k.yearFrom ?? null)}::int[], ${keys.map((k) => k.yearTo ?? null)}::int[],
+                 ${keys.map((k) => k.year ?? null)}::int[], ${keys.map((k) => k.asOf ?? null)}::int[])
           WITH ORDINALITY AS k(city_id, code, year_from, year_to, year, as_of, ord)
      LEFT JOIN indicator i ON i.code = k.code
      LEFT JOIN LATERAL (
        SELECT o.* FROM observation o
        WHERE o.city_id = k.city_id AND o.indicator_id = i.id AND o.disaggregation = ''
-         AND ${visibleAsOf('o', 'k.as_of')}
-         ${LATERAL[mode]}
+         AND ${sql.raw(visibleAsOf('o', 'k.as_of'))}
+         ${sql.raw(LATERAL[mode])}
      ) o ON true
      ORDER BY k.ord, o.year, o.source_id`,
-    [
-      keys.map((k) => k.cityId),
-      keys.map((k) => k.indicatorCode),
-      keys.map((k) => k.yearFrom ?? null),
-      keys.map((k) => k.yearTo ?? null),
-      keys.map((k) => k.year ?? null),
-      keys.map((k) => k.asOf ?? null),
-    ],
   );
   const results: (Observation[] | Error)[] = keys.map(() => []);
-  for (const row of rows) {
-    const index = Number(row.ord) - 1;
+  for (const { keyOrdinal, foundIndicatorId, ...observation } of rows) {
+    const index = Number(keyOrdinal) - 1;
     const key = keys[index];
-    if (row.found_indicator_id === null) {
+    if (foundIndicatorId === null) {
       // The resolver turns it into the request's one error for this code, with suggestions.
       results[index] = new UnknownReference('indicator', key.indicatorCode);
-    } else if (row.id !== null) {
-      (results[index] as Observation[]).push(hydrate(dataSource, Observation, row));
+    } else if (observation.id !== null) {
+      (results[index] as Observation[]).push(observation as Observation);
     }
   }
   return results;

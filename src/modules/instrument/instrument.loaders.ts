@@ -1,12 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { findByKeys, linkedLoader, uniqueLoader } from '../common/loaders';
+import { rowsByKeys } from '../common/entityRows';
+import { linkedLoader, uniqueLoader } from '../common/loaders';
 import { rightsVia } from '../right/right.loaders';
 import { Instrument } from './instrument.entity';
 
 export function instrumentLoaders(dataSource: DataSource) {
   return {
     instrumentById: uniqueLoader<number, Instrument>(
-      (ids) => findByKeys(dataSource, Instrument, 'id', ids),
+      (ids) => rowsByKeys(dataSource, Instrument, 'id', ids),
       (i) => i.id,
     ),
     rightsByInstrument: rightsVia(dataSource, 'instrument_right', 'instrument_id'),

@@ -1,15 +1,17 @@
 import type { DataSource } from 'typeorm';
-import { In, IsNull } from 'typeorm';
 import { inForceNow } from '../source/visibility';
 import { City } from '../city/city.entity';
-import { findByKeys, groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { rowsByKeys } from '../common/entityRows';
+import { entityColumns } from '../common/entityRows';
+import { groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { query, sql } from '../common/sqlTag';
 import { Network } from './network.entity';
 import { NetworkMembership } from './networkMembership.entity';
 
 export function networkLoaders(dataSource: DataSource) {
   return {
     networkById: uniqueLoader<number, Network>(
-      (ids) => findByKeys(dataSource, Network, 'id', ids),
+      (ids) => rowsByKeys(dataSource, Network, 'id', ids),
       (n) => n.id,
     ),
     networksByCity: linkedLoader(dataSource, Network, {
@@ -17,13 +19,16 @@ export function networkLoaders(dataSource: DataSource) {
       ownerColumn: 'city_id',
       targetColumn: 'network_id',
       orderBy: 'code',
-      where: inForceNow('j'),
+      where: sql.raw(inForceNow('j')),
     }),
     membershipsByCity: groupLoader<number, NetworkMembership>(
       (cityIds) =>
-        dataSource
-          .getRepository(NetworkMembership)
-          .find({ where: { cityId: In(cityIds), supersededInReleaseId: IsNull() }, order: { networkId: 'ASC' } }),
+        query<NetworkMembership>(
+          dataSource,
+          sql`SELECT ${entityColumns(dataSource, NetworkMembership, 'm')} FROM network_membership m
+              WHERE m.city_id = ANY(${cityIds}) AND ${sql.raw(inForceNow('m'))}
+              ORDER BY m.network_id, m.id`,
+        ),
       (m) => m.cityId,
     ),
     citiesByNetwork: linkedLoader(dataSource, City, {
@@ -31,7 +36,7 @@ export function networkLoaders(dataSource: DataSource) {
       ownerColumn: 'network_id',
       targetColumn: 'city_id',
       orderBy: 'name',
-      where: inForceNow('j'),
+      where: sql.raw(inForceNow('j')),
     }),
   };
 }

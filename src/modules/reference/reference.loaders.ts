@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { City } from '../city/city.entity';
-import { findByKeys, uniqueLoader } from '../common/loaders';
+import { rowsByKeys } from '../common/entityRows';
+import { uniqueLoader } from '../common/loaders';
 import { Indicator } from '../indicator/indicator.entity';
 import { Instrument } from '../instrument/instrument.entity';
 
@@ -74,15 +75,15 @@ export function referenceLoaders(dataSource: DataSource) {
   return {
     knownCodes: knownCodesLoader(dataSource),
     indicatorByCode: uniqueLoader<string, Indicator>(
-      (codes) => findByKeys(dataSource, Indicator, 'code', codes),
+      (codes) => rowsByKeys(dataSource, Indicator, 'code', codes),
       (i) => i.code,
     ),
     instrumentByCode: uniqueLoader<string, Instrument>(
-      (codes) => findByKeys(dataSource, Instrument, 'code', codes),
+      (codes) => rowsByKeys(dataSource, Instrument, 'code', codes),
       (i) => i.code,
     ),
     cityBySlug: uniqueLoader<string, City>(
-      (slugs) => findByKeys(dataSource, City, 'slug', slugs),
+      (slugs) => rowsByKeys(dataSource, City, 'slug', slugs),
       (c) => c.slug,
     ),
     referenceMemo: { candidates: new Map(), suggestions: new Map(), errors: new Map() } as ReferenceMemo,

@@ -4,7 +4,8 @@ import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
 import { citySearchSql } from '../city/citySearch';
 import { loadAll } from '../common/loadAll';
-import { hydrate } from '../common/loaders';
+import { entityColumns } from '../common/entityRows';
+import { queryOne, sql } from '../common/sqlTag';
 import { runSql } from '../common/sql';
 import { parseId } from '../common/validate';
 import type { Indicator } from '../indicator/indicator.entity';
@@ -235,8 +236,11 @@ export async function resolveAsOf(context: Context, asOf: string | null | undefi
 export async function resolveRelease(context: Context, asOf: string | null | undefined): Promise<Release | null> {
   const id = await resolveAsOf(context, asOf);
   if (id !== undefined) return context.loaders.releaseById.load(id);
-  const [latest] = await context.dataSource.query('SELECT * FROM release ORDER BY id DESC LIMIT 1');
-  return latest ? hydrate(context.dataSource, Release, latest) : null;
+  const latest = await queryOne<Release>(
+    context.dataSource,
+    sql`SELECT ${entityColumns(context.dataSource, Release, 'r')} FROM release r ORDER BY r.id DESC LIMIT 1`,
+  );
+  return latest ?? null;
 }
 
 /**

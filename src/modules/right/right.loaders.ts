@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
-import { findByKeys, groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { rowsByKeys } from '../common/entityRows';
+import { entityColumns } from '../common/entityRows';
+import { groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { query, sql } from '../common/sqlTag';
 import { Right } from './right.entity';
 
 /** The rights linked to owners (instruments, commitments, indicators) through a join table. */
@@ -11,11 +13,15 @@ export function rightsVia(dataSource: DataSource, joinTable: string, ownerColumn
 export function rightLoaders(dataSource: DataSource) {
   return {
     rightById: uniqueLoader<number, Right>(
-      (ids) => findByKeys(dataSource, Right, 'id', ids),
+      (ids) => rowsByKeys(dataSource, Right, 'id', ids),
       (r) => r.id,
     ),
     childrenByRight: groupLoader<number, Right>(
-      (ids) => dataSource.getRepository(Right).find({ where: { parentId: In(ids) }, order: { code: 'ASC' } }),
+      (ids) =>
+        query<Right>(
+          dataSource,
+          sql`SELECT ${entityColumns(dataSource, Right, 'r')} FROM "right" r WHERE r.parent_id = ANY(${ids}) ORDER BY r.code`,
+        ),
       (r) => r.parentId as number,
     ),
   };

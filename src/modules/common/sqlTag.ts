@@ -1,0 +1,80 @@
+/**
+ * SQL as tagged templates: `sql\`SELECT ... WHERE id = ${id}\`` keeps every interpolated value
+ * out of the text (it becomes a positional `$n` parameter), and a fragment interpolated into
+ * another is spliced in with its own values renumbered, so fragments from different modules
+ * compose without invented parameter names. The shape of Graphile's pg-sql2 (`sql.join`,
+ * `sql.identifier`, `sql.raw`), written here in a few lines because pg-sql2 5 needs Node 22
+ * and sql-template-tag 5 is ESM-only (see the README's architecture section).
+ */
+export class Sql {
+  /** `values.length + 1` strings: the text between the placeholders. */
+  readonly strings: readonly string[];
+  readonly values: readonly unknown[];
+
+  constructor(strings: readonly string[], values: readonly unknown[]) {
+    if (strings.length !== values.length + 1) throw new TypeError('Sql: one more string than values expected');
+    this.strings = strings;
+    this.values = values;
+  }
+
+  /** The statement text in pg's notation, `$1`, `$2`... in order of appearance. */
+  get text(): string {
+    let text = this.strings[0];
+    for (let index = 1; index < this.strings.length; index += 1) text += `$${index}${this.strings[index]}`;
+    return text;
+  }
+}
+
+/** The tag: values become parameters, nested `Sql` fragments are spliced in. */
+export function sql(strings: readonly string[], ...values: unknown[]): Sql {
+  const outStrings = [strings[0]];
+  const outValues: unknown[] = [];
+  values.forEach((value, index) => {
+    if (value instanceof Sql) {
+      outStrings[outStrings.length - 1] += value.strings[0];
+      value.values.forEach((inner, innerIndex) => {
+        outValues.push(inner);
+        outStrings.push(value.strings[innerIndex + 1]);
+      });
+      outStrings[outStrings.length - 1] += strings[index + 1];
+    } else {
+      outValues.push(value);
+      outStrings.push(strings[index + 1]);
+    }
+  });
+  return new Sql(outStrings, outValues);
+}
+
+/** Text written in code (a keyword, an ORDER BY chosen from a closed set), never user input. */
+sql.raw = (text: string): Sql => new Sql([text], []);
+
+/** Nothing: an absent optional clause. */
+sql.empty = new Sql([''], []);
+
+/** A quoted identifier (`"name"`, inner quotes doubled). For names from code, never from input. */
+sql.identifier = (...names: string[]): Sql => sql.raw(names.map((name) => `"${name.replace(/"/g, '""')}"`).join('.'));
+
+/** Fragments joined by a separator (written in code); `sql.empty` for none. */
+sql.join = (parts: readonly Sql[], separator: string): Sql => {
+  if (parts.length === 0) return sql.empty;
+  const strings = ['', ...parts.slice(1).map(() => separator), ''];
+  return sql(strings, ...parts);
+};
+
+/** Anything that runs a statement with positional parameters: a DataSource, an EntityManager, a QueryRunner. */
+export interface Queryable {
+  query(text: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Runs a statement and returns its rows as `Row`: the row type is declared by the caller next
+ * to the SQL that produces it (column aliases in the SQL match the type's property names).
+ */
+export async function query<Row>(db: Queryable, statement: Sql): Promise<Row[]> {
+  return (await db.query(statement.text, [...statement.values])) as Row[];
+}
+
+/** The one row of a statement that returns exactly one (an aggregate), or undefined for none. */
+export async function queryOne<Row>(db: Queryable, statement: Sql): Promise<Row | undefined> {
+  return (await query<Row>(db, statement))[0];
+}
