@@ -60,7 +60,7 @@ export async function scorecard(context: Context, args: ScorecardArgs): Promise<
       releaseId: release?.id ?? null,
     }),
   ]);
-  const indicatorById = new Map(indicators.filter((i): i is Indicator => i instanceof Indicator).map((i) => [i.id, i]));
+  const indicatorById = new Map(indicators.filter((i): i is Indicator => i !== null).map((i) => [i.id, i]));
 
   const lines = new Map<number, ScorecardIndicator>();
   for (const id of indicatorIds) {

@@ -319,5 +319,5 @@ export async function statistics(context: Context, args: StatisticsArgs): Promis
 /** The cities of a group, in the group's order (name, id); one statement for all groups. */
 export async function groupCities(context: Context, group: StatisticsGroup): Promise<City[]> {
   const cities = await loadAll(context.loaders.cityById, group.cityIds);
-  return cities.filter((c): c is City => c instanceof City);
+  return cities.filter((c): c is City => c !== null);
 }

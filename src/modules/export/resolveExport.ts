@@ -5,7 +5,6 @@ import { runSql, type SqlCondition } from '../common/sql';
 import { checkYearRange, parseId } from '../common/validate';
 import { visibleAsOf } from '../source/visibility';
 import type { Release } from '../source/release.entity';
-import { Source } from '../source/source.entity';
 import type { ExportParameters } from './exportParameters';
 import { splitDisaggregation } from './splitDisaggregation';
 import { loadAll } from '../common/loadAll';
@@ -88,7 +87,7 @@ async function resolveCityIds(context: Context, refs: string[]): Promise<{ ids: 
 async function resolveSourceIds(context: Context, refs: string[]): Promise<number[]> {
   const ids = refs.map((ref) => parseId('sources', ref) as number);
   const sources = await loadAll(context.loaders.sourceById, ids);
-  const unknown = refs.filter((_, i) => !(sources[i] instanceof Source));
+  const unknown = refs.filter((_, i) => sources[i] === null);
   if (unknown.length > 0) {
     throw badUserInput(`Unknown source id ${unknown.map((s) => `"${s}"`).join(', ')}`, {
       argument: 'sources',

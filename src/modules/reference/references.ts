@@ -185,9 +185,9 @@ async function lookUpCities(context: Context, refs: readonly string[], argument:
     slugs.length ? loadAll(context.loaders.cityBySlug, slugs) : [],
   ]);
   const found = new Map<string, City>();
-  byId.forEach((city, i) => city instanceof City && found.set(String(ids[i]), city));
+  byId.forEach((city, i) => city !== null && found.set(String(ids[i]), city));
   bySlug.forEach((city, i) => {
-    if (!(city instanceof City)) return;
+    if (city === null) return;
     found.set(slugs[i], city);
     context.loaders.cityById.prime(city.id, city);
   });

@@ -77,7 +77,7 @@ export function seriesWarnings(slug: string, points: readonly SeriesPoint[]): Wa
 function cityTrendOf(context: Context, city: City, points: readonly SeriesPoint[]): CityTrend {
   const sourceIds = [...new Set(points.map((p) => p.sourceId))].sort((a, b) => a - b);
   const sources = () =>
-    loadAll(context.loaders.sourceById, sourceIds).then((rows) => rows.filter((s): s is Source => s instanceof Source));
+    loadAll(context.loaders.sourceById, sourceIds).then((rows) => rows.filter((s): s is Source => s !== null));
   return {
     city,
     ...fitTrend(points),
