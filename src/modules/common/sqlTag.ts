@@ -4,7 +4,8 @@
  * another is spliced in with its own values renumbered, so fragments from different modules
  * compose without invented parameter names. The shape of Graphile's pg-sql2 (`sql.join`,
  * `sql.identifier`, `sql.raw`), written here in a few lines because pg-sql2 5 needs Node 22
- * and sql-template-tag 5 is ESM-only (see the README's architecture section).
+ * and sql-template-tag 5 is ESM-only
+ * (docs/contributing.md, "How statements are written").
  */
 export class Sql {
   /** `values.length + 1` strings: the text between the placeholders. */
