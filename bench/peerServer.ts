@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { stopChild } from './serverProcess';
 
 /** The peer servers `--peer` knows, each in its own folder with its own package-lock.json. */
 export const PEERS = ['postgraphile'] as const;
@@ -76,13 +77,6 @@ export async function startPeer(
     url,
     applicationName: 'rightsgraph-peer',
     node: execFileSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim(),
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }

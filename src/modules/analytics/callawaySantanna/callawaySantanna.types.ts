@@ -55,11 +55,9 @@ export class ImpactOverall {
   randomizationPValue: number | null;
 }
 
-@ObjectType({ description: 'The average effect a given number of years from adoption (an event study)' })
-export class ImpactEventStudyPoint {
-  @Field(() => Int, { description: 'Year minus adoption year (0: the adoption year; negative: before)' })
-  relativeYear: number;
-
+/** An estimate with its bootstrap standard error and 95% interval (null without bootstrap draws). */
+@ObjectType()
+export abstract class IntervalEstimate {
   @Field(() => Float)
   estimate: number;
 
@@ -71,42 +69,24 @@ export class ImpactEventStudyPoint {
 
   @Field(() => Float, { nullable: true })
   upper: number | null;
+}
+
+@ObjectType({ description: 'The average effect a given number of years from adoption (an event study)' })
+export class ImpactEventStudyPoint extends IntervalEstimate {
+  @Field(() => Int, { description: 'Year minus adoption year (0: the adoption year; negative: before)' })
+  relativeYear: number;
 }
 
 @ObjectType({ description: 'The average post-adoption effect of one adoption cohort' })
-export class ImpactCohort {
+export class ImpactCohort extends IntervalEstimate {
   @Field(() => Int)
   adoptionYear: number;
-
-  @Field(() => Float)
-  estimate: number;
-
-  @Field(() => Float, { nullable: true })
-  standardError: number | null;
-
-  @Field(() => Float, { nullable: true })
-  lower: number | null;
-
-  @Field(() => Float, { nullable: true })
-  upper: number | null;
 }
 
 @ObjectType({ description: 'The average effect in one calendar year over the cohorts that had adopted' })
-export class ImpactCalendarYear {
+export class ImpactCalendarYear extends IntervalEstimate {
   @Field(() => Int)
   year: number;
-
-  @Field(() => Float)
-  estimate: number;
-
-  @Field(() => Float, { nullable: true })
-  standardError: number | null;
-
-  @Field(() => Float, { nullable: true })
-  lower: number | null;
-
-  @Field(() => Float, { nullable: true })
-  upper: number | null;
 }
 
 @ObjectType({ description: 'Joint Wald test that every pre-adoption ATT(g, t) is zero (parallel trends before)' })
