@@ -52,11 +52,12 @@ export async function* observationBatches(
     // scan of one index from the keyset on, whatever the statistics of the joined tables. (With
     // the joins under the LIMIT, stale city statistics once made the planner loop over every
     // city per batch: 10 s a batch instead of 20 ms.)
-    const rows = await runSql<Record<string, unknown>>(
+    const batch = await runSql<ExportRow>(
       dataSource,
-      `SELECT o.id, o.city_id, o.indicator_id, c.slug, trim(c.country_code) AS country_code, c.region, i.code,
-              o.year, o.disaggregation, o.value, o.lower, o.upper, o.status, o.note, o.source_id,
-              s.title AS source_title, o.release_id
+      `SELECT o.id, o.city_id AS "cityId", o.indicator_id AS "indicatorId", c.slug AS city,
+              trim(c.country_code) AS country, c.region, i.code AS indicator, o.year, o.disaggregation, o.value,
+              o.lower, o.upper, o.status, o.note, o.source_id AS "sourceId", s.title AS "sourceTitle",
+              o.release_id AS "releaseId"
        FROM (
          SELECT o.* FROM observation o
          WHERE ${scope.sql} ${after}
@@ -79,25 +80,6 @@ export async function* observationBatches(
         k_limit: batchSize,
       },
     );
-    const batch = rows.map((r): ExportRow => ({
-      id: r.id as number,
-      cityId: r.city_id as number,
-      indicatorId: r.indicator_id as number,
-      city: r.slug as string,
-      country: r.country_code as string,
-      region: r.region as string | null,
-      indicator: r.code as string,
-      year: r.year as number,
-      disaggregation: r.disaggregation as string,
-      value: r.value as number,
-      lower: r.lower as number | null,
-      upper: r.upper as number | null,
-      status: r.status as ObservationStatus,
-      note: r.note as string | null,
-      sourceId: r.source_id as number,
-      sourceTitle: r.source_title as string,
-      releaseId: r.release_id as number,
-    }));
     if (batch.length > 0) yield batch;
     if (batch.length < batchSize) return;
     last = batch[batch.length - 1];
