@@ -9,6 +9,7 @@ import { FillDemoSourceLicences1796402931759 } from './1796402931759-FillDemoSou
 import { AddWorldCountriesAndTreatyStatus1796404834993 } from './1796404834993-AddWorldCountriesAndTreatyStatus';
 import { AddCityPopulation1796418139415 } from './1796418139415-AddCityPopulation';
 import { AddReleaseVersionedFacts1796456419887 } from './1796456419887-AddReleaseVersionedFacts';
+import { AddObservationRuleFunctions1796470000000 } from './1796470000000-AddObservationRuleFunctions';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   AddWorldCountriesAndTreatyStatus1796404834993,
   AddCityPopulation1796418139415,
   AddReleaseVersionedFacts1796456419887,
+  AddObservationRuleFunctions1796470000000,
 ];

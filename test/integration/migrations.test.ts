@@ -47,7 +47,7 @@ describe('migrations', () => {
     }
     expect(await tables()).toEqual(['typeorm_migrations']);
     const functions: { proname: string }[] = await db.dataSource.query(
-      `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text', 'latest_observation_refresh', 'latest_observation_on_change', 'latest_observation_on_truncate', 'rg_notify_data_changed')`,
+      `SELECT proname FROM pg_proc WHERE proname IN ('rg_fold', 'city_search_text', 'latest_observation_refresh', 'latest_observation_on_change', 'latest_observation_on_truncate', 'rg_notify_data_changed', 'rg_visible_as_of', 'rg_city_totals', 'rg_one_value_per_city_year', 'rg_latest_city_value')`,
     );
     expect(functions).toEqual([]);
 

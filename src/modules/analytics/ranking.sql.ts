@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { runSql } from '../common/sql';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 import { Direction } from '../indicator/indicator.entity';
 import type { ObservationStatus } from '../indicator/observation.entity';
+import { latestCityValue } from '../indicator/oneValuePerCityYear';
 import { UnknownReference } from '../reference/unknownReference';
 import type { CityRank } from './ranking.types';
 import type { ObservationScope } from './scope.types';
@@ -85,22 +87,28 @@ export async function computeRanking(
   params: { indicatorCode: string; year: number | null; scope: ObservationScope; limit: number | null },
 ): Promise<RankingTable | null> {
   // Constant text chosen by whether a year was given, not a value spliced in.
-  const yearCondition = params.year === null ? '' : 'AND o.year = CAST(:year AS int)';
+  const year = params.year === null ? null : 'CAST(:year AS int)';
   // Ascending sort key: the value for LOWER_IS_BETTER, minus the value otherwise.
   const sortKey = (alias: string) =>
     `CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN ${alias}.value ELSE -${alias}.value END AS sort_key`;
-  const probe = `
-       SELECT ct.id AS city_id, ct.name AS city_name, v.year, v.value, v.lower, v.upper, v.status, v.source_id,
+  // Each city's latest value by the rule latest_observation is kept by (latestCityValue), as of
+  // the scope's release; the scope's CityFilter selects the cities probed.
+  const probe = (condition: string | null) => {
+    const where = [params.scope.cities, condition].filter((c) => c !== null);
+    return `
+       SELECT c.id AS city_id, c.name AS city_name, v.year, v.value, v.lower, v.upper, v.status, v.source_id,
               ${sortKey('v')}
        FROM ind
-       CROSS JOIN city ct
-       CROSS JOIN LATERAL (
-         SELECT o.year, o.value, o.lower, o.upper, o.status, o.source_id
-         FROM observation o
-         WHERE o.city_id = ct.id AND o.indicator_id = ind.id ${yearCondition} AND ${params.scope.sql}
-         ORDER BY o.year DESC, o.source_id
-         LIMIT 1
-       ) v`;
+       CROSS JOIN city c
+       CROSS JOIN LATERAL (${latestCityValue({
+         cityId: 'c.id',
+         indicatorId: 'ind.id',
+         yearFrom: year ?? String(MIN_YEAR),
+         yearTo: year ?? String(MAX_YEAR),
+         releaseId: 'CAST(:releaseId AS int)',
+       })}) v
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+  };
   // Without a year, as of the newest release, each city's value is its row of
   // latest_observation (kept by triggers to the probe's choice): one index range instead of a
   // probe per city. Whether the release is still the newest is decided inside the statement, by
@@ -108,7 +116,7 @@ export async function computeRanking(
   const newer = 'SELECT 1 FROM release r WHERE r.id > CAST(:releaseId AS int)';
   const chosen =
     params.year !== null
-      ? probe
+      ? probe(null)
       : `
        SELECT c.id AS city_id, c.name AS city_name, l.year, l.value, l.lower, l.upper, l.status, l.source_id,
               ${sortKey('l')}
@@ -117,8 +125,7 @@ export async function computeRanking(
        JOIN city c ON c.id = l.city_id
        WHERE NOT EXISTS (${newer}) ${params.scope.cities ? `AND ${params.scope.cities}` : ''}
        UNION ALL
-       ${probe}
-       WHERE EXISTS (${newer})`;
+       ${probe(`EXISTS (${newer})`)}`;
   const rows = await runSql<Row>(
     dataSource,
     `WITH ind AS (

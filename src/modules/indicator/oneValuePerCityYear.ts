@@ -1,5 +1,3 @@
-import { visibleAsOf } from '../source/visibility';
-
 /**
  * SQL expressions (constant text written in code, never values: those travel as parameters)
  * naming what the series is of.
@@ -20,17 +18,25 @@ export interface CityYearSeries {
  * release, and when several sources give the same year, the lowest source id's value (a
  * fixed rule, so the answer is reproducible; values of different sources are never averaged).
  * A SELECT of observation columns, aliased `o`, ordered by year; use it as a LATERAL subquery.
- * DISTINCT ON follows the (city_id, indicator_id, year, disaggregation, source_id, ...) unique
- * index, so the choice costs no sort.
  *
+ * The rule is the SQL function `rg_one_value_per_city_year` (migration
+ * AddObservationRuleFunctions); the latest_observation trigger reads the same function, so the
+ * latest value kept there is the last point of this series. The planner inlines the function.
  * The trend and the scorecard's trend read their points here, so their slopes agree.
  */
 export function oneValuePerCityYear(series: CityYearSeries): string {
-  return `SELECT DISTINCT ON (o.year) o.id, o.city_id, o.indicator_id, o.year, o.value, o.status, o.source_id, o.release_id
-    FROM observation o
-    WHERE o.city_id = ${series.cityId} AND o.indicator_id = ${series.indicatorId}
-      AND o.year BETWEEN ${series.yearFrom} AND ${series.yearTo}
-      AND o.disaggregation = ''
-      AND ${visibleAsOf('o', series.releaseId)}
-    ORDER BY o.year, o.source_id`;
+  return `SELECT o.id, o.city_id, o.indicator_id, o.year, o.value, o.status, o.source_id, o.release_id
+    FROM rg_one_value_per_city_year(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o
+    ORDER BY o.year`;
+}
+
+/**
+ * The latest value of one city and indicator within the year bounds (NULL: unbounded), as the
+ * ranking reads it and as latest_observation keeps it: the last year of oneValuePerCityYear.
+ * A LATERAL-able SELECT of observation columns aliased `o`. The SQL function
+ * `rg_latest_city_value` holds the rule; the planner inlines it.
+ */
+export function latestCityValue(series: CityYearSeries): string {
+  return `SELECT o.id, o.year, o.value, o.lower, o.upper, o.status, o.source_id, o.release_id
+    FROM rg_latest_city_value(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o`;
 }

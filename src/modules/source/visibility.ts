@@ -8,10 +8,14 @@
  */
 const NEWEST = 2147483647;
 
-/** Observations visible as of a release: added at or before it and not yet superseded by then. */
+/**
+ * Observations visible as of a release: added at or before it and not yet superseded by then.
+ * The rule is the SQL function `rg_visible_as_of` (migration AddObservationRuleFunctions), which
+ * the latest_observation trigger reads too; the planner inlines it, so this plans as the
+ * expression would.
+ */
 export function visibleAsOf(alias: string, releaseExpr: string): string {
-  return `${alias}.release_id <= coalesce(${releaseExpr}, ${NEWEST})
-    AND (${alias}.superseded_in_release_id IS NULL OR ${alias}.superseded_in_release_id > coalesce(${releaseExpr}, ${NEWEST}))`;
+  return `rg_visible_as_of(${alias}.release_id, ${alias}.superseded_in_release_id, ${releaseExpr})`;
 }
 
 /**
