@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import type { ImportMetadata } from '../../src/modules/ingest/datapackage';
 import { importObservations } from '../../src/modules/ingest/importObservations';
-import { Direction, IndicatorKind } from '../../src/modules/indicator/indicator.entity';
+import { Direction } from '../../src/modules/indicator/indicator.entity';
+import { syntheticMetadata } from '../../bench/syntheticImport';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 import { TEST_ENV } from '../helpers/testEnv';
 
@@ -23,24 +23,11 @@ afterAll(async () => {
   await db.close();
 });
 
-const metadata = (title: string, withIndicator: boolean): ImportMetadata => ({
-  source: { title, publisher: 'Test', url: null, license: null, citation: 'Test.', synthetic: true },
-  indicators: withIndicator
-    ? [
-        {
-          code: 'pier-count',
-          name: 'Piers',
-          unit: 'piers',
-          direction: Direction.HIGHER_IS_BETTER,
-          kind: IndicatorKind.OUTCOME,
-          description: null,
-          methodology: null,
-          rights: [],
-        },
-      ]
-    : [],
-  disaggregations: [],
-});
+const metadata = (title: string, withIndicator: boolean) =>
+  syntheticMetadata(
+    title,
+    withIndicator ? [{ code: 'pier-count', name: 'Piers', unit: 'piers', direction: Direction.HIGHER_IS_BETTER }] : [],
+  );
 
 maybe('two concurrent imports', () => {
   it.each([

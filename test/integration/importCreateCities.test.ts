@@ -1,8 +1,8 @@
 import { sqlCounterOf } from '../../src/db/dataSource';
-import type { ImportMetadata } from '../../src/modules/ingest/datapackage';
 import { importObservations } from '../../src/modules/ingest/importObservations';
-import { Direction, IndicatorKind } from '../../src/modules/indicator/indicator.entity';
+import { Direction } from '../../src/modules/indicator/indicator.entity';
 import { PLACES, type PackagePlace } from '../../bench/globalCities';
+import { csvFile, syntheticMetadata } from '../../bench/syntheticImport';
 import { createTestServer, type TestServer } from '../helpers/testServer';
 
 /**
@@ -13,42 +13,24 @@ import { createTestServer, type TestServer } from '../helpers/testServer';
  * import's gazetteer.
  */
 const INDICATOR = 'create-cities-test-rate';
-const METADATA: ImportMetadata = {
-  source: {
-    title: 'Create-cities fixture (synthetic values)',
-    publisher: 'rightsgraph tests',
-    url: null,
-    license: null,
-    citation: 'rightsgraph tests. Create-cities fixture (synthetic values).',
-    synthetic: true,
-  },
-  indicators: [
-    {
-      code: INDICATOR,
-      name: 'Create-cities test rate',
-      unit: 'per 100k',
-      direction: Direction.LOWER_IS_BETTER,
-      kind: IndicatorKind.OUTCOME,
-      description: null,
-      methodology: null,
-      rights: [],
-    },
-  ],
-  disaggregations: [],
-};
+const METADATA = syntheticMetadata('Create-cities fixture (synthetic values)', [
+  { code: INDICATOR, name: 'Create-cities test rate', unit: 'per 100k', direction: Direction.LOWER_IS_BETTER },
+]);
 
 type Row = [city: string, country: string, region: string, year?: number];
 
 /** A file with one value per row (the row's number), in 2021 unless the row says. */
 const csvOf = (rows: Row[]) =>
-  [
-    'city,country,region,indicator,year,value',
-    ...rows.map(([city, country, region, year], i) =>
-      [city, country, region, INDICATOR, String(year ?? 2021), String(i + 1)].join(','),
-    ),
-  ]
-    .map((line) => `${line}\n`)
-    .join('');
+  csvFile(
+    rows.map(([city, country, region, year], i) => [
+      city,
+      country,
+      region,
+      INDICATOR,
+      String(year ?? 2021),
+      String(i + 1),
+    ]),
+  );
 
 /** The most populous place of the package with this name and country (and admin-1 code, when given). */
 function placeOf(name: string, country: string, region?: string): PackagePlace {
