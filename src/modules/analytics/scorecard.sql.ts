@@ -2,12 +2,12 @@ import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { entityColumns } from '../common/entityRows';
 import { runSql } from '../common/sql';
+import { MAX_YEAR, MIN_YEAR } from '../common/years';
 import { Direction } from '../indicator/indicator.entity';
 import { Observation } from '../indicator/observation.entity';
-import { oneValuePerCityYear } from '../indicator/oneValuePerCityYear';
+import { latestCityValue, oneValuePerCityYear } from '../indicator/oneValuePerCityYear';
 import { Right } from '../right/right.entity';
 import { inForceAsOf } from '../source/visibility';
-import { observationScope } from './scope';
 import { TREND_MIN_POINTS, TREND_YEARS } from './scorecard.types';
 
 /** The other cities of the city's country, or every other city when the country has no other. */
@@ -90,7 +90,7 @@ export interface IndicatorFigures {
 /**
  * Every number of the scorecard in one statement, for all indicators at once:
  * - `latest`: each ranked city's (the city's and its peers') latest value per indicator, one row
- *   per city (the lowest source id when two sources report the latest year). One index probe
+ *   per city, by the rule latest_observation is kept by (latestCityValue). One index probe
  *   per (city, indicator) pair: with 30 years per series, sorting every row of the pairs
  *   (DISTINCT ON) read 30 times as many rows and spilled to disk on a country of 100 cities;
  * - `ranked`: competition rank (rank(), ties share the better rank) best-first: ascending for
@@ -103,20 +103,19 @@ export async function scorecardFigures(
   context: Context,
   input: { cityId: number; rankedIds: number[]; indicatorIds: number[]; releaseId: number | null },
 ): Promise<Map<number, IndicatorFigures>> {
-  const scope = await observationScope(context, { releaseId: input.releaseId });
   const rows = await runSql<FiguresRow>(
     context.dataSource,
     `WITH latest AS (
        SELECT v.*
        FROM unnest(CAST(:rankedIds AS int[])) AS rc(city_id)
        CROSS JOIN unnest(CAST(:indicatorIds AS int[])) AS ri(indicator_id)
-       CROSS JOIN LATERAL (
-         SELECT o.id, o.indicator_id, o.city_id, o.year, o.value, o.status, o.source_id
-         FROM observation o
-         WHERE o.city_id = rc.city_id AND o.indicator_id = ri.indicator_id AND ${scope.sql}
-         ORDER BY o.year DESC, o.source_id
-         LIMIT 1
-       ) v
+       CROSS JOIN LATERAL (${latestCityValue({
+         cityId: 'rc.city_id',
+         indicatorId: 'ri.indicator_id',
+         yearFrom: String(MIN_YEAR),
+         yearTo: String(MAX_YEAR),
+         releaseId: 'CAST(:releaseId AS int)',
+       })}) v
      ),
      ranked AS (
        SELECT l.*,
@@ -162,7 +161,7 @@ export async function scorecardFigures(
      LEFT JOIN trend t ON t.indicator_id = k.id
      LEFT JOIN used_by_indicator u ON u.indicator_id = k.id`,
     {
-      ...scope.params,
+      releaseId: input.releaseId,
       cityId: input.cityId,
       rankedIds: input.rankedIds,
       indicatorIds: input.indicatorIds,

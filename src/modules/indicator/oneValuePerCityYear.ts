@@ -17,7 +17,7 @@ export interface CityYearSeries {
  * reads it: totals only (a value for a group is never mixed with totals), visible as of the
  * release, and when several sources give the same year, the lowest source id's value (a
  * fixed rule, so the answer is reproducible; values of different sources are never averaged).
- * A SELECT of observation columns, aliased `o`, ordered by year; use it as a LATERAL subquery.
+ * A SELECT of the function's observation columns, ordered by year; use it as a LATERAL subquery.
  *
  * The rule is the SQL function `rg_one_value_per_city_year` (migration
  * AddObservationRuleFunctions); the latest_observation trigger reads the same function, so the
@@ -25,18 +25,17 @@ export interface CityYearSeries {
  * The trend and the scorecard's trend read their points here, so their slopes agree.
  */
 export function oneValuePerCityYear(series: CityYearSeries): string {
-  return `SELECT o.id, o.city_id, o.indicator_id, o.year, o.value, o.status, o.source_id, o.release_id
-    FROM rg_one_value_per_city_year(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o
+  // o.*: selecting some of the function's columns would add a Subquery Scan to the plan.
+  return `SELECT o.* FROM rg_one_value_per_city_year(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o
     ORDER BY o.year`;
 }
 
 /**
- * The latest value of one city and indicator within the year bounds (NULL: unbounded), as the
- * ranking reads it and as latest_observation keeps it: the last year of oneValuePerCityYear.
- * A LATERAL-able SELECT of observation columns aliased `o`. The SQL function
+ * The latest value of one city and indicator within the year bounds (both non-null), as the
+ * ranking and the scorecard read it and as latest_observation keeps it: the last year of
+ * oneValuePerCityYear. A LATERAL-able SELECT of the observation columns of that series. The SQL function
  * `rg_latest_city_value` holds the rule; the planner inlines it.
  */
 export function latestCityValue(series: CityYearSeries): string {
-  return `SELECT o.id, o.year, o.value, o.lower, o.upper, o.status, o.source_id, o.release_id
-    FROM rg_latest_city_value(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o`;
+  return `SELECT o.* FROM rg_latest_city_value(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o`;
 }
