@@ -18,12 +18,25 @@ import { actions, coverage, explicitView, HRC_FILTER, output, state, ui } from '
 import { describeIndicator, fillIndicators, setIndicators, shorten } from './indicatorPicker';
 import { announce, copyText, showError } from './messages';
 import { shownFigure, writeEmbed } from './takeAway';
+import type { ViewState } from './viewState';
 import { draw, fillRankingYears, refresh, setView, wireTabs } from './views';
 
 actions.refresh = refresh;
 
 function readYear(input: HTMLInputElement): number | null {
   return /^\d{4}$/.test(input.value.trim()) ? Number(input.value) : null;
+}
+
+/** On a control's change, sets `key` of the view state to what `read` makes of its value, and redraws. */
+function onChange<K extends keyof ViewState>(
+  control: HTMLSelectElement,
+  key: K,
+  read: (value: string) => ViewState[K],
+): void {
+  control.addEventListener('change', () => {
+    state[key] = read(control.value);
+    void refresh();
+  });
 }
 
 function wireControls(): void {
@@ -43,28 +56,19 @@ function wireControls(): void {
       void refresh();
     });
   }
-  ui.rankingYear.addEventListener('change', () => {
-    state.year = ui.rankingYear.value === 'latest' ? 'latest' : Number(ui.rankingYear.value);
-    void refresh();
+  // Controls that set one field of the view state from their value and redraw.
+  onChange(ui.rankingYear, 'year', (value) => (value === 'latest' ? 'latest' : Number(value)));
+  onChange(ui.mapYear, 'year', (value) => {
+    ui.rankingYear.value = value;
+    return Number(value);
   });
-  ui.mapYear.addEventListener('change', () => {
-    state.year = Number(ui.mapYear.value);
-    ui.rankingYear.value = ui.mapYear.value;
-    void refresh();
-  });
+  onChange(ui.mapInstrument, 'instrument', (value) => value);
+  onChange(ui.rankingScope, 'scope', (value) => (value === 'all' ? 'all' : 'chosen'));
   ui.mapZoom.addEventListener('change', () => {
     state.zoom = ui.mapZoom.value || null;
     writeUrl();
     draw();
     announce(`Map zoomed to ${ui.mapZoom.selectedOptions[0]?.textContent ?? 'the world'}`);
-  });
-  ui.mapInstrument.addEventListener('change', () => {
-    state.instrument = ui.mapInstrument.value;
-    void refresh();
-  });
-  ui.rankingScope.addEventListener('change', () => {
-    state.scope = ui.rankingScope.value === 'all' ? 'all' : 'chosen';
-    void refresh();
   });
   ui.copyCitation.addEventListener('click', () => void copyText(ui.citation.textContent ?? '', 'citation'));
   ui.copyQuery.addEventListener('click', () => void copyText(output.query, 'GraphQL query'));
