@@ -293,6 +293,13 @@ describe('the AddReleaseVersionedFacts migration on a populated database', () =>
       expect(before.commitments.length).toBeGreaterThan(0);
       const last = async () =>
         (await q('SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1'))[0].name as string;
+      // Migrations added after it are undone first (they change no versioned table).
+      const undoLaterMigrations = async () => {
+        for (let later = 0; later < 10 && !/^AddReleaseVersionedFacts/.test(await last()); later += 1) {
+          await fresh.db.dataSource.undoLastMigration({ transaction: 'each' });
+        }
+      };
+      await undoLaterMigrations();
       expect(await last()).toMatch(/^AddReleaseVersionedFacts/);
 
       await fresh.db.dataSource.undoLastMigration({ transaction: 'each' });
@@ -314,6 +321,7 @@ describe('the AddReleaseVersionedFacts migration on a populated database', () =>
       await q(
         `UPDATE commitment SET superseded_in_release_id = ${Number(release)} WHERE id = ${before.commitments[0].id}`,
       );
+      await undoLaterMigrations();
       await expect(fresh.db.dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(
         /cannot be reverted: 1 superseded versions/,
       );
