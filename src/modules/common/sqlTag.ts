@@ -79,3 +79,20 @@ export async function query<Row>(db: Queryable, statement: Sql): Promise<Row[]> 
 export async function queryOne<Row>(db: Queryable, statement: Sql): Promise<Row | undefined> {
   return (await query<Row>(db, statement))[0];
 }
+
+/** TypeORM's QueryRunner, which can report how many rows a statement wrote. */
+export interface CountingQueryable {
+  query(
+    text: string,
+    parameters: unknown[] | undefined,
+    useStructuredResult: true,
+  ): Promise<{ affected?: number | null }>;
+}
+
+/**
+ * Runs a statement whose rows nobody reads (DDL, ANALYZE, an INSERT or UPDATE without
+ * RETURNING) and returns the number of rows it wrote (0 for DDL).
+ */
+export async function execute(db: CountingQueryable, statement: Sql): Promise<number> {
+  return (await db.query(statement.text, [...statement.values], true)).affected ?? 0;
+}

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import { type Queryable, query, sql } from '../common/sqlTag';
 
 /** The slug and every shorter slug it extends at a dash: "york-pa-us-2" -> york, york-pa, york-pa-us, york-pa-us-2. */
 function dashPrefixes(slug: string): string[] {
@@ -19,21 +19,21 @@ function dashPrefixes(slug: string): string[] {
  * and single dashes (CHK_city_slug), so "equals the base or starts with `base-`" is exactly
  * "the base is one of its dash prefixes".
  */
-export async function assignSlugs(queryRunner: QueryRunner, bases: readonly string[]): Promise<string[]> {
+export async function assignSlugs(queryRunner: Queryable, bases: readonly string[]): Promise<string[]> {
   if (bases.length === 0) return [];
   const wanted = [...new Set(bases)];
-  const rows = (await queryRunner.query(
-    `-- sql
+  const rows = await query<{ base: string; taken: number }>(
+    queryRunner,
+    sql`-- sql
      SELECT p.prefix AS base, count(*)::int AS taken
      FROM city c
      CROSS JOIN LATERAL (
        SELECT array_to_string((string_to_array(c.slug, '-'))[1:n], '-') AS prefix
        FROM generate_series(1, cardinality(string_to_array(c.slug, '-'))) AS n
      ) p
-     WHERE p.prefix = ANY($1::text[])
+     WHERE p.prefix = ANY(${wanted}::text[])
      GROUP BY p.prefix`,
-    [wanted],
-  )) as { base: string; taken: number }[];
+  );
   const taken = new Map(rows.map((r) => [r.base, r.taken]));
   const isWanted = new Set(wanted);
   return bases.map((base) => {

@@ -4,6 +4,7 @@ import type { ImportOptions, PlacesReport } from './importTypes';
 import type { Resolved } from './resolveReferences';
 import { slugify, stripAccents } from '../common/text';
 import { assignSlugs } from './assignSlugs';
+import { execute, query, queryOne, sql } from '../common/sqlTag';
 
 /**
  * Creates the defined indicators and the cities the file uses that do not exist yet, in order
@@ -21,22 +22,17 @@ export async function createMissing(
   for (const definition of options.metadata.indicators) {
     const ref = names.indicators.indexOf(definition.code);
     if (ref < 0 || resolved.indicatorIds[ref]! > 0 || placeholders.includes(resolved.indicatorIds[ref]!)) continue;
-    const [{ id }] = await queryRunner.query(
-      `INSERT INTO indicator (code, name, unit, direction, kind, description, methodology) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [
-        definition.code,
-        definition.name,
-        definition.unit,
-        definition.direction,
-        definition.kind,
-        definition.description,
-        definition.methodology,
-      ],
-    );
+    const d = definition;
+    const { id } = (await queryOne<{ id: number }>(
+      queryRunner,
+      sql`INSERT INTO indicator (code, name, unit, direction, kind, description, methodology)
+          VALUES (${d.code}, ${d.name}, ${d.unit}, ${d.direction}, ${d.kind}, ${d.description}, ${d.methodology})
+          RETURNING id`,
+    ))!;
     if (definition.rights.length > 0) {
-      await queryRunner.query(
-        `INSERT INTO indicator_right (indicator_id, right_id) SELECT $1, id FROM "right" WHERE code = ANY($2)`,
-        [id, definition.rights],
+      await execute(
+        queryRunner,
+        sql`INSERT INTO indicator_right (indicator_id, right_id) SELECT ${id}, id FROM "right" WHERE code = ANY(${definition.rights})`,
       );
     }
     placeholders.push(resolved.indicatorIds[ref]!);
@@ -44,9 +40,10 @@ export async function createMissing(
     createdIndicators.push(definition.code);
   }
   if (ids.length > 0) {
-    await queryRunner.query(
-      `UPDATE import_indicator SET indicator_id = m.id FROM unnest($1::int[], $2::int[]) AS m(placeholder, id) WHERE indicator_id = m.placeholder`,
-      [placeholders, ids],
+    await execute(
+      queryRunner,
+      sql`UPDATE import_indicator SET indicator_id = m.id FROM unnest(${placeholders}::int[], ${ids}::int[]) AS m(placeholder, id)
+          WHERE indicator_id = m.placeholder`,
     );
   }
 
@@ -88,29 +85,30 @@ export async function createMissing(
     // One INSERT for all the new cities and one UPDATE for their placeholders, however many
     // cities the file creates (a global file creates thousands).
     const refs = firsts.map((i) => names.cities[i]);
-    const inserted = (await queryRunner.query(
-      `-- sql
+    const inserted = await query<{ id: number; slug: string }>(
+      queryRunner,
+      sql`-- sql
        INSERT INTO city (slug, name, ascii_name, country_code, region, geonames_id, latitude, longitude, population)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::float8[], $8::float8[], $9::int[])
+       SELECT * FROM unnest(
+         ${slugs}::text[],
+         ${refs.map((ref) => ref.city)}::text[],
+         ${refs.map((ref) => stripAccents(ref.city))}::text[],
+         ${refs.map((ref) => ref.country)}::text[],
+         ${refs.map((ref, k) => ref.region ?? picks[k]?.place.region ?? null)}::text[],
+         ${picks.map((pick) => pick?.place.geonamesId ?? null)}::text[],
+         ${picks.map((pick) => pick?.place.latitude ?? null)}::float8[],
+         ${picks.map((pick) => pick?.place.longitude ?? null)}::float8[],
+         ${picks.map((pick) => pick?.place.population ?? null)}::int[])
        RETURNING id, slug`,
-      [
-        slugs,
-        refs.map((ref) => ref.city),
-        refs.map((ref) => stripAccents(ref.city)),
-        refs.map((ref) => ref.country),
-        refs.map((ref, k) => ref.region ?? picks[k]?.place.region ?? null),
-        picks.map((pick) => pick?.place.geonamesId ?? null),
-        picks.map((pick) => pick?.place.latitude ?? null),
-        picks.map((pick) => pick?.place.longitude ?? null),
-        picks.map((pick) => pick?.place.population ?? null),
-      ],
-    )) as { id: number; slug: string }[];
+    );
     // RETURNING's order is not promised; the slug (unique) says which row is which.
     const idOf = new Map(inserted.map((r) => [r.slug, r.id]));
-    await queryRunner.query(
-      `UPDATE import_city SET city_id = m.id FROM unnest($1::int[], $2::int[]) AS m(placeholder, id) WHERE city_id = m.placeholder`,
-      [firsts.map((i) => resolved.cityIds[i]!), slugs.map((slug) => idOf.get(slug)!)],
+    const cityPlaceholders = firsts.map((i) => resolved.cityIds[i]!);
+    const cityIds = slugs.map((slug) => idOf.get(slug)!);
+    await execute(
+      queryRunner,
+      sql`UPDATE import_city SET city_id = m.id FROM unnest(${cityPlaceholders}::int[], ${cityIds}::int[]) AS m(placeholder, id)
+          WHERE city_id = m.placeholder`,
     );
   }
   return { cities: slugs, places, indicators: createdIndicators };

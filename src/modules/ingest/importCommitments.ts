@@ -7,6 +7,7 @@ import { type CommitmentRow, readRows } from './commitmentRows';
 import { type ImportProblem, problem, ProblemList } from './importErrors';
 import { MAX_PROBLEMS } from './importObservations';
 import { cityMatcherFor, resolveCountries, unknownCountries, upsertSource } from './resolution';
+import { execute, query, sql } from '../common/sqlTag';
 
 /**
  * The bulk import of local commitments (issue 14): a CSV of ordinances, resolutions and
@@ -42,7 +43,7 @@ async function resolveRows(
     ...new Set([...countryOf.values()].filter((c): c is string => c !== null)),
   ]);
   const instruments = new Map<string, number>(
-    ((await queryRunner.query(`SELECT code, id FROM instrument`)) as { code: string; id: number }[]).map((r) => [
+    (await query<{ code: string; id: number }>(queryRunner, sql`SELECT code, id FROM instrument`)).map((r) => [
       r.code.toUpperCase(),
       r.id,
     ]),
@@ -87,18 +88,15 @@ async function resolveRows(
   // The same commitment already in the database is an error too: a file read twice adds nothing.
   const candidates = rows.map((row, i) => ({ row, ...resolved[i] })).filter((r) => r.cityId !== 0);
   if (candidates.length > 0) {
-    const existing: { ord: number }[] = await queryRunner.query(
-      `SELECT k.ord::int AS ord
-       FROM unnest($1::int[], $2::int[], $3::text[], $4::date[]) WITH ORDINALITY AS k(city_id, instrument_id, kind, adopted_on, ord)
+    const existing = await query<{ ord: number }>(
+      queryRunner,
+      sql`SELECT k.ord::int AS ord
+       FROM unnest(${candidates.map((c) => c.cityId)}::int[], ${candidates.map((c) => c.instrumentId)}::int[],
+                   ${candidates.map((c) => c.row.kind)}::text[], ${candidates.map((c) => c.row.adopted?.date ?? null)}::date[])
+            WITH ORDINALITY AS k(city_id, instrument_id, kind, adopted_on, ord)
        WHERE EXISTS (SELECT 1 FROM commitment c WHERE c.city_id = k.city_id AND c.superseded_in_release_id IS NULL
          AND c.instrument_id IS NOT DISTINCT FROM k.instrument_id AND c.kind = k.kind
          AND c.adopted_on IS NOT DISTINCT FROM k.adopted_on)`,
-      [
-        candidates.map((c) => c.cityId),
-        candidates.map((c) => c.instrumentId),
-        candidates.map((c) => c.row.kind),
-        candidates.map((c) => c.row.adopted?.date ?? null),
-      ],
     );
     for (const { ord } of existing) {
       const { row } = candidates[ord - 1];
@@ -164,25 +162,23 @@ export async function importCommitments(
     }
     // One release for the file: answers as of an earlier release do not see these commitments.
     const releaseId = await openRelease(queryRunner, `Commitments: ${plural(rows.length)} imported`);
-    await queryRunner.query(
-      `INSERT INTO commitment (city_id, instrument_id, kind, title, adopted_on, adopted_precision, status,
+    const column = <T>(pick: (row: CommitmentRow) => T) => rows.map(pick);
+    await execute(
+      queryRunner,
+      sql`INSERT INTO commitment (city_id, instrument_id, kind, title, adopted_on, adopted_precision, status,
                                adopting_body, document_ref, source_id, notes, release_id)
-       SELECT *, $12::int FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
-                            $8::text[], $9::text[], $10::int[], $11::text[])`,
-      [
-        resolved.map((r) => r.cityId),
-        resolved.map((r) => r.instrumentId),
-        rows.map((r) => r.kind),
-        rows.map((r) => r.title),
-        rows.map((r) => r.adopted?.date ?? null),
-        rows.map((r) => r.adopted?.precision ?? null),
-        rows.map((r) => r.status),
-        rows.map((r) => r.adoptingBody),
-        rows.map((r) => r.documentRef),
-        rows.map((r) => (r.source ? sources.get(r.source.title)! : null)),
-        rows.map((r) => r.note),
-        releaseId,
-      ],
+       SELECT *, ${releaseId}::int FROM unnest(
+         ${resolved.map((r) => r.cityId)}::int[],
+         ${resolved.map((r) => r.instrumentId)}::int[],
+         ${column((r) => r.kind)}::text[],
+         ${column((r) => r.title)}::text[],
+         ${column((r) => r.adopted?.date ?? null)}::date[],
+         ${column((r) => r.adopted?.precision ?? null)}::text[],
+         ${column((r) => r.status)}::text[],
+         ${column((r) => r.adoptingBody)}::text[],
+         ${column((r) => r.documentRef)}::text[],
+         ${column((r) => (r.source ? sources.get(r.source.title)! : null))}::int[],
+         ${column((r) => r.note)}::text[])`,
     );
     if (options.dryRun || rows.length === 0) {
       await queryRunner.rollbackTransaction();

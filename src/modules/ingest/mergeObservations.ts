@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { execute, queryOne, sql } from '../common/sqlTag';
 
 /** The release a merge created and what it did. */
 export interface MergeCounts {
@@ -24,19 +25,21 @@ export async function mergeObservations(
   description: string,
   progress: (message: string) => void,
 ): Promise<MergeCounts> {
-  const [{ id: releaseId }] = await queryRunner.query(
-    `INSERT INTO release (description, source_id) VALUES ($1, $2) RETURNING id`,
-    [description, sourceId],
-  );
-  await queryRunner.query(
-    `CREATE TEMP TABLE import_merge (
+  const { id: releaseId } = (await queryOne<{ id: number }>(
+    queryRunner,
+    sql`INSERT INTO release (description, source_id) VALUES (${description}, ${sourceId}) RETURNING id`,
+  ))!;
+  await execute(
+    queryRunner,
+    sql`CREATE TEMP TABLE import_merge (
        city_id int NOT NULL, indicator_id int NOT NULL, year smallint NOT NULL, disaggregation varchar(200) NOT NULL,
        value float8 NOT NULL, lower float8, upper float8, status varchar(20) NOT NULL, note text,
        current_id int, unchanged boolean NOT NULL
      ) ON COMMIT DROP`,
   );
-  await queryRunner.query(
-    `INSERT INTO import_merge
+  await execute(
+    queryRunner,
+    sql`INSERT INTO import_merge
      SELECT c.city_id, i.indicator_id, s.year, s.disaggregation, s.value, s.lower, s.upper, s.status, s.note,
             o.id AS current_id,
             o.id IS NOT NULL AND (o.value, o.lower, o.upper, o.status, o.note)
@@ -45,38 +48,34 @@ export async function mergeObservations(
      JOIN import_city c ON c.city_ref = s.city_ref
      JOIN import_indicator i ON i.indicator_ref = s.indicator_ref
      LEFT JOIN observation o ON o.city_id = c.city_id AND o.indicator_id = i.indicator_id AND o.year = s.year
-       AND o.disaggregation = s.disaggregation AND o.source_id = $1 AND o.superseded_in_release_id IS NULL`,
-    [sourceId],
+       AND o.disaggregation = s.disaggregation AND o.source_id = ${sourceId} AND o.superseded_in_release_id IS NULL`,
   );
-  await queryRunner.query(`ANALYZE import_merge`);
-  const [{ unchanged, writing }] = await queryRunner.query(
-    `SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged, count(*) FILTER (WHERE NOT unchanged)::int AS writing
+  await execute(queryRunner, sql`ANALYZE import_merge`);
+  const { unchanged, writing } = (await queryOne<{ unchanged: number; writing: number }>(
+    queryRunner,
+    sql`SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged, count(*) FILTER (WHERE NOT unchanged)::int AS writing
      FROM import_merge`,
-  );
+  ))!;
   progress(`${unchanged.toLocaleString('en')} values unchanged; writing ${writing.toLocaleString('en')}`);
-  const superseded = await queryRunner.query(
-    `UPDATE observation o SET superseded_in_release_id = $1 FROM import_merge m WHERE o.id = m.current_id AND NOT m.unchanged`,
-    [releaseId],
-    true,
+  const changed = await execute(
+    queryRunner,
+    sql`UPDATE observation o SET superseded_in_release_id = ${releaseId} FROM import_merge m WHERE o.id = m.current_id AND NOT m.unchanged`,
   );
   // The changed and the new values.
-  const inserted = await queryRunner.query(
-    `INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, source_id, release_id)
-     SELECT city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, $2, $1
+  const inserted = await execute(
+    queryRunner,
+    sql`INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, source_id, release_id)
+     SELECT city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, ${sourceId}, ${releaseId}
      FROM import_merge WHERE NOT unchanged`,
-    [releaseId, sourceId],
-    true,
   );
-  const changed = superseded.affected ?? 0;
-  return { releaseId, changed, added: (inserted.affected ?? 0) - changed, unchanged };
+  return { releaseId, changed, added: inserted - changed, unchanged };
 }
 
 /** Writes the counts on the release: only for a merge that is committed. */
 export async function recordCounts(queryRunner: QueryRunner, counts: MergeCounts): Promise<void> {
-  await queryRunner.query(`UPDATE release SET rows_added = $2, rows_changed = $3, rows_unchanged = $4 WHERE id = $1`, [
-    counts.releaseId,
-    counts.added,
-    counts.changed,
-    counts.unchanged,
-  ]);
+  await execute(
+    queryRunner,
+    sql`UPDATE release SET rows_added = ${counts.added}, rows_changed = ${counts.changed}, rows_unchanged = ${counts.unchanged}
+        WHERE id = ${counts.releaseId}`,
+  );
 }

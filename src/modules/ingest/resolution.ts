@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { type CityCandidate, CityMatcher } from './cityMatcher';
 import type { ImportMetadata } from './datapackage';
 import { closestCodes } from '../reference/suggest';
+import { query, queryOne, sql } from '../common/sqlTag';
 
 /**
  * The names a file gives to things the database holds: countries, cities and sources. Shared by
@@ -17,15 +18,15 @@ import { closestCodes } from '../reference/suggest';
  */
 export async function resolveCountries(queryRunner: QueryRunner, texts: string[]): Promise<Map<string, string | null>> {
   const distinct = [...new Set(texts)];
-  const rows: { text: string; code: string | null }[] = await queryRunner.query(
-    `SELECT v AS text, (
+  const rows = await query<{ text: string; code: string | null }>(
+    queryRunner,
+    sql`SELECT v AS text, (
        SELECT c.code FROM country c
        WHERE c.code = upper(v) OR c.alpha3 = upper(v)
           OR rg_fold(c.name) = rg_fold(v) OR rg_fold(c.names ->> 'en') = rg_fold(v)
        ORDER BY (c.code = upper(v)) DESC, (c.alpha3 = upper(v)) DESC, c.code
        LIMIT 1) AS code
-     FROM unnest($1::text[]) AS v`,
-    [distinct],
+     FROM unnest(${distinct}::text[]) AS v`,
   );
   return new Map(rows.map((r) => [r.text, r.code === null ? null : r.code.trim()]));
 }
@@ -40,11 +41,10 @@ export function unknownCountries(queryRunner: QueryRunner): (text: string) => Pr
   return (text) => {
     let reason = reasons.get(text);
     if (!reason) {
-      candidates ??= queryRunner
-        .query(
-          `SELECT code::text AS value FROM country UNION ALL SELECT alpha3 FROM country UNION ALL SELECT name FROM country`,
-        )
-        .then((rows: { value: string }[]) => rows.map((r) => r.value));
+      candidates ??= query<{ value: string }>(
+        queryRunner,
+        sql`SELECT code::text AS value FROM country UNION ALL SELECT alpha3 FROM country UNION ALL SELECT name FROM country`,
+      ).then((rows) => rows.map((r) => r.value));
       reason = candidates.then((all) => {
         const close = closestCodes(text, all);
         return `unknown country (expected an ISO 3166-1 alpha-2 or alpha-3 code or an English name)${
@@ -59,22 +59,31 @@ export function unknownCountries(queryRunner: QueryRunner): (text: string) => Pr
 
 /** The cities of `countries`, for matching the names a file gives them. One statement. */
 export async function cityMatcherFor(queryRunner: QueryRunner, countries: string[]): Promise<CityMatcher> {
-  const cities: CityCandidate[] = (
-    await queryRunner.query(
-      `SELECT id, slug, name, ascii_name, alternate_names, country_code, region, latitude, longitude
-       FROM city WHERE country_code = ANY($1) ORDER BY id`,
-      [countries],
-    )
-  ).map((r: Record<string, unknown>) => ({
-    id: r.id as number,
-    slug: r.slug as string,
-    name: r.name as string,
-    asciiName: r.ascii_name as string,
-    alternateNames: r.alternate_names as string[],
-    countryCode: (r.country_code as string).trim(),
-    region: r.region as string | null,
-    latitude: r.latitude as number | null,
-    longitude: r.longitude as number | null,
+  const rows = await query<{
+    id: number;
+    slug: string;
+    name: string;
+    ascii_name: string;
+    alternate_names: string[];
+    country_code: string;
+    region: string | null;
+    latitude: number | null;
+    longitude: number | null;
+  }>(
+    queryRunner,
+    sql`SELECT id, slug, name, ascii_name, alternate_names, country_code, region, latitude, longitude
+        FROM city WHERE country_code = ANY(${countries}) ORDER BY id`,
+  );
+  const cities: CityCandidate[] = rows.map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    asciiName: r.ascii_name,
+    alternateNames: r.alternate_names,
+    countryCode: r.country_code.trim(),
+    region: r.region,
+    latitude: r.latitude,
+    longitude: r.longitude,
   }));
   return new CityMatcher(cities);
 }
@@ -84,11 +93,16 @@ export async function upsertSource(
   queryRunner: QueryRunner,
   source: NonNullable<ImportMetadata['source']>,
 ): Promise<number> {
-  const existing = await queryRunner.query(`SELECT id FROM source WHERE title = $1`, [source.title]);
-  if (existing.length > 0) return existing[0].id;
-  const [{ id }] = await queryRunner.query(
-    `INSERT INTO source (publisher, title, url, license, citation, synthetic) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [source.publisher, source.title, source.url, source.license, source.citation, source.synthetic],
+  const existing = await queryOne<{ id: number }>(
+    queryRunner,
+    sql`SELECT id FROM source WHERE title = ${source.title}`,
   );
+  if (existing) return existing.id;
+  const s = source;
+  const { id } = (await queryOne<{ id: number }>(
+    queryRunner,
+    sql`INSERT INTO source (publisher, title, url, license, citation, synthetic)
+        VALUES (${s.publisher}, ${s.title}, ${s.url}, ${s.license}, ${s.citation}, ${s.synthetic}) RETURNING id`,
+  ))!;
   return id;
 }

@@ -5,6 +5,7 @@ import { ambiguousPlace, Gazetteer, type PlacePick } from './gazetteer';
 import { type ImportProblem, problem } from './importErrors';
 import type { ImportOptions } from './importTypes';
 import { cityMatcherFor, resolveCountries, unknownCountries } from './resolution';
+import { execute, query, sql } from '../common/sqlTag';
 
 /** What the database says about each distinct name of the file. */
 export interface Resolved {
@@ -63,10 +64,10 @@ export async function resolveReferences(
   const matcher = await cityMatcherFor(queryRunner, countries);
   const existing = new Map<string, number>(
     (
-      (await queryRunner.query(`SELECT code, id FROM indicator WHERE code = ANY($1)`, [names.indicators])) as {
-        code: string;
-        id: number;
-      }[]
+      await query<{ code: string; id: number }>(
+        queryRunner,
+        sql`SELECT code, id FROM indicator WHERE code = ANY(${names.indicators})`,
+      )
     ).map((r) => [r.code, r.id]),
   );
   const defined = new Set(options.metadata.indicators.map((i) => i.code));
@@ -144,20 +145,25 @@ export async function resolveReferences(
     });
     return [refs, values];
   };
-  await queryRunner.query(
-    `CREATE TEMP TABLE import_city (city_ref int PRIMARY KEY, city_id int NOT NULL) ON COMMIT DROP`,
+  const [cityRefs, cityIds] = pairs(resolved.cityIds);
+  const [indicatorRefs, indicatorIds] = pairs(resolved.indicatorIds);
+  await execute(
+    queryRunner,
+    sql`CREATE TEMP TABLE import_city (city_ref int PRIMARY KEY, city_id int NOT NULL) ON COMMIT DROP`,
   );
-  await queryRunner.query(
-    `INSERT INTO import_city (city_ref, city_id) SELECT * FROM unnest($1::int[], $2::int[])`,
-    pairs(resolved.cityIds),
+  await execute(
+    queryRunner,
+    sql`INSERT INTO import_city (city_ref, city_id) SELECT * FROM unnest(${cityRefs}::int[], ${cityIds}::int[])`,
   );
-  await queryRunner.query(
-    `CREATE TEMP TABLE import_indicator (indicator_ref int PRIMARY KEY, indicator_id int NOT NULL) ON COMMIT DROP`,
+  await execute(
+    queryRunner,
+    sql`CREATE TEMP TABLE import_indicator (indicator_ref int PRIMARY KEY, indicator_id int NOT NULL) ON COMMIT DROP`,
   );
-  await queryRunner.query(
-    `INSERT INTO import_indicator (indicator_ref, indicator_id) SELECT * FROM unnest($1::int[], $2::int[])`,
-    pairs(resolved.indicatorIds),
+  await execute(
+    queryRunner,
+    sql`INSERT INTO import_indicator (indicator_ref, indicator_id)
+        SELECT * FROM unnest(${indicatorRefs}::int[], ${indicatorIds}::int[])`,
   );
-  await queryRunner.query(`ANALYZE import_city, import_indicator`);
+  await execute(queryRunner, sql`ANALYZE import_city, import_indicator`);
   return resolved;
 }

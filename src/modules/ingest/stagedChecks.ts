@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { type ImportProblem, problem, type ProblemList } from './importErrors';
 import { MAX_PROBLEMS } from './importTypes';
 import type { Resolved } from './resolveReferences';
+import { query, queryOne, sql } from '../common/sqlTag';
 
 /**
  * The rows naming an unknown country, city or indicator, or an ambiguous city: each gets the
@@ -15,7 +16,7 @@ export async function reportReferenceProblems(
 ): Promise<void> {
   if (!resolved.cityProblems.some(Boolean) && !resolved.indicatorProblems.some(Boolean)) return;
   // The reference tables hold only the names without a problem.
-  const where = `NOT EXISTS (SELECT 1 FROM import_city c WHERE c.city_ref = s.city_ref)
+  const where = sql`NOT EXISTS (SELECT 1 FROM import_city c WHERE c.city_ref = s.city_ref)
     OR NOT EXISTS (SELECT 1 FROM import_indicator i WHERE i.indicator_ref = s.indicator_ref)`;
   const rowProblems = (cityRef: number, indicatorRef: number): ImportProblem[] => {
     const city = resolved.cityProblems[cityRef];
@@ -24,9 +25,9 @@ export async function reportReferenceProblems(
     const ordered = city?.column === 'country' ? [city, indicator] : [indicator, city];
     return ordered.filter((p): p is ImportProblem => p !== null);
   };
-  const rows: { line: number; city_ref: number; indicator_ref: number }[] = await queryRunner.query(
-    `SELECT line, city_ref, indicator_ref FROM import_staging s WHERE ${where} ORDER BY line LIMIT $1`,
-    [MAX_PROBLEMS],
+  const rows = await query<{ line: number; city_ref: number; indicator_ref: number }>(
+    queryRunner,
+    sql`SELECT line, city_ref, indicator_ref FROM import_staging s WHERE ${where} ORDER BY line LIMIT ${MAX_PROBLEMS}`,
   );
   let listed = 0;
   for (const row of rows) {
@@ -35,8 +36,9 @@ export async function reportReferenceProblems(
       listed += 1;
     }
   }
-  const groups: { city_ref: number; indicator_ref: number; rows: number }[] = await queryRunner.query(
-    `SELECT city_ref, indicator_ref, count(*)::int AS rows FROM import_staging s WHERE ${where} GROUP BY 1, 2`,
+  const groups = await query<{ city_ref: number; indicator_ref: number; rows: number }>(
+    queryRunner,
+    sql`SELECT city_ref, indicator_ref, count(*)::int AS rows FROM import_staging s WHERE ${where} GROUP BY 1, 2`,
   );
   const total = groups.reduce((n, g) => n + g.rows * rowProblems(g.city_ref, g.indicator_ref).length, 0);
   problems.countMore(total - listed);
@@ -48,23 +50,24 @@ export async function reportReferenceProblems(
  * leave them out.
  */
 export async function reportDuplicates(queryRunner: QueryRunner, problems: ProblemList): Promise<void> {
-  const duplicates = `SELECT s.line, s.disaggregation,
+  const duplicates = sql`SELECT s.line, s.disaggregation,
            min(s.line) OVER (PARTITION BY c.city_id, i.indicator_id, s.year, s.disaggregation) AS first
          FROM import_staging s
          JOIN import_city c ON c.city_ref = s.city_ref
          JOIN import_indicator i ON i.indicator_ref = s.indicator_ref`;
   // Cheap first: a hash aggregate says whether there is any duplicate at all.
-  const [{ any }] = await queryRunner.query(
-    `SELECT EXISTS (SELECT 1 FROM import_staging s
+  const { any } = (await queryOne<{ any: boolean }>(
+    queryRunner,
+    sql`SELECT EXISTS (SELECT 1 FROM import_staging s
        JOIN import_city c ON c.city_ref = s.city_ref
        JOIN import_indicator i ON i.indicator_ref = s.indicator_ref
        GROUP BY c.city_id, i.indicator_id, s.year, s.disaggregation HAVING count(*) > 1) AS any`,
-  );
+  ))!;
   if (!any) return;
-  const rows: { line: number; first: number; split: boolean; total: number }[] = await queryRunner.query(
-    `SELECT line, first, disaggregation <> '' AS split, count(*) OVER ()::int AS total
-     FROM (${duplicates}) d WHERE line <> first ORDER BY line LIMIT $1`,
-    [MAX_PROBLEMS],
+  const rows = await query<{ line: number; first: number; split: boolean; total: number }>(
+    queryRunner,
+    sql`SELECT line, first, disaggregation <> '' AS split, count(*) OVER ()::int AS total
+     FROM (${duplicates}) d WHERE line <> first ORDER BY line LIMIT ${MAX_PROBLEMS}`,
   );
   for (const row of rows) {
     problems.add(
