@@ -3,6 +3,7 @@ import { COUNTRIES } from '../../seeds/countries';
 import { INSTRUMENTS } from '../../seeds/instruments';
 import { readUnTreatyStatus, UN_TREATY_STATUS_AS_OF, UN_TREATY_STATUS_SOURCE } from '../../seeds/unTreatyStatus';
 import { mergeRatificationFacts } from './mergeRatificationFacts';
+import { query, queryOne, sql } from '../modules/common/sqlTag';
 
 /** The six official languages of the United Nations, the languages of `country.names`. */
 export const UN_LANGUAGES = ['ar', 'zh', 'en', 'fr', 'ru', 'es'] as const;
@@ -19,15 +20,16 @@ export const UN_LANGUAGES = ['ar', 'zh', 'en', 'fr', 'ru', 'es'] as const;
  */
 export async function seedReferenceData(dataSource: DataSource, options: { force?: boolean } = {}): Promise<boolean> {
   if (!options.force) {
-    const [loaded]: { countries: number; facts: number }[] = await dataSource.query(
-      `SELECT (SELECT count(*) FROM country WHERE numeric IS NOT NULL)::int AS countries,
-         (SELECT count(*) FROM ratification r JOIN source s ON s.id = r.source_id WHERE s.title = $1)::int AS facts`,
-      [UN_TREATY_STATUS_SOURCE.title],
-    );
+    const loaded = (await queryOne<{ countries: number; facts: number }>(
+      dataSource,
+      sql`SELECT (SELECT count(*) FROM country WHERE numeric IS NOT NULL)::int AS countries,
+         (SELECT count(*) FROM ratification r JOIN source s ON s.id = r.source_id
+          WHERE s.title = ${UN_TREATY_STATUS_SOURCE.title})::int AS facts`,
+    ))!;
     if (loaded.countries > 0 && loaded.facts > 0) return false;
   }
   return dataSource.transaction(async (m) => {
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['rightsgraph.seedReferenceData']);
+    await query(m, sql`SELECT pg_advisory_xact_lock(hashtext(${'rightsgraph.seedReferenceData'}))`);
     let written = await countries(m);
     written += await treatyStatus(m);
     return written > 0;
@@ -58,14 +60,15 @@ async function countries(m: EntityManager): Promise<number> {
   });
   // An existing country (from the demo seed or a curator) gets the codes and names it lacks;
   // its name is never changed.
-  const written: unknown[] = await m.query(
-    `INSERT INTO country (code, alpha3, numeric, name, names)
+  const written = await query<{ code: string }>(
+    m,
+    sql`INSERT INTO country (code, alpha3, numeric, name, names)
      SELECT code, alpha3, numeric, name, names
-     FROM jsonb_to_recordset($1::jsonb) AS c(code char(2), alpha3 char(3), numeric char(3), name varchar, names jsonb)
+     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+       AS c(code char(2), alpha3 char(3), numeric char(3), name varchar, names jsonb)
      ON CONFLICT (code) DO UPDATE SET numeric = EXCLUDED.numeric, names = EXCLUDED.names
      WHERE country.numeric IS DISTINCT FROM EXCLUDED.numeric OR country.names <> EXCLUDED.names
      RETURNING code`,
-    [JSON.stringify(rows)],
   );
   return written.length;
 }
@@ -73,12 +76,13 @@ async function countries(m: EntityManager): Promise<number> {
 async function treatyStatus(m: EntityManager): Promise<number> {
   const facts = readUnTreatyStatus();
   const s = UN_TREATY_STATUS_SOURCE;
-  const inserted: unknown[] = await m.query(
-    `INSERT INTO source (publisher, title, url, license, retrieved_on, citation)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
-    [s.publisher, s.title, s.url, s.license, s.retrievedOn, s.citation],
+  const inserted = await query<{ id: number }>(
+    m,
+    sql`INSERT INTO source (publisher, title, url, license, retrieved_on, citation)
+     VALUES (${s.publisher}, ${s.title}, ${s.url}, ${s.license}, ${s.retrievedOn}, ${s.citation})
+     ON CONFLICT DO NOTHING RETURNING id`,
   );
-  const [{ id: sourceId }]: { id: number }[] = await m.query('SELECT id FROM source WHERE title = $1', [s.title]);
+  const { id: sourceId } = (await queryOne<{ id: number }>(m, sql`SELECT id FROM source WHERE title = ${s.title}`))!;
   const codes = new Set(facts.map((f) => f.instrumentCode));
   const missing = [...codes].filter((code) => !INSTRUMENTS.some((i) => i.code === code));
   if (missing.length > 0) throw new Error(`seeds/instruments.ts lacks ${missing.join(', ')}`);
@@ -86,19 +90,18 @@ async function treatyStatus(m: EntityManager): Promise<number> {
   // first. Only the rows: the links to rights need the rights of the demo seed, which inserts
   // them with the links.
   const instruments = INSTRUMENTS;
-  const added: unknown[] = await m.query(
-    `INSERT INTO instrument (code, name, kind, year_adopted)
+  const added = await query<{ id: number }>(
+    m,
+    sql`INSERT INTO instrument (code, name, kind, year_adopted)
      SELECT code, name, kind, year_adopted
-     FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::smallint[])
+     FROM unnest(
+       ${instruments.map((i) => i.code)}::varchar[],
+       ${instruments.map((i) => i.name)}::varchar[],
+       ${instruments.map((i) => i.kind)}::varchar[],
+       ${instruments.map((i) => i.yearAdopted)}::smallint[])
        WITH ORDINALITY AS p(code, name, kind, year_adopted, n)
      ORDER BY n
      ON CONFLICT DO NOTHING RETURNING id`,
-    [
-      instruments.map((i) => i.code),
-      instruments.map((i) => i.name),
-      instruments.map((i) => i.kind),
-      instruments.map((i) => i.yearAdopted),
-    ],
   );
   // The source's first load is the baseline: its facts hold from the beginning, with no release
   // of their own (the demo seed's release stays release 1). A later load that changes a status
