@@ -14,6 +14,7 @@ import { Source } from '../source/source.entity';
 import { gazetteerPlace, placeFields } from './gazetteerPlace';
 import { adopted, given, notFound, replaceRights, saving } from './curationWrites';
 import { lockVersions, openRelease, supersede } from '../source/releases';
+import { query, sql } from '../common/sqlTag';
 import { currentCommitment, currentMembership, rightCodesOf, sameCommitment, sameRights } from './currentVersions';
 import {
   CommitmentInput,
@@ -193,9 +194,10 @@ export class CurationResolver {
         `Curation: ${city.name} ${current ? 'joined year changed in' : 'added to'} network ${network.code}`,
       );
       if (current) await supersede(manager, 'network_membership', current.id, releaseId);
-      await manager.query(
-        'INSERT INTO network_membership (network_id, city_id, joined_year, release_id) VALUES ($1, $2, $3, $4)',
-        [network.id, city.id, year, releaseId],
+      await query(
+        manager,
+        sql`INSERT INTO network_membership (network_id, city_id, joined_year, release_id)
+            VALUES (${network.id}, ${city.id}, ${year}, ${releaseId})`,
       );
     });
     return network;

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { badUserInput, ErrorCode } from '../../errors';
 import { DatePrecision } from '../commitment/commitment.entity';
 import { parsePartialDate } from '../common/text';
+import { query, sql } from '../common/sqlTag';
 import { echo } from '../reference/referenceLimits';
 
 /** The small rules every curator mutation shares: errors, partial inputs, rights, dates. */
@@ -35,10 +36,11 @@ export async function replaceRights(
   ownerId: number,
   codes: string[],
 ) {
-  await manager.query(`DELETE FROM ${table} WHERE ${ownerColumn} = $1`, [ownerId]);
-  await manager.query(
-    `INSERT INTO ${table} (${ownerColumn}, right_id) SELECT $1, id FROM "right" WHERE code = ANY($2)`,
-    [ownerId, codes],
+  const [t, owner] = [sql.identifier(table), sql.identifier(ownerColumn)];
+  await query(manager, sql`DELETE FROM ${t} WHERE ${owner} = ${ownerId}`);
+  await query(
+    manager,
+    sql`INSERT INTO ${t} (${owner}, right_id) SELECT ${ownerId}::int, id FROM "right" WHERE code = ANY(${codes}::text[])`,
   );
 }
 

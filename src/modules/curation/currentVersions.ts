@@ -1,5 +1,6 @@
 import { type EntityManager, IsNull } from 'typeorm';
 import { Commitment } from '../commitment/commitment.entity';
+import { query, queryOne, sql } from '../common/sqlTag';
 
 /**
  * The current versions the curator mutations replace. Each runs inside the mutation's
@@ -11,12 +12,12 @@ export async function currentMembership(
   networkId: number,
   cityId: number,
 ): Promise<{ id: number; joined_year: number | null } | null> {
-  const rows = (await manager.query(
-    `SELECT id, joined_year FROM network_membership
-     WHERE network_id = $1 AND city_id = $2 AND superseded_in_release_id IS NULL`,
-    [networkId, cityId],
-  )) as { id: number; joined_year: number | null }[];
-  return rows[0] ?? null;
+  const row = await queryOne<{ id: number; joined_year: number | null }>(
+    manager,
+    sql`SELECT id, joined_year FROM network_membership
+     WHERE network_id = ${networkId} AND city_id = ${cityId} AND superseded_in_release_id IS NULL`,
+  );
+  return row ?? null;
 }
 
 export async function currentCommitment(manager: EntityManager, lineageId: number): Promise<Commitment | null> {
@@ -46,10 +47,10 @@ export function sameCommitment(current: Commitment, fields: CommitmentFields): b
 }
 
 export async function rightCodesOf(manager: EntityManager, commitmentId: number): Promise<string[]> {
-  const rows = (await manager.query(
-    `SELECT r.code FROM commitment_right cr JOIN "right" r ON r.id = cr.right_id WHERE cr.commitment_id = $1`,
-    [commitmentId],
-  )) as { code: string }[];
+  const rows = await query<{ code: string }>(
+    manager,
+    sql`SELECT r.code FROM commitment_right cr JOIN "right" r ON r.id = cr.right_id WHERE cr.commitment_id = ${commitmentId}`,
+  );
   return rows.map((r) => r.code);
 }
 

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { City } from '../city/city.entity';
 import { rowsByKeys } from '../common/entityRows';
 import { uniqueLoader } from '../common/loaders';
+import { query, sql } from '../common/sqlTag';
 import { Indicator } from '../indicator/indicator.entity';
 import { Instrument } from '../instrument/instrument.entity';
 
@@ -44,17 +45,20 @@ function knownCodesLoader(dataSource: DataSource): DataLoader<string, boolean> {
       else byKind.set(kind, [key.slice(colon + 1)]);
     }
     const kinds = [...byKind.keys()];
-    const rows: { kind: string; code: string }[] = await dataSource.query(
-      kinds
-        .map((kind, i) => {
+    const rows = await query<{ kind: string; code: string }>(
+      dataSource,
+      sql.join(
+        kinds.map((kind) => {
           const { table, column, alternate } = CODE_TABLES[kind];
+          // The kind is a key of CODE_TABLES (code, not input): written into the text as a literal.
+          const [k, t, c] = [sql.raw(`'${kind}'`), sql.raw(table), sql.raw(column)];
           return alternate
-            ? `SELECT '${kind}' AS kind, v AS code FROM unnest($${i + 1}::text[]) AS v
-               WHERE EXISTS (SELECT 1 FROM ${table} WHERE ${column} = v OR ${alternate} = v)`
-            : `SELECT '${kind}' AS kind, ${column}::text AS code FROM ${table} WHERE ${column} = ANY($${i + 1})`;
-        })
-        .join(' UNION ALL '),
-      kinds.map((kind) => byKind.get(kind)),
+            ? sql`SELECT ${k} AS kind, v AS code FROM unnest(${byKind.get(kind)}::text[]) AS v
+               WHERE EXISTS (SELECT 1 FROM ${t} WHERE ${c} = v OR ${sql.raw(alternate)} = v)`
+            : sql`SELECT ${k} AS kind, ${c}::text AS code FROM ${t} WHERE ${c} = ANY(${byKind.get(kind)})`;
+        }),
+        ' UNION ALL ',
+      ),
     );
     const found = new Set(rows.map((r) => `${r.kind}:${r.code}`));
     return keys.map((key) => found.has(key));

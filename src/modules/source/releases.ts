@@ -1,7 +1,4 @@
-/** Anything that runs SQL in the caller's transaction: an EntityManager or a QueryRunner. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+import { type Queryable, query, queryOne, sql } from '../common/sqlTag';
 
 /**
  * Opens the release a change is recorded in, in the caller's transaction: if the transaction
@@ -9,11 +6,11 @@ export interface Queryable {
  * memberships written in it carry its id; what they replace is stamped as superseded by it.
  */
 export async function openRelease(db: Queryable, description: string, sourceId: number | null = null): Promise<number> {
-  const [row] = (await db.query('INSERT INTO release (description, source_id) VALUES ($1, $2) RETURNING id', [
-    description,
-    sourceId,
-  ])) as { id: number }[];
-  return row.id;
+  const row = await queryOne<{ id: number }>(
+    db,
+    sql`INSERT INTO release (description, source_id) VALUES (${description}, ${sourceId}) RETURNING id`,
+  );
+  return row!.id;
 }
 
 /**
@@ -22,7 +19,7 @@ export async function openRelease(db: Queryable, description: string, sourceId: 
  * would both find the same current version.
  */
 export async function lockVersions(db: Queryable, table: 'commitment' | 'ratification' | 'network_membership') {
-  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rightsgraph.versions.${table}`]);
+  await query(db, sql`SELECT pg_advisory_xact_lock(hashtext(${`rightsgraph.versions.${table}`}))`);
 }
 
 /** Stamps one row of a versioned table as superseded by a release (it stays, for earlier answers). */
@@ -32,5 +29,5 @@ export async function supersede(
   rowId: number,
   releaseId: number,
 ): Promise<void> {
-  await db.query(`UPDATE ${table} SET superseded_in_release_id = $2 WHERE id = $1`, [rowId, releaseId]);
+  await query(db, sql`UPDATE ${sql.identifier(table)} SET superseded_in_release_id = ${releaseId} WHERE id = ${rowId}`);
 }
