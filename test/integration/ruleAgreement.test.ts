@@ -1,7 +1,8 @@
 import { computeRanking } from '../../src/modules/analytics/ranking.sql';
 import type { ObservationScope } from '../../src/modules/analytics/scope.types';
 import { selectCitySeries } from '../../src/modules/analytics/trend/trend.sql';
-import { visibleAsOf } from '../../src/modules/source/visibility';
+import { sql } from '../../src/modules/common/sqlTag';
+import { releaseParameter, visibleAsOf } from '../../src/modules/source/visibility';
 import { loadFixture, supersede, type Fixture } from '../fixtures/fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 
@@ -98,9 +99,9 @@ async function fromTrend(releaseId: number | null): Promise<Latest[]> {
 /** The ranking's per-city probe: a release older than the newest is never read from latest_observation. */
 async function fromRankingProbe(releaseId: number): Promise<Latest[]> {
   const scope: ObservationScope = {
-    sql: `${visibleAsOf('o', 'CAST(:releaseId AS int)')} AND o.disaggregation = ''`,
-    params: { releaseId },
+    where: sql`${visibleAsOf('o', releaseParameter(releaseId))} AND o.disaggregation = ''`,
     cities: null,
+    releaseId,
   };
   const table = await computeRanking(db.dataSource, { indicatorCode: 'x', year: null, scope, limit: null });
   return (table?.rows ?? []).map((r) => named(r.cityId, r.year, r.value, r.sourceId)).sort();

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
-import { runSql } from '../common/sql';
+import { query, sql } from '../common/sqlTag';
 import { checkYearRange } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import { Observation } from '../indicator/observation.entity';
@@ -173,24 +173,19 @@ export async function compare(
   // sequential scan, which it chose whenever the table looked small. `disaggregation` is not
   // read (the scope takes totals only), so unless the query selects `note` (never indexed: it
   // is free text) IDX_observation_latest alone answers: an index-only scan.
-  const rows = await runSql<{ ord: number; points: unknown[][] | null }>(
+  // Column names from pointColumns' closed list, written in code.
+  const columns = sql.raw(read.map((c) => `o.${c}`).join(', '));
+  const rows = await query<{ ord: number; points: unknown[][] | null }>(
     context.dataSource,
-    `SELECT k.ord::int AS ord, p.points
-     FROM unnest(CAST(:cityIds AS int[]), CAST(:indicatorIds AS int[])) WITH ORDINALITY AS k(city_id, indicator_id, ord)
+    sql`SELECT k.ord::int AS ord, p.points
+     FROM unnest(CAST(${pairs.map((p) => p.city.id)} AS int[]), CAST(${pairs.map((p) => p.indicator.id)} AS int[])) WITH ORDINALITY AS k(city_id, indicator_id, ord)
      CROSS JOIN LATERAL (
-       SELECT json_agg(json_build_array(${read.map((c) => `o.${c}`).join(', ')}) ORDER BY o.year, o.source_id) AS points
+       SELECT json_agg(json_build_array(${columns}) ORDER BY o.year, o.source_id) AS points
        FROM observation o
-       WHERE o.city_id = k.city_id AND o.indicator_id = k.indicator_id AND ${scope.sql}
-         AND o.year BETWEEN coalesce(CAST(:yearFrom AS int), ${MIN_YEAR}) AND coalesce(CAST(:yearTo AS int), ${MAX_YEAR})
+       WHERE o.city_id = k.city_id AND o.indicator_id = k.indicator_id AND ${scope.where}
+         AND o.year BETWEEN coalesce(CAST(${args.yearFrom ?? null} AS int), ${sql.raw(String(MIN_YEAR))}) AND coalesce(CAST(${args.yearTo ?? null} AS int), ${sql.raw(String(MAX_YEAR))})
      ) p
      ORDER BY k.ord`,
-    {
-      ...scope.params,
-      cityIds: pairs.map((p) => p.city.id),
-      indicatorIds: pairs.map((p) => p.indicator.id),
-      yearFrom: args.yearFrom ?? null,
-      yearTo: args.yearTo ?? null,
-    },
   );
 
   const series: CompareSeries[] = pairs.map(({ city, indicator }) => ({ city, indicator, points: [] }));

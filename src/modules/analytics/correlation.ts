@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import type { CityFilter } from '../city/city.args';
 import { entityColumns } from '../common/entityRows';
-import { runSql } from '../common/sql';
+import { query, sql } from '../common/sqlTag';
 import { checkYear } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import { Citation, Warning } from './analytics.types';
@@ -101,10 +101,10 @@ export async function correlation(context: Context, args: CorrelationArgs): Prom
   // mean of the ranks the run occupies. Spearman's rho is Pearson's r of these ranks. The
   // aggregates are window functions over the points, so points and coefficients come in one
   // statement.
-  const rows = await runSql<PointRow>(
+  const rows = await query<PointRow>(
     context.dataSource,
-    `WITH vx AS (${cityValuesSql(scope.sql, 'xId')}),
-     vy AS (${cityValuesSql(scope.sql, 'yId')}),
+    sql`WITH vx AS (${cityValuesSql(scope.where, xIndicator.id, args.year)}),
+     vy AS (${cityValuesSql(scope.where, yIndicator.id, args.year)}),
      p AS (
        SELECT vx.city_id, vx.value AS x, vy.value AS y,
               vx.status AS x_status, vy.status AS y_status, vx.source_id AS x_source, vy.source_id AS y_source,
@@ -112,7 +112,7 @@ export async function correlation(context: Context, args: CorrelationArgs): Prom
               (rank() OVER (ORDER BY vy.value) + (count(*) OVER (PARTITION BY vy.value) - 1) / 2.0)::float8 AS y_rank
        FROM vx JOIN vy ON vy.city_id = vx.city_id
      )
-     SELECT ${entityColumns(context.dataSource, City, 'c').text}, p.x, p.y, p.x_rank, p.y_rank, p.x_status, p.y_status, p.x_source, p.y_source,
+     SELECT ${entityColumns(context.dataSource, City, 'c')}, p.x, p.y, p.x_rank, p.y_rank, p.x_status, p.y_status, p.x_source, p.y_source,
             (count(*) OVER ())::int AS n,
             corr(p.y, p.x) OVER () AS pearson,
             corr(p.y_rank, p.x_rank) OVER () AS spearman,
@@ -120,7 +120,6 @@ export async function correlation(context: Context, args: CorrelationArgs): Prom
             (min(p.y) OVER () = max(p.y) OVER ()) AS y_constant
      FROM p JOIN city c ON c.id = p.city_id
      ORDER BY c.name, c.id`,
-    { ...scope.params, xId: xIndicator.id, yId: yIndicator.id, year: args.year },
   );
   const points = rows.map((row) => {
     // The row is the city's columns plus the point's: the rest after the point's is the city.

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Context } from '../../context';
 import { Indicator } from '../indicator/indicator.entity';
-import { runSql } from '../common/sql';
+import { query, sql } from '../common/sqlTag';
 import { Citation, Warning } from './analytics.types';
 import { buildCitation } from './citation';
 import { noData, observationScope } from './scope';
@@ -43,6 +43,16 @@ export interface CoverageArgs {
   asOf?: string | null;
 }
 
+/** One indicator's coverage in scope. */
+interface CoverageRow {
+  indicator_id: number;
+  cities: number;
+  first_year: number | null;
+  last_year: number | null;
+  observations: number;
+  source_ids: number[];
+}
+
 export async function coverage(context: Context, args: CoverageArgs): Promise<CoverageResult> {
   const indicators = args.indicatorCodes
     ? await resolveIndicators(context, args.indicatorCodes, 'indicatorCodes')
@@ -53,26 +63,18 @@ export async function coverage(context: Context, args: CoverageArgs): Promise<Co
     filter: args.cityIds ? { ids: args.cityIds } : null,
     releaseId: release?.id ?? null,
   });
-  const rows = await runSql<{
-    indicator_id: number;
-    cities: number;
-    first_year: number | null;
-    last_year: number | null;
-    observations: number;
-    source_ids: number[];
-  }>(
+  const rows = await query<CoverageRow>(
     context.dataSource,
-    `SELECT i.id AS indicator_id,
+    sql`SELECT i.id AS indicator_id,
             count(DISTINCT o.city_id)::int AS cities,
             min(o.year) AS first_year,
             max(o.year) AS last_year,
             count(o.id)::int AS observations,
             coalesce(array_agg(DISTINCT o.source_id) FILTER (WHERE o.source_id IS NOT NULL), '{}') AS source_ids
      FROM indicator i
-     LEFT JOIN observation o ON o.indicator_id = i.id AND ${scope.sql}
-     WHERE i.id = ANY(:indicatorIds)
+     LEFT JOIN observation o ON o.indicator_id = i.id AND ${scope.where}
+     WHERE i.id = ANY(${indicators.map((i) => i.id)})
      GROUP BY i.id`,
-    { ...scope.params, indicatorIds: indicators.map((i) => i.id) },
   );
   const byId = new Map(rows.map((r) => [r.indicator_id, r]));
   const result = indicators.map((indicator) => {

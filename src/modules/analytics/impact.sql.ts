@@ -1,6 +1,9 @@
 import { adoptionByCity } from '../commitment/adoption';
+import { type Sql, sql } from '../common/sqlTag';
+import { releaseParameter } from '../source/visibility';
 import type { City } from '../city/city.entity';
 import type { ImpactExclusionReason } from './impact.types';
+import type { ObservationScope } from './scope.types';
 
 export interface ImpactRow {
   n_adopters: number;
@@ -49,6 +52,19 @@ export function cityOfRow(row: ImpactCityRow): City {
 }
 
 /**
+ * What the statement reads: the scope (its CityFilter over `c` lists adopters in the filter with
+ * no data at all), the select list of the adopter's city (entityColumns, aliased `c`), the ids
+ * and the window.
+ */
+export interface ImpactParams {
+  scope: ObservationScope;
+  cityColumns: Sql;
+  indicatorId: number;
+  instrumentId: number;
+  window: number;
+}
+
+/**
  * The whole analysis in one statement, so the number of statements does not depend on the
  * number of cities.
  *
@@ -78,29 +94,29 @@ export function cityOfRow(row: ImpactCityRow): City {
  *
  * `summary LEFT JOIN result` always yields a row, even with no adopter.
  */
-/** `cityColumns`: the select list of the adopter's city, aliased `c` (entityColumns). */
-export function impactSql(scopeSql: string, cityCondition: string | null, cityColumns: string): string {
-  return `
+export function impactSql(params: ImpactParams): Sql {
+  const { scope, window: w } = params;
+  return sql`
 WITH obs AS (
   SELECT DISTINCT ON (o.city_id, o.year) o.city_id, o.year, o.value, o.status, o.source_id
   FROM observation o
-  WHERE o.indicator_id = :indicatorId AND ${scopeSql}
+  WHERE o.indicator_id = ${params.indicatorId} AND ${scope.where}
   ORDER BY o.city_id, o.year, o.source_id
 ),
 adoption AS (
-  ${adoptionByCity({ instrumentId: ':instrumentId', releaseId: 'CAST(:releaseId AS int)' })}
+  ${adoptionByCity({ instrumentId: sql`${params.instrumentId}`, releaseId: releaseParameter(scope.releaseId) })}
 ),
 adopter AS (
   SELECT a.city_id, a.adoption_year AS y
   FROM adoption a
   JOIN city c ON c.id = a.city_id
-  ${cityCondition ? `WHERE ${cityCondition}` : ''}
+  ${scope.cities ? sql`WHERE ${scope.cities}` : sql.empty}
 ),
 adopter_value AS (
   SELECT ad.city_id AS adopter_id, o.city_id, o.year, o.value, o.status, o.source_id, o.year < ad.y AS is_before
   FROM adopter ad
   JOIN obs o ON o.city_id = ad.city_id
-   AND o.year BETWEEN ad.y - :w AND ad.y + :w AND o.year <> ad.y
+   AND o.year BETWEEN ad.y - ${w} AND ad.y + ${w} AND o.year <> ad.y
 ),
 adopter_side AS (
   SELECT ad.city_id, ad.y,
@@ -118,10 +134,10 @@ adoption_year AS (
 control_value AS (
   SELECT ay.y, o.city_id, o.year, o.value, o.status, o.source_id, o.year < ay.y AS is_before
   FROM adoption_year ay
-  CROSS JOIN unnest(CAST(:offsets AS int[])) AS d(offset_years)
+  CROSS JOIN unnest(CAST(${windowOffsets(w)} AS int[])) AS d(offset_years)
   JOIN obs o ON o.year = ay.y + d.offset_years
   LEFT JOIN adoption x ON x.city_id = o.city_id
-  WHERE x.city_id IS NULL OR (x.undated = 0 AND x.adoption_year > ay.y + :w)
+  WHERE x.city_id IS NULL OR (x.undated = 0 AND x.adoption_year > ay.y + ${w})
 ),
 control_change AS (
   SELECT y, city_id, avg(value) FILTER (WHERE NOT is_before) - avg(value) FILTER (WHERE is_before) AS change
@@ -183,7 +199,7 @@ summary AS (
              FROM (SELECT DISTINCT city_id, year, status FROM flagged_value) d
              GROUP BY status) s) AS statuses
 )
-SELECT summary.*, ${cityColumns},
+SELECT summary.*, ${params.cityColumns},
        r.city_id AS adopter_id, r.y AS adoption_year, r.before_mean, r.after_mean, r.n_before, r.n_after,
        r.control_mean_change, r.n_controls, r.reason
 FROM summary

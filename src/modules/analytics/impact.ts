@@ -2,9 +2,8 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
 import type { CityFilter } from '../city/city.args';
-import { cityFilterCondition } from '../city/city.filter';
 import { entityColumns } from '../common/entityRows';
-import { runSql } from '../common/sql';
+import { query } from '../common/sqlTag';
 import type { ObservationStatus } from '../indicator/observation.entity';
 import { type Warning, WarningCode } from './analytics.types';
 import { callawaySantannaImpact, checkIterations } from './callawaySantanna/callawaySantanna';
@@ -17,7 +16,7 @@ import {
 } from './callawaySantanna/callawaySantanna.types';
 import { naiveSummary } from './callawaySantanna/impactSummary';
 import { buildCitation } from './citation';
-import { cityOfRow, type ImpactCityRow, impactSql, windowOffsets } from './impact.sql';
+import { cityOfRow, type ImpactCityRow, impactSql } from './impact.sql';
 import type { ImpactAdopter, ImpactResult } from './impact.types';
 import { fewObservations, noData, observationScope, statusWarnings } from './scope';
 import { resolveIndicator, resolveInstrument, resolveRelease } from '../reference/references';
@@ -90,20 +89,16 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
   const instrument = await resolveInstrument(context, args.instrument);
   const release = await resolveRelease(context, args.asOf);
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
-  // The same condition (same parameter names and values) as inside the scope, over `c`, to
-  // list adopters in the filter that have no data at all.
-  const cities = cityFilterCondition(args.filter, 'cf_', release?.id ?? null);
-  const rows = await runSql<ImpactCityRow>(
+  // The scope's CityFilter over `c` lists the adopters in the filter that have no data at all.
+  const rows = await query<ImpactCityRow>(
     context.dataSource,
-    impactSql(scope.sql, cities?.sql ?? null, entityColumns(context.dataSource, City, 'c').text),
-    {
-      ...scope.params,
-      ...(cities?.params ?? {}),
+    impactSql({
+      scope,
+      cityColumns: entityColumns(context.dataSource, City, 'c'),
       indicatorId: indicator.id,
       instrumentId: instrument.id,
-      w: window,
-      offsets: windowOffsets(window),
-    },
+      window,
+    }),
   );
   const summary = rows[0];
   const adopters: ImpactAdopter[] = rows
@@ -161,7 +156,11 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
   const statuses = (summary.statuses ?? {}) as Partial<Record<ObservationStatus, number>>;
   const staggered =
     estimator === ImpactEstimator.CALLAWAY_SANTANNA
-      ? await callawaySantannaImpact(context, { instrument, indicator, releaseId: release?.id ?? null, cities }, cs)
+      ? await callawaySantannaImpact(
+          context,
+          { instrument, indicator, releaseId: scope.releaseId, cities: scope.cities },
+          cs,
+        )
       : null;
   if (staggered) {
     // The naive fields stay in the answer, but its warnings are the staggered estimate's (the

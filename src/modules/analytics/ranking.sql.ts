@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { runSql } from '../common/sql';
+import { query, type Sql, sql } from '../common/sqlTag';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
 import { Direction } from '../indicator/indicator.entity';
 import type { ObservationStatus } from '../indicator/observation.entity';
 import { latestCityValue } from '../indicator/oneValuePerCityYear';
+import { releaseParameter } from '../source/visibility';
 import { UnknownReference } from '../reference/unknownReference';
 import type { CityRank } from './ranking.types';
 import type { ObservationScope } from './scope.types';
@@ -86,50 +87,52 @@ export async function computeRanking(
   dataSource: DataSource,
   params: { indicatorCode: string; year: number | null; scope: ObservationScope; limit: number | null },
 ): Promise<RankingTable | null> {
-  // Constant text chosen by whether a year was given, not a value spliced in.
-  const year = params.year === null ? null : 'CAST(:year AS int)';
+  const release = () => releaseParameter(params.scope.releaseId);
+  const year = params.year === null ? null : sql`CAST(${params.year} AS int)`;
   // Ascending sort key: the value for LOWER_IS_BETTER, minus the value otherwise.
   const sortKey = (alias: string) =>
-    `CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN ${alias}.value ELSE -${alias}.value END AS sort_key`;
+    sql.raw(
+      `CASE WHEN ind.direction = '${Direction.LOWER_IS_BETTER}' THEN ${alias}.value ELSE -${alias}.value END AS sort_key`,
+    );
   // Each city's latest value by the rule latest_observation is kept by (latestCityValue), as of
   // the scope's release; the scope's CityFilter selects the cities probed.
-  const probe = (condition: string | null) => {
-    const where = [params.scope.cities, condition].filter((c) => c !== null);
-    return `
+  const probe = (condition: Sql | null) => {
+    const where = [params.scope.cities, condition].filter((c): c is Sql => c !== null);
+    return sql`
        SELECT c.id AS city_id, c.name AS city_name, v.year, v.value, v.lower, v.upper, v.status, v.source_id,
               ${sortKey('v')}
        FROM ind
        CROSS JOIN city c
        CROSS JOIN LATERAL (${latestCityValue({
-         cityId: 'c.id',
-         indicatorId: 'ind.id',
-         yearFrom: year ?? String(MIN_YEAR),
-         yearTo: year ?? String(MAX_YEAR),
-         releaseId: 'CAST(:releaseId AS int)',
+         cityId: sql.raw('c.id'),
+         indicatorId: sql.raw('ind.id'),
+         yearFrom: year ?? sql.raw(String(MIN_YEAR)),
+         yearTo: year ?? sql.raw(String(MAX_YEAR)),
+         releaseId: release(),
        })}) v
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+       ${where.length > 0 ? sql`WHERE ${sql.join(where, ' AND ')}` : sql.empty}`;
   };
   // Without a year, as of the newest release, each city's value is its row of
   // latest_observation (kept by triggers to the probe's choice): one index range instead of a
   // probe per city. Whether the release is still the newest is decided inside the statement, by
   // a one-time filter on each branch, so an import committing meanwhile cannot mix the two.
-  const newer = 'SELECT 1 FROM release r WHERE r.id > CAST(:releaseId AS int)';
+  const newer = () => sql`SELECT 1 FROM release r WHERE r.id > ${release()}`;
   const chosen =
     params.year !== null
       ? probe(null)
-      : `
+      : sql`
        SELECT c.id AS city_id, c.name AS city_name, l.year, l.value, l.lower, l.upper, l.status, l.source_id,
               ${sortKey('l')}
        FROM ind
        JOIN latest_observation l ON l.indicator_id = ind.id
        JOIN city c ON c.id = l.city_id
-       WHERE NOT EXISTS (${newer}) ${params.scope.cities ? `AND ${params.scope.cities}` : ''}
+       WHERE NOT EXISTS (${newer()}) ${params.scope.cities ? sql`AND ${params.scope.cities}` : sql.empty}
        UNION ALL
-       ${probe(`EXISTS (${newer})`)}`;
-  const rows = await runSql<Row>(
+       ${probe(sql`EXISTS (${newer()})`)}`;
+  const rows = await query<Row>(
     dataSource,
-    `WITH ind AS (
-       SELECT i.id, i.direction FROM indicator i WHERE i.code = :indicatorCode
+    sql`WITH ind AS (
+       SELECT i.id, i.direction FROM indicator i WHERE i.code = ${params.indicatorCode}
      ),
      chosen AS (${chosen}
      ),
@@ -155,14 +158,8 @@ export async function computeRanking(
             (100 * (r.n - r.rank + 1))::float8 / r.n AS percentile
      FROM ind
      CROSS JOIN summary s
-     LEFT JOIN ranked r ON r.pos <= coalesce(CAST(:limit AS int), 2147483647)
+     LEFT JOIN ranked r ON r.pos <= coalesce(CAST(${params.limit} AS int), 2147483647)
      ORDER BY r.pos`,
-    {
-      ...params.scope.params,
-      indicatorCode: params.indicatorCode,
-      year: params.year,
-      limit: params.limit,
-    },
   );
   if (rows.length === 0) return null;
   const entries = rows.filter((r) => r.city_id !== null);
@@ -191,12 +188,12 @@ export async function computeRanking(
 export interface RankingTableKey {
   indicatorCode: string;
   year: number | null;
-  /** observationScope(filter, release): its SQL and parameters identify the scope exactly. */
+  /** observationScope(filter, release): its text and values identify the scope exactly. */
   scope: ObservationScope;
 }
 
 export function rankingTableCacheKey(key: RankingTableKey): string {
-  return JSON.stringify([key.indicatorCode, key.year, key.scope.sql, key.scope.params]);
+  return JSON.stringify([key.indicatorCode, key.year, key.scope.where.strings, key.scope.where.values]);
 }
 
 /** Every city's rank in the full ranking, by city id; an UnknownReference for an unknown indicator. */

@@ -2,7 +2,8 @@ import type { Context } from '../../context';
 import type { CityFilter } from '../city/city.args';
 import { checkCityFilter, cityFilterCondition } from '../city/city.filter';
 import { ObservationStatus } from '../indicator/observation.entity';
-import { visibleAsOf } from '../source/visibility';
+import { sql } from '../common/sqlTag';
+import { releaseParameter, visibleAsOf } from '../source/visibility';
 import { type Warning, WarningCode } from './analytics.types';
 import type { ObservationScope } from './scope.types';
 
@@ -11,13 +12,13 @@ export async function observationScope(
   options: { filter?: CityFilter | null; releaseId: number | null; argument?: string },
 ): Promise<ObservationScope> {
   await checkCityFilter(context, options.filter, options.argument ?? 'filter');
-  const cities = cityFilterCondition(options.filter, 'cf_', options.releaseId);
+  const cities = cityFilterCondition(options.filter, options.releaseId);
   return {
-    sql: `${visibleAsOf('o', 'CAST(:releaseId AS int)')} AND o.disaggregation = ''${
-      cities ? ` AND o.city_id IN (SELECT c.id FROM city c WHERE ${cities.sql})` : ''
+    where: sql`${visibleAsOf('o', releaseParameter(options.releaseId))} AND o.disaggregation = ''${
+      cities ? sql` AND o.city_id IN (SELECT c.id FROM city c WHERE ${cities})` : sql.empty
     }`,
-    params: { releaseId: options.releaseId, ...(cities?.params ?? {}) },
-    cities: cities?.sql ?? null,
+    cities,
+    releaseId: options.releaseId,
   };
 }
 

@@ -1,31 +1,28 @@
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { entityColumns } from '../common/entityRows';
-import { runSql } from '../common/sql';
+import { query, sql } from '../common/sqlTag';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
 import { Direction } from '../indicator/indicator.entity';
 import { Observation } from '../indicator/observation.entity';
 import { latestCityValue, oneValuePerCityYear } from '../indicator/oneValuePerCityYear';
 import { Right } from '../right/right.entity';
-import { inForceAsOf } from '../source/visibility';
+import { inForceAsOf, releaseParameter } from '../source/visibility';
 import { TREND_MIN_POINTS, TREND_YEARS } from './scorecard.types';
 
 /** The other cities of the city's country, or every other city when the country has no other. */
 export async function defaultPeers(context: Context, city: City): Promise<City[]> {
-  const peers = await runSql<City>(
+  const peers = await query<City>(
     context.dataSource,
-    `SELECT ${entityColumns(context.dataSource, City, 'c').text} FROM city c
-     WHERE c.id <> :cityId
-       AND (c.country_code = :country
-            OR NOT EXISTS (SELECT 1 FROM city x WHERE x.country_code = :country AND x.id <> :cityId))
+    sql`SELECT ${entityColumns(context.dataSource, City, 'c')} FROM city c
+     WHERE c.id <> ${city.id}
+       AND (c.country_code = ${city.countryCode}
+            OR NOT EXISTS (SELECT 1 FROM city x WHERE x.country_code = ${city.countryCode} AND x.id <> ${city.id}))
      ORDER BY c.name, c.id`,
-    { cityId: city.id, country: city.countryCode },
   );
   for (const peer of peers) context.loaders.cityById.prime(peer.id, peer);
   return peers;
 }
-
-const IN_FORCE = inForceAsOf('m', 'CAST(:releaseId AS int)');
 
 /**
  * The rights of the scorecard with their indicators and the city's commitments covering them.
@@ -34,18 +31,19 @@ const IN_FORCE = inForceAsOf('m', 'CAST(:releaseId AS int)');
  * ordinance's own record names only gender equality.
  */
 export async function scorecardRights(context: Context, cityId: number, releaseId: number | null) {
-  const rows = await runSql<Right & { sc_indicator_ids: number[]; sc_commitment_ids: number[] }>(
+  const inForce = () => inForceAsOf('m', releaseParameter(releaseId));
+  const rows = await query<Right & { sc_indicator_ids: number[]; sc_commitment_ids: number[] }>(
     context.dataSource,
-    `WITH covers AS (
+    sql`WITH covers AS (
        SELECT cr.commitment_id, cr.right_id
        FROM commitment_right cr JOIN commitment m ON m.id = cr.commitment_id
-       WHERE m.city_id = :cityId AND ${IN_FORCE}
+       WHERE m.city_id = ${cityId} AND ${inForce()}
        UNION
        SELECT m.id, ir.right_id
        FROM commitment m JOIN instrument_right ir ON ir.instrument_id = m.instrument_id
-       WHERE m.city_id = :cityId AND ${IN_FORCE}
+       WHERE m.city_id = ${cityId} AND ${inForce()}
      )
-     SELECT ${entityColumns(context.dataSource, Right, 'r').text},
+     SELECT ${entityColumns(context.dataSource, Right, 'r')},
             ARRAY(SELECT ir.indicator_id FROM indicator_right ir JOIN indicator i ON i.id = ir.indicator_id
                   WHERE ir.right_id = r.id ORDER BY i.code) AS sc_indicator_ids,
             ARRAY(SELECT cv.commitment_id FROM covers cv WHERE cv.right_id = r.id) AS sc_commitment_ids
@@ -53,7 +51,6 @@ export async function scorecardRights(context: Context, cityId: number, releaseI
      WHERE EXISTS (SELECT 1 FROM indicator_right ir WHERE ir.right_id = r.id)
         OR EXISTS (SELECT 1 FROM covers cv WHERE cv.right_id = r.id)
      ORDER BY r.code`,
-    { cityId, releaseId },
   );
   return rows.map(({ sc_indicator_ids, sc_commitment_ids, ...right }) => ({
     right,
@@ -103,42 +100,43 @@ export async function scorecardFigures(
   context: Context,
   input: { cityId: number; rankedIds: number[]; indicatorIds: number[]; releaseId: number | null },
 ): Promise<Map<number, IndicatorFigures>> {
-  const rows = await runSql<FiguresRow>(
+  const release = () => releaseParameter(input.releaseId);
+  const rows = await query<FiguresRow>(
     context.dataSource,
-    `WITH latest AS (
+    sql`WITH latest AS (
        SELECT v.*
-       FROM unnest(CAST(:rankedIds AS int[])) AS rc(city_id)
-       CROSS JOIN unnest(CAST(:indicatorIds AS int[])) AS ri(indicator_id)
+       FROM unnest(CAST(${input.rankedIds} AS int[])) AS rc(city_id)
+       CROSS JOIN unnest(CAST(${input.indicatorIds} AS int[])) AS ri(indicator_id)
        CROSS JOIN LATERAL (${latestCityValue({
-         cityId: 'rc.city_id',
-         indicatorId: 'ri.indicator_id',
-         yearFrom: String(MIN_YEAR),
-         yearTo: String(MAX_YEAR),
-         releaseId: 'CAST(:releaseId AS int)',
+         cityId: sql.raw('rc.city_id'),
+         indicatorId: sql.raw('ri.indicator_id'),
+         yearFrom: sql.raw(String(MIN_YEAR)),
+         yearTo: sql.raw(String(MAX_YEAR)),
+         releaseId: release(),
        })}) v
      ),
      ranked AS (
        SELECT l.*,
               rank() OVER (PARTITION BY l.indicator_id
-                           ORDER BY CASE WHEN i.direction = :lower THEN l.value ELSE -l.value END) AS rank
+                           ORDER BY CASE WHEN i.direction = ${Direction.LOWER_IS_BETTER} THEN l.value ELSE -l.value END) AS rank
        FROM latest l JOIN indicator i ON i.id = l.indicator_id
      ),
      counts AS (SELECT indicator_id, count(*) AS n FROM latest GROUP BY indicator_id),
-     mine AS (SELECT * FROM ranked WHERE city_id = :cityId),
+     mine AS (SELECT * FROM ranked WHERE city_id = ${input.cityId}),
      yearly AS (
        SELECT y.id, y.indicator_id, y.year, y.value, y.status, y.source_id
        FROM mine m
        CROSS JOIN LATERAL (${oneValuePerCityYear({
-         cityId: 'CAST(:cityId AS int)',
-         indicatorId: 'm.indicator_id',
-         yearFrom: 'm.year - CAST(:trendYears AS int) + 1',
-         yearTo: 'm.year',
-         releaseId: 'CAST(:releaseId AS int)',
+         cityId: sql`CAST(${input.cityId} AS int)`,
+         indicatorId: sql.raw('m.indicator_id'),
+         yearFrom: sql`m.year - CAST(${TREND_YEARS} AS int) + 1`,
+         yearTo: sql.raw('m.year'),
+         releaseId: release(),
        })}) y
      ),
      trend AS (
        SELECT indicator_id, count(*) AS points, min(year) AS first_year, max(year) AS last_year,
-              CASE WHEN count(*) >= :minPoints THEN regr_slope(value, year) END AS slope
+              CASE WHEN count(*) >= ${TREND_MIN_POINTS} THEN regr_slope(value, year) END AS slope
        FROM yearly GROUP BY indicator_id
      ),
      used AS (
@@ -153,22 +151,13 @@ export async function scorecardFigures(
      SELECT k.id AS sc_indicator_id, CAST(m.rank AS int) AS sc_rank, CAST(coalesce(n.n, 0) AS int) AS sc_ranked_count,
             CAST(coalesce(t.points, 0) AS int) AS sc_points, t.first_year AS sc_first_year, t.last_year AS sc_last_year,
             t.slope AS sc_slope, coalesce(u.statuses, '{}') AS sc_statuses, coalesce(u.source_ids, '{}') AS sc_source_ids,
-            ${entityColumns(context.dataSource, Observation, 'o').text}
-     FROM unnest(CAST(:indicatorIds AS int[])) AS k(id)
+            ${entityColumns(context.dataSource, Observation, 'o')}
+     FROM unnest(CAST(${input.indicatorIds} AS int[])) AS k(id)
      LEFT JOIN mine m ON m.indicator_id = k.id
      LEFT JOIN observation o ON o.id = m.id
      LEFT JOIN counts n ON n.indicator_id = k.id
      LEFT JOIN trend t ON t.indicator_id = k.id
      LEFT JOIN used_by_indicator u ON u.indicator_id = k.id`,
-    {
-      releaseId: input.releaseId,
-      cityId: input.cityId,
-      rankedIds: input.rankedIds,
-      indicatorIds: input.indicatorIds,
-      lower: Direction.LOWER_IS_BETTER,
-      trendYears: TREND_YEARS,
-      minPoints: TREND_MIN_POINTS,
-    },
   );
   return new Map(
     rows.map(({ sc_indicator_id, sc_rank, sc_ranked_count, sc_points, sc_first_year, sc_last_year, ...rest }) => {

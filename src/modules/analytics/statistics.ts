@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
 import type { CityFilter } from '../city/city.args';
-import { runSql } from '../common/sql';
+import { query, type Sql, sql } from '../common/sqlTag';
 import { checkYear } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
 import type { ObservationStatus } from '../indicator/observation.entity';
@@ -11,7 +11,7 @@ import { Instrument } from '../instrument/instrument.entity';
 import { Citation, Warning } from './analytics.types';
 import { buildCitation } from './citation';
 import { fewObservations, noData, observationScope, statusWarnings } from './scope';
-import { inForceAsOf } from '../source/visibility';
+import { inForceAsOf, releaseParameter } from '../source/visibility';
 import { resolveIndicator, resolveInstrument, resolveRelease } from '../reference/references';
 import { loadAll } from '../common/loadAll';
 
@@ -130,45 +130,52 @@ export interface StatisticsArgs {
  * within the filter (the scope), and when several sources give one, the lowest source id (a
  * fixed, documented choice; averaging sources would create a value nobody published).
  */
-export function cityValuesSql(scopeSql: string, indicatorParam: string, alias = 'o'): string {
-  return `SELECT DISTINCT ON (${alias}.city_id) ${alias}.city_id, ${alias}.value, ${alias}.status, ${alias}.source_id
-    FROM observation ${alias}
-    WHERE ${alias}.indicator_id = :${indicatorParam} AND ${alias}.year = :year AND ${scopeSql}
-    ORDER BY ${alias}.city_id, ${alias}.source_id`;
+export function cityValuesSql(scope: Sql, indicatorId: number, year: number): Sql {
+  return sql`SELECT DISTINCT ON (o.city_id) o.city_id, o.value, o.status, o.source_id
+    FROM observation o
+    WHERE o.indicator_id = ${indicatorId} AND o.year = ${year} AND ${scope}
+    ORDER BY o.city_id, o.source_id`;
+}
+
+/** What a grouping reads besides `v`: the release of the scope, the year, the instrument of COMMITMENT. */
+interface GroupingParams {
+  releaseId: number | null;
+  year: number;
+  instrumentId: number | null;
 }
 
 /** The groups of each grouping: `g` has (city_id, value, key, label); `keys` the groups to report. */
-const GROUPING: Record<StatisticsGroupBy, { g: string; keys: string }> = {
-  NONE: {
-    g: `SELECT v.city_id, v.value, 'all'::text AS key, NULL::text AS label FROM v`,
-    keys: `SELECT 'all'::text AS key`,
-  },
-  COUNTRY: {
-    g: `SELECT v.city_id, v.value, gc.country_code::text AS key, co.name::text AS label
+const GROUPING: Record<StatisticsGroupBy, (p: GroupingParams) => { g: Sql; keys: Sql }> = {
+  NONE: () => ({
+    g: sql`SELECT v.city_id, v.value, 'all'::text AS key, NULL::text AS label FROM v`,
+    keys: sql`SELECT 'all'::text AS key`,
+  }),
+  COUNTRY: () => ({
+    g: sql`SELECT v.city_id, v.value, gc.country_code::text AS key, co.name::text AS label
         FROM v JOIN city gc ON gc.id = v.city_id JOIN country co ON co.code = gc.country_code`,
-    keys: `SELECT DISTINCT key FROM g`,
-  },
-  NETWORK: {
-    g: `SELECT v.city_id, v.value, n.code::text AS key, n.name::text AS label
-        FROM v JOIN network_membership nm ON nm.city_id = v.city_id AND ${inForceAsOf('nm', 'CAST(:releaseId AS int)')}
+    keys: sql`SELECT DISTINCT key FROM g`,
+  }),
+  NETWORK: (p) => ({
+    g: sql`SELECT v.city_id, v.value, n.code::text AS key, n.name::text AS label
+        FROM v JOIN network_membership nm ON nm.city_id = v.city_id AND ${inForceAsOf('nm', releaseParameter(p.releaseId))}
         JOIN network n ON n.id = nm.network_id`,
-    keys: `SELECT DISTINCT key FROM g`,
-  },
+    keys: sql`SELECT DISTINCT key FROM g`,
+  }),
   // Both groups are always reported (an empty "adopted" group is itself an answer). The
   // commitment counts as it stood at the release asked for.
-  COMMITMENT: {
-    g: `SELECT v.city_id, v.value,
+  COMMITMENT: (p) => ({
+    g: sql`SELECT v.city_id, v.value,
                CASE WHEN EXISTS (
                  SELECT 1 FROM commitment m
-                 WHERE m.city_id = v.city_id AND m.instrument_id = :instrumentId
+                 WHERE m.city_id = v.city_id AND m.instrument_id = ${p.instrumentId}
                    AND m.status IN ('ADOPTED', 'IMPLEMENTED')
-                   AND m.adopted_on < make_date(CAST(:year AS int) + 1, 1, 1)
-                   AND ${inForceAsOf('m', 'CAST(:releaseId AS int)')}
+                   AND m.adopted_on < make_date(CAST(${p.year} AS int) + 1, 1, 1)
+                   AND ${inForceAsOf('m', releaseParameter(p.releaseId))}
                ) THEN 'adopted' ELSE 'not adopted' END AS key,
                NULL::text AS label
         FROM v`,
-    keys: `SELECT key FROM (VALUES ('adopted'), ('not adopted')) AS k(key)`,
-  },
+    keys: sql`SELECT key FROM (VALUES ('adopted'), ('not adopted')) AS k(key)`,
+  }),
 };
 
 interface StatisticsRow {
@@ -216,14 +223,18 @@ export async function statistics(context: Context, args: StatisticsArgs): Promis
   const instrument = args.instrument ? await resolveInstrument(context, args.instrument) : null;
   const release = await resolveRelease(context, args.asOf);
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
-  const grouping = GROUPING[groupBy];
+  const grouping = GROUPING[groupBy]({
+    releaseId: scope.releaseId,
+    year: args.year,
+    instrumentId: instrument?.id ?? null,
+  });
   // Mean and stddev are summed in numeric: in float8, ten values of 0.1 average to
   // 0.09999999999999999 and equal values get a stddev of 1e-17 instead of 0. float8 to numeric
   // keeps 15 significant digits (the decimals a source publishes), so equal values take their
   // own value as the mean rather than its 15-digit rounding.
-  const rows = await runSql<StatisticsRow>(
+  const rows = await query<StatisticsRow>(
     context.dataSource,
-    `WITH v AS (${cityValuesSql(scope.sql, 'indicatorId')}),
+    sql`WITH v AS (${cityValuesSql(scope.where, indicator.id, args.year)}),
      g AS (${grouping.g}),
      keys AS (${grouping.keys}),
      stats AS (
@@ -252,12 +263,6 @@ export async function statistics(context: Context, args: StatisticsArgs): Promis
      SELECT overall.*, stats.*
      FROM overall LEFT JOIN stats ON true
      ORDER BY stats.key COLLATE "C"`,
-    {
-      ...scope.params,
-      indicatorId: indicator.id,
-      year: args.year,
-      ...(instrument ? { instrumentId: instrument.id } : {}),
-    },
   );
   const overall = rows[0];
   const total = overall?.total ?? 0;

@@ -2,7 +2,7 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { checkCommitmentFilterCodes } from '../commitment/commitment.filter';
 import { commitmentCondition } from '../commitment/commitment.sql';
-import { andConditions, type SqlCondition } from '../common/sql';
+import { type Sql, sql } from '../common/sqlTag';
 import { parseId } from '../common/validate';
 import { PARTY_STATUSES } from '../country/ratification.entity';
 import { countryCodesSql } from '../country/countryCodesSql';
@@ -10,7 +10,7 @@ import { assertKnownCodes, resolveCities } from '../reference/references';
 import { checkReference, checkReferences } from '../reference/referenceLimits';
 import type { CityFilter } from './city.args';
 import { citySearchSql } from './citySearch';
-import { inForceAsOf } from '../source/visibility';
+import { inForceAsOf, releaseParameter } from '../source/visibility';
 
 const isNumeric = (value: string) => /^\d+$/.test(value);
 
@@ -55,76 +55,56 @@ export async function checkCityFilter(
 }
 
 /**
- * A CityFilter as one predicate over a city aliased `c`, with named parameters prefixed by
- * `prefix`; the cities list and every comparative query scope their cities with it. Network
- * memberships, commitments and ratifications are read as of `releaseId` (null: as they are now),
- * so an answer as of a release picks the cities it picked then.
+ * A CityFilter as one predicate over a city aliased `c`; the cities list and every comparative
+ * query scope their cities with it. Network memberships, commitments and ratifications are read
+ * as of `releaseId` (null: as they are now), so an answer as of a release picks the cities it
+ * picked then.
  */
 export function cityFilterCondition(
   filter: CityFilter | null | undefined,
-  prefix = 'cf_',
   releaseId: number | null = null,
-): SqlCondition | null {
+): Sql | null {
   if (!filter) return null;
-  const p = (name: string) => `:${prefix}${name}`;
-  const asOf = `CAST(${p('asOf')} AS int)`;
-  const parts: (SqlCondition | null)[] = [];
+  const asOf = releaseParameter(releaseId);
+  const parts: Sql[] = [];
   if (filter.ids) {
     // Slugs among the ids (checked by checkCityFilter) match by slug, so the condition needs no
     // lookup of its own; without slugs the SQL is the plain id list.
     const ids = filter.ids.filter(isNumeric).map((id) => parseId('filter.ids', id));
     const slugs = filter.ids.filter((id) => !isNumeric(id));
-    parts.push(
-      slugs.length === 0
-        ? { sql: `c.id = ANY(${p('ids')})`, params: { [`${prefix}ids`]: ids } }
-        : {
-            sql: `(c.id = ANY(${p('ids')}) OR c.slug = ANY(${p('idSlugs')}))`,
-            params: { [`${prefix}ids`]: ids, [`${prefix}idSlugs`]: slugs },
-          },
-    );
+    parts.push(slugs.length === 0 ? sql`c.id = ANY(${ids})` : sql`(c.id = ANY(${ids}) OR c.slug = ANY(${slugs}))`);
   }
-  if (filter.slugs) parts.push({ sql: `c.slug = ANY(${p('slugs')})`, params: { [`${prefix}slugs`]: filter.slugs } });
+  if (filter.slugs) parts.push(sql`c.slug = ANY(${filter.slugs})`);
   if (filter.countryCodes) {
-    parts.push({
-      sql: `c.country_code IN ${countryCodesSql(p('countryCodes'))}`,
-      params: { [`${prefix}countryCodes`]: filter.countryCodes.map((code) => code.toUpperCase()) },
-    });
+    parts.push(sql`c.country_code IN ${countryCodesSql(filter.countryCodes.map((code) => code.toUpperCase()))}`);
   }
   const search = filter.search?.trim();
-  if (search) {
-    parts.push({ sql: citySearchSql(p('search')), params: { [`${prefix}search`]: search } });
-  }
+  if (search) parts.push(citySearchSql(search));
   if (filter.networkCodes) {
-    parts.push({
-      sql: `c.id IN (SELECT nm.city_id FROM network_membership nm JOIN network n ON n.id = nm.network_id
-                     WHERE n.code = ANY(${p('networkCodes')}) AND ${inForceAsOf('nm', asOf)})`,
-      params: { [`${prefix}networkCodes`]: filter.networkCodes, [`${prefix}asOf`]: releaseId },
-    });
+    parts.push(sql`c.id IN (SELECT nm.city_id FROM network_membership nm JOIN network n ON n.id = nm.network_id
+                     WHERE n.code = ANY(${filter.networkCodes}) AND ${inForceAsOf('nm', asOf)})`);
   }
-  const commitment = commitmentCondition(filter.hasCommitment, `${prefix}hc_`);
+  const commitment = commitmentCondition(filter.hasCommitment);
   if (commitment) {
-    parts.push({
-      sql: `EXISTS (SELECT 1 FROM commitment m WHERE m.city_id = c.id AND ${inForceAsOf('m', asOf)} AND ${commitment.sql})`,
-      params: { ...commitment.params, [`${prefix}asOf`]: releaseId },
-    });
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM commitment m WHERE m.city_id = c.id AND ${inForceAsOf('m', asOf)} AND ${commitment})`,
+    );
   }
   const instrument = filter.localCommitmentWithoutNationalRatification;
   if (instrument !== null && instrument !== undefined) {
     // The seed article's question: US cities adopting CEDAW locally while the US has not ratified
     // it. A proposed, lapsed or repealed commitment is not a local commitment in force.
-    parts.push({
-      sql: `EXISTS (SELECT 1 FROM commitment m JOIN instrument i ON i.id = m.instrument_id
-               WHERE m.city_id = c.id AND i.code = ${p('lcwnrInstrument')} AND m.status IN ('ADOPTED', 'IMPLEMENTED')
+    parts.push(sql`EXISTS (SELECT 1 FROM commitment m JOIN instrument i ON i.id = m.instrument_id
+               WHERE m.city_id = c.id AND i.code = ${instrument} AND m.status IN ('ADOPTED', 'IMPLEMENTED')
                  AND ${inForceAsOf('m', asOf)})
             AND NOT EXISTS (SELECT 1 FROM ratification r JOIN instrument i ON i.id = r.instrument_id
-               WHERE r.country_code = c.country_code AND i.code = ${p('lcwnrInstrument')}
-                 AND r.status = ANY(${p('lcwnrParty')}) AND ${inForceAsOf('r', asOf)})`,
-      params: {
-        [`${prefix}lcwnrInstrument`]: instrument,
-        [`${prefix}lcwnrParty`]: [...PARTY_STATUSES],
-        [`${prefix}asOf`]: releaseId,
-      },
-    });
+               WHERE r.country_code = c.country_code AND i.code = ${instrument}
+                 AND r.status = ANY(${[...PARTY_STATUSES]}) AND ${inForceAsOf('r', asOf)})`);
   }
-  return andConditions(...parts);
+  return parts.length === 0
+    ? null
+    : sql.join(
+        parts.map((part) => sql`(${part})`),
+        ' AND ',
+      );
 }

@@ -14,6 +14,7 @@ import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
 import { City } from './city.entity';
 import { checkCityFilter, cityFilterCondition } from './city.filter';
+import { andWhereSql } from '../common/queryBuilderSql';
 import { cityBySlug, explainUnknown, resolveAsOf } from '../reference/references';
 import { checkReference } from '../reference/referenceLimits';
 
@@ -62,7 +63,7 @@ export class CityResolver {
     await checkCityFilter(context, args.filter);
     const query = context.dataSource.getRepository(City).createQueryBuilder('c');
     const condition = cityFilterCondition(args.filter);
-    if (condition) query.where(condition.sql, condition.params);
+    if (condition) andWhereSql(query, condition);
     const field = args.orderBy?.field ?? CityOrderField.NAME;
     return paginate(query, {
       ordering: `city:${field}`,

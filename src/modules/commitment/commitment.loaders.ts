@@ -6,7 +6,8 @@ import { rightsVia } from '../right/right.loaders';
 import type { CommitmentFilter } from './commitment.args';
 import { Commitment } from './commitment.entity';
 import { commitmentCondition } from './commitment.sql';
-import { inForceAsOf } from '../source/visibility';
+import { inForceAsOf, releaseParameter } from '../source/visibility';
+import { andWhereSql } from '../common/queryBuilderSql';
 
 export function commitmentLoaders(dataSource: DataSource, instrumentById: DataLoader<number, Instrument | null>) {
   return {
@@ -25,11 +26,11 @@ export function commitmentLoaders(dataSource: DataSource, instrumentById: DataLo
           .createQueryBuilder('m')
           .leftJoinAndSelect('m.instrument', 'instrument')
           .where('m.city_id = ANY(:cityIds)', { cityIds })
-          .andWhere(inForceAsOf('m', 'CAST(:asOf AS int)'), { asOf })
           .orderBy('m.adopted_on', 'ASC', 'NULLS LAST')
           .addOrderBy('m.id', 'ASC');
-        const condition = commitmentCondition(filter, 'f_');
-        if (condition) query.andWhere(condition.sql, condition.params);
+        andWhereSql(query, inForceAsOf('m', releaseParameter(asOf)));
+        const condition = commitmentCondition(filter);
+        if (condition) andWhereSql(query, condition);
         const commitments = await query.getMany();
         for (const commitment of commitments) {
           if (commitment.instrument) instrumentById.prime(commitment.instrument.id, commitment.instrument);

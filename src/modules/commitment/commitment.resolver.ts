@@ -12,7 +12,8 @@ import { Commitment } from './commitment.entity';
 import { checkCommitmentFilterCodes } from './commitment.filter';
 import { commitmentCondition } from './commitment.sql';
 import { resolveAsOf } from '../reference/references';
-import { inForceAsOf } from '../source/visibility';
+import { inForceAsOf, releaseParameter } from '../source/visibility';
+import { andWhereSql } from '../common/queryBuilderSql';
 
 export const CommitmentConnection = connectionType('Commitment', Commitment);
 
@@ -61,12 +62,10 @@ export class CommitmentResolver {
       resolveAsOf(context, args.asOf),
       checkCommitmentFilterCodes(context, args.filter, 'filter'),
     ]);
-    const query = context.dataSource
-      .getRepository(Commitment)
-      .createQueryBuilder('m')
-      .where(inForceAsOf('m', 'CAST(:asOf AS int)'), { asOf: release ?? null });
-    const condition = commitmentCondition(args.filter, 'f_');
-    if (condition) query.andWhere(condition.sql, condition.params);
+    const query = context.dataSource.getRepository(Commitment).createQueryBuilder('m');
+    andWhereSql(query, inForceAsOf('m', releaseParameter(release ?? null)));
+    const condition = commitmentCondition(args.filter);
+    if (condition) andWhereSql(query, condition);
     const field = args.orderBy?.field ?? CommitmentOrderField.ADOPTED_ON;
     return paginate(query, {
       ordering: `commitment:${field}`,

@@ -1,12 +1,8 @@
 import { badUserInput } from '../../errors';
 import { parseId, checkYearRange } from '../common/validate';
+import { type Sql, sql } from '../common/sqlTag';
 import { countryCodesSql } from '../country/countryCodesSql';
 import type { CommitmentFilter } from './commitment.args';
-
-export interface SqlCondition {
-  sql: string;
-  params: Record<string, unknown>;
-}
 
 const isNumeric = (value: string) => /^\d+$/.test(value);
 
@@ -21,62 +17,47 @@ function nonEmpty<T>(argument: string, values: T[] | null | undefined): T[] | un
 }
 
 /**
- * The conditions of a CommitmentFilter as one SQL predicate over a commitment aliased `m`, with
- * named parameters prefixed by `prefix` so it can sit inside a larger query (e.g. the EXISTS
- * of CityFilter.hasCommitment). Returns null when the filter asks for nothing.
+ * The conditions of a CommitmentFilter as one SQL predicate over a commitment aliased `m`, a
+ * fragment that can sit inside a larger query (e.g. the EXISTS of CityFilter.hasCommitment).
+ * Returns null when the filter asks for nothing.
  */
-export function commitmentCondition(filter: CommitmentFilter | null | undefined, prefix: string): SqlCondition | null {
+export function commitmentCondition(filter: CommitmentFilter | null | undefined): Sql | null {
   if (!filter) return null;
   checkYearRange(filter.adoptedFromYear, filter.adoptedToYear, ['adoptedFromYear', 'adoptedToYear']);
-  const parts: string[] = [];
-  const params: Record<string, unknown> = {};
-  const p = (name: string, value: unknown) => {
-    params[`${prefix}${name}`] = value;
-    return `:${prefix}${name}`;
-  };
+  const parts: Sql[] = [];
   const cityIds = nonEmpty('cityIds', filter.cityIds);
   if (cityIds) {
     // Slugs (checked by checkCommitmentFilterCodes) match through the city table.
     const slugs = cityIds.filter((ref) => !isNumeric(ref));
-    const byId = `m.city_id = ANY(${p('cityIds', ids('cityIds', cityIds))})`;
+    const byId = sql`m.city_id = ANY(${ids('cityIds', cityIds)})`;
     parts.push(
-      slugs.length === 0
-        ? byId
-        : `(${byId} OR m.city_id IN (SELECT id FROM city WHERE slug = ANY(${p('citySlugs', slugs)})))`,
+      slugs.length === 0 ? byId : sql`(${byId} OR m.city_id IN (SELECT id FROM city WHERE slug = ANY(${slugs})))`,
     );
   }
   const countryCodes = nonEmpty('countryCodes', filter.countryCodes);
   if (countryCodes) {
-    parts.push(
-      `m.city_id IN (SELECT id FROM city WHERE country_code IN ${countryCodesSql(
-        p(
-          'countryCodes',
-          countryCodes.map((c) => c.toUpperCase()),
-        ),
-      )})`,
-    );
+    const codes = countryCodesSql(countryCodes.map((c) => c.toUpperCase()));
+    parts.push(sql`m.city_id IN (SELECT id FROM city WHERE country_code IN ${codes})`);
   }
   const instrumentCodes = nonEmpty('instrumentCodes', filter.instrumentCodes);
   if (instrumentCodes) {
-    parts.push(
-      `m.instrument_id IN (SELECT id FROM instrument WHERE code = ANY(${p('instrumentCodes', instrumentCodes)}))`,
-    );
+    parts.push(sql`m.instrument_id IN (SELECT id FROM instrument WHERE code = ANY(${instrumentCodes}))`);
   }
   const rightCodes = nonEmpty('rightCodes', filter.rightCodes);
   if (rightCodes) {
     parts.push(
-      `EXISTS (SELECT 1 FROM commitment_right cr JOIN "right" r ON r.id = cr.right_id WHERE cr.commitment_id = m.id AND r.code = ANY(${p('rightCodes', rightCodes)}))`,
+      sql`EXISTS (SELECT 1 FROM commitment_right cr JOIN "right" r ON r.id = cr.right_id WHERE cr.commitment_id = m.id AND r.code = ANY(${rightCodes}))`,
     );
   }
   const kinds = nonEmpty('kinds', filter.kinds);
-  if (kinds) parts.push(`m.kind = ANY(${p('kinds', kinds)})`);
+  if (kinds) parts.push(sql`m.kind = ANY(${kinds})`);
   const statuses = nonEmpty('statuses', filter.statuses);
-  if (statuses) parts.push(`m.status = ANY(${p('statuses', statuses)})`);
+  if (statuses) parts.push(sql`m.status = ANY(${statuses})`);
   if (filter.adoptedFromYear !== null && filter.adoptedFromYear !== undefined) {
-    parts.push(`m.adopted_on >= make_date(${p('adoptedFromYear', filter.adoptedFromYear)}, 1, 1)`);
+    parts.push(sql`m.adopted_on >= make_date(${filter.adoptedFromYear}, 1, 1)`);
   }
   if (filter.adoptedToYear !== null && filter.adoptedToYear !== undefined) {
-    parts.push(`m.adopted_on < make_date(${p('adoptedToYear', filter.adoptedToYear)} + 1, 1, 1)`);
+    parts.push(sql`m.adopted_on < make_date(${filter.adoptedToYear} + 1, 1, 1)`);
   }
-  return parts.length === 0 ? null : { sql: parts.join(' AND '), params };
+  return parts.length === 0 ? null : sql.join(parts, ' AND ');
 }

@@ -32,7 +32,7 @@ export function countryLoaders(dataSource: DataSource) {
         query<Ratification>(
           dataSource,
           sql`SELECT ${entityColumns(dataSource, Ratification, 'r')} FROM ratification r
-              WHERE r.country_code = ANY(${codes}) AND ${sql.raw(inForceNow('r'))}
+              WHERE r.country_code = ANY(${codes}) AND ${inForceNow('r')}
               ORDER BY r.instrument_id, r.id`,
         ),
       (r) => r.countryCode,

@@ -1,8 +1,9 @@
+import { type Sql, sql } from '../common/sqlTag';
+
 /**
- * The alpha-2 codes of the countries named by `param` (a text[] placeholder holding upper-cased
- * ISO alpha-2 or alpha-3 codes), as a subquery for `country_code IN (...)`: every countryCodes
- * filter takes either form.
+ * The alpha-2 codes of the countries named by `codes` (upper-cased ISO alpha-2 or alpha-3
+ * codes), as a subquery for `country_code IN (...)`: every countryCodes filter takes either form.
  */
-export function countryCodesSql(param: string): string {
-  return `(SELECT code FROM country WHERE code = ANY(CAST(${param} AS text[])) OR alpha3 = ANY(CAST(${param} AS text[])))`;
+export function countryCodesSql(codes: readonly string[]): Sql {
+  return sql`(SELECT code FROM country WHERE code = ANY(CAST(${codes} AS text[])) OR alpha3 = ANY(CAST(${codes} AS text[])))`;
 }

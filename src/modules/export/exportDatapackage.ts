@@ -1,6 +1,6 @@
 import type { Context } from '../../context';
 import { buildCitation } from '../analytics/citation';
-import { runSql } from '../common/sql';
+import { query, sql } from '../common/sqlTag';
 import { ObservationStatus } from '../indicator/observation.entity';
 import type { Source } from '../source/source.entity';
 import { csvColumns } from './observationCsv';
@@ -102,17 +102,16 @@ export async function buildDatapackage(
   const { summary, release, parameters } = selection;
   const [loaded, indicators] = await Promise.all([
     loadAll(context.loaders.sourceById, summary.sourceIds),
-    runSql<IndicatorRow>(
+    query<IndicatorRow>(
       context.dataSource,
-      `SELECT i.id, i.code, i.name, i.unit, i.direction, i.kind, i.description, i.methodology,
+      sql`SELECT i.id, i.code, i.name, i.unit, i.direction, i.kind, i.description, i.methodology,
               coalesce(array_agg(r.code::text ORDER BY r.code) FILTER (WHERE r.code IS NOT NULL), '{}') AS rights
        FROM indicator i
        LEFT JOIN indicator_right ir ON ir.indicator_id = i.id
        LEFT JOIN "right" r ON r.id = ir.right_id
-       WHERE i.id = ANY(CAST(:ids AS int[]))
+       WHERE i.id = ANY(CAST(${summary.indicatorIds} AS int[]))
        GROUP BY i.id
        ORDER BY i.code`,
-      { ids: summary.indicatorIds },
     ),
   ]);
   const sources = loaded.filter((s): s is Source => s !== null && !(s instanceof Error));

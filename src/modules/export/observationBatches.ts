@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { runSql } from '../common/sql';
+import { query, sql } from '../common/sqlTag';
 import type { ObservationStatus } from '../indicator/observation.entity';
 import { type ExportFilter, exportCondition } from './resolveExport';
 
@@ -45,40 +45,29 @@ export async function* observationBatches(
   for (;;) {
     const scope = exportCondition(filter, last?.cityId);
     const after = last
-      ? `AND (o.city_id, o.indicator_id, o.year, o.disaggregation, o.id)
-            > (CAST(:k_city AS int), CAST(:k_indicator AS int), CAST(:k_year AS smallint), CAST(:k_disaggregation AS varchar), CAST(:k_id AS int))`
-      : '';
+      ? sql`AND (o.city_id, o.indicator_id, o.year, o.disaggregation, o.id)
+            > (CAST(${last.cityId} AS int), CAST(${last.indicatorId} AS int), CAST(${last.year} AS smallint), CAST(${last.disaggregation} AS varchar), CAST(${last.id} AS int))`
+      : sql.empty;
     // The LIMIT applies to observation alone, before any join: the plan is then an ordered
     // scan of one index from the keyset on, whatever the statistics of the joined tables. (With
     // the joins under the LIMIT, stale city statistics once made the planner loop over every
     // city per batch: 10 s a batch instead of 20 ms.)
-    const batch = await runSql<ExportRow>(
+    const batch = await query<ExportRow>(
       dataSource,
-      `SELECT o.id, o.city_id AS "cityId", o.indicator_id AS "indicatorId", c.slug AS city,
+      sql`SELECT o.id, o.city_id AS "cityId", o.indicator_id AS "indicatorId", c.slug AS city,
               trim(c.country_code) AS country, c.region, i.code AS indicator, o.year, o.disaggregation, o.value,
               o.lower, o.upper, o.status, o.note, o.source_id AS "sourceId", s.title AS "sourceTitle",
               o.release_id AS "releaseId"
        FROM (
          SELECT o.* FROM observation o
-         WHERE ${scope.sql} ${after}
+         WHERE ${scope} ${after}
          ORDER BY o.city_id, o.indicator_id, o.year, o.disaggregation, o.id
-         LIMIT CAST(:k_limit AS int)
+         LIMIT CAST(${batchSize} AS int)
        ) o
        JOIN city c ON c.id = o.city_id
        JOIN indicator i ON i.id = o.indicator_id
        JOIN source s ON s.id = o.source_id
        ORDER BY o.city_id, o.indicator_id, o.year, o.disaggregation, o.id`,
-      {
-        ...scope.params,
-        ...(last && {
-          k_city: last.cityId,
-          k_indicator: last.indicatorId,
-          k_year: last.year,
-          k_disaggregation: last.disaggregation,
-          k_id: last.id,
-        }),
-        k_limit: batchSize,
-      },
     );
     if (batch.length > 0) yield batch;
     if (batch.length < batchSize) return;

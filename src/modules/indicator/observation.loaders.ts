@@ -50,7 +50,7 @@ async function lookup(
      LEFT JOIN LATERAL (
        SELECT o.* FROM observation o
        WHERE o.city_id = k.city_id AND o.indicator_id = i.id AND o.disaggregation = ''
-         AND ${sql.raw(visibleAsOf('o', 'k.as_of'))}
+         AND ${visibleAsOf('o', sql.raw('k.as_of'))}
          ${sql.raw(LATERAL[mode])}
      ) o ON true
      ORDER BY k.ord, o.year, o.source_id`,

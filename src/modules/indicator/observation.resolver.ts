@@ -10,7 +10,9 @@ import { Release } from '../source/release.entity';
 import { Source } from '../source/source.entity';
 import { Indicator } from './indicator.entity';
 import { Observation, ObservationStatus } from './observation.entity';
-import { visibleAsOf } from '../source/visibility';
+import { releaseParameter, visibleAsOf } from '../source/visibility';
+import { andWhereSql } from '../common/queryBuilderSql';
+import { sql } from '../common/sqlTag';
 
 export const ObservationConnection = connectionType('Observation', Observation);
 
@@ -60,10 +62,8 @@ export class ObservationResolver {
     checkReferences('filter.cityIds', filter.cityIds);
     checkReferences('filter.countryCodes', filter.countryCodes);
     const asOf = await resolveAsOf(context, args.asOf);
-    const query = context.dataSource
-      .getRepository(Observation)
-      .createQueryBuilder('o')
-      .where(visibleAsOf('o', 'CAST(:asOf AS int)'), { asOf: asOf ?? null });
+    const query = context.dataSource.getRepository(Observation).createQueryBuilder('o');
+    andWhereSql(query, visibleAsOf('o', releaseParameter(asOf ?? null)));
     if (filter.indicatorCodes) {
       const indicators = await resolveIndicators(context, [...new Set(filter.indicatorCodes)], 'filter.indicatorCodes');
       query.andWhere('o.indicator_id = ANY(:indicatorIds)', { indicatorIds: indicators.map((i) => i.id) });
@@ -73,9 +73,10 @@ export class ObservationResolver {
     if (filter.countryCodes) {
       const countryCodes = filter.countryCodes.map((c) => c.toUpperCase());
       await assertKnownCodes(context, 'filter.countryCodes', 'country', countryCodes);
-      query.andWhere(`o.city_id IN (SELECT id FROM city WHERE country_code IN ${countryCodesSql(':countryCodes')})`, {
-        countryCodes,
-      });
+      andWhereSql(
+        query,
+        sql`o.city_id IN (SELECT id FROM city WHERE country_code IN ${countryCodesSql(countryCodes)})`,
+      );
     }
     if (filter.yearFrom !== null && filter.yearFrom !== undefined) {
       query.andWhere('o.year >= :yearFrom', { yearFrom: filter.yearFrom });

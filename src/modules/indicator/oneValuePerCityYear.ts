@@ -1,15 +1,17 @@
+import { type Sql, sql } from '../common/sqlTag';
+
 /**
- * SQL expressions (constant text written in code, never values: those travel as parameters)
- * naming what the series is of.
+ * SQL expressions naming what the series is of: a column of the enclosing statement
+ * (`sql.raw('c.id')`) or a typed parameter (`sql\`CAST(${id} AS int)\``).
  */
 export interface CityYearSeries {
-  cityId: string;
-  indicatorId: string;
+  cityId: Sql;
+  indicatorId: Sql;
   /** Inclusive bounds; both must be non-null expressions. */
-  yearFrom: string;
-  yearTo: string;
+  yearFrom: Sql;
+  yearTo: Sql;
   /** A release id, or NULL for the current data. */
-  releaseId: string;
+  releaseId: Sql;
 }
 
 /**
@@ -24,9 +26,9 @@ export interface CityYearSeries {
  * latest value kept there is the last point of this series. The planner inlines the function.
  * The trend and the scorecard's trend read their points here, so their slopes agree.
  */
-export function oneValuePerCityYear(series: CityYearSeries): string {
+export function oneValuePerCityYear(series: CityYearSeries): Sql {
   // o.*: selecting some of the function's columns would add a Subquery Scan to the plan.
-  return `SELECT o.* FROM rg_one_value_per_city_year(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o
+  return sql`SELECT o.* FROM rg_one_value_per_city_year(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o
     ORDER BY o.year`;
 }
 
@@ -36,6 +38,6 @@ export function oneValuePerCityYear(series: CityYearSeries): string {
  * oneValuePerCityYear. A LATERAL-able SELECT of the observation columns of that series. The SQL function
  * `rg_latest_city_value` holds the rule; the planner inlines it.
  */
-export function latestCityValue(series: CityYearSeries): string {
-  return `SELECT o.* FROM rg_latest_city_value(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o`;
+export function latestCityValue(series: CityYearSeries): Sql {
+  return sql`SELECT o.* FROM rg_latest_city_value(${series.cityId}, ${series.indicatorId}, ${series.yearFrom}, ${series.yearTo}, ${series.releaseId}) o`;
 }

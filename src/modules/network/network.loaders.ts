@@ -19,14 +19,14 @@ export function networkLoaders(dataSource: DataSource) {
       ownerColumn: 'city_id',
       targetColumn: 'network_id',
       orderBy: 'code',
-      where: sql.raw(inForceNow('j')),
+      where: inForceNow('j'),
     }),
     membershipsByCity: groupLoader<number, NetworkMembership>(
       (cityIds) =>
         query<NetworkMembership>(
           dataSource,
           sql`SELECT ${entityColumns(dataSource, NetworkMembership, 'm')} FROM network_membership m
-              WHERE m.city_id = ANY(${cityIds}) AND ${sql.raw(inForceNow('m'))}
+              WHERE m.city_id = ANY(${cityIds}) AND ${inForceNow('m')}
               ORDER BY m.network_id, m.id`,
         ),
       (m) => m.cityId,
@@ -36,7 +36,7 @@ export function networkLoaders(dataSource: DataSource) {
       ownerColumn: 'network_id',
       targetColumn: 'city_id',
       orderBy: 'name',
-      where: sql.raw(inForceNow('j')),
+      where: inForceNow('j'),
     }),
   };
 }

@@ -5,8 +5,7 @@ import { City } from '../city/city.entity';
 import { citySearchSql } from '../city/citySearch';
 import { loadAll } from '../common/loadAll';
 import { entityColumns } from '../common/entityRows';
-import { queryOne, sql } from '../common/sqlTag';
-import { runSql } from '../common/sql';
+import { query, queryOne, sql } from '../common/sqlTag';
 import { parseId } from '../common/validate';
 import type { Indicator } from '../indicator/indicator.entity';
 import type { Instrument } from '../instrument/instrument.entity';
@@ -31,7 +30,8 @@ function candidates(context: Context, kind: ReferenceKind): Promise<string[]> {
   const memo = context.loaders.referenceMemo.candidates;
   let known = memo.get(kind);
   if (!known) {
-    const sql =
+    // Table and column names come from CODE_TABLES, written in code.
+    const text =
       kind === 'indicator'
         ? 'SELECT code AS value FROM indicator'
         : kind === 'city'
@@ -40,7 +40,7 @@ function candidates(context: Context, kind: ReferenceKind): Promise<string[]> {
             ? `SELECT ${CODE_TABLES[kind].column}::text AS value FROM ${CODE_TABLES[kind].table}
                UNION ALL SELECT ${CODE_TABLES[kind].alternate}::text FROM ${CODE_TABLES[kind].table}`
             : `SELECT ${CODE_TABLES[kind].column}::text AS value FROM ${CODE_TABLES[kind].table}`;
-    known = runSql<{ value: string }>(context.dataSource, sql).then((rows) => rows.map((r) => r.value));
+    known = query<{ value: string }>(context.dataSource, sql.raw(text)).then((rows) => rows.map((r) => r.value));
     memo.set(kind, known);
   }
   return known;
@@ -62,10 +62,9 @@ function suggestionsFor(context: Context, kind: ReferenceKind, value: string): P
     suggestions = (async () => {
       const close = closestCodes(value, await candidates(context, kind));
       if (kind !== 'city' || value.trim() === '') return close;
-      const byName = await runSql<{ slug: string }>(
+      const byName = await query<{ slug: string }>(
         context.dataSource,
-        `SELECT c.slug FROM city c WHERE ${citySearchSql(':sg_search')} ORDER BY c.slug LIMIT 3`,
-        { sg_search: value.trim() },
+        sql`SELECT c.slug FROM city c WHERE ${citySearchSql(value.trim())} ORDER BY c.slug LIMIT 3`,
       );
       return [...new Set([...byName.map((r) => r.slug), ...close])].slice(0, 3);
     })();

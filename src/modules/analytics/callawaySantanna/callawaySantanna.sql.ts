@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { adoptionByCity } from '../../commitment/adoption';
-import type { SqlCondition } from '../../common/sql';
-import { runSql } from '../../common/sql';
+import { query, type Sql, sql } from '../../common/sqlTag';
 import { MAX_YEAR, MIN_YEAR } from '../../common/years';
 import type { ObservationStatus } from '../../indicator/observation.entity';
 import { oneValuePerCityYear } from '../../indicator/oneValuePerCityYear';
+import { releaseParameter } from '../../source/visibility';
 
 export interface PanelCity {
   cityId: number;
@@ -32,31 +32,27 @@ interface Row {
  */
 export async function selectPanel(
   db: DataSource,
-  params: { instrumentId: number; indicatorId: number; releaseId: number | null; cities: SqlCondition | null },
+  params: { instrumentId: number; indicatorId: number; releaseId: number | null; cities: Sql | null },
 ): Promise<PanelCity[]> {
-  const release = 'CAST(:releaseId AS int)';
-  const rows = await runSql<Row>(
+  const rows = await query<Row>(
     db,
-    `-- sql commitmentImpact CALLAWAY_SANTANNA: every city's adoption and values
-     WITH adoption AS (${adoptionByCity({ instrumentId: 'CAST(:instrumentId AS int)', releaseId: release })})
+    sql`-- sql commitmentImpact CALLAWAY_SANTANNA: every city's adoption and values
+     WITH adoption AS (${adoptionByCity({
+       instrumentId: sql`CAST(${params.instrumentId} AS int)`,
+       releaseId: releaseParameter(params.releaseId),
+     })})
      SELECT c.id AS city_id, a.adoption_year, a.undated, s.year, s.value, s.status, s.source_id
      FROM city c
      LEFT JOIN adoption a ON a.city_id = c.id
      JOIN LATERAL (${oneValuePerCityYear({
-       cityId: 'c.id',
-       indicatorId: 'CAST(:indicatorId AS int)',
-       yearFrom: String(MIN_YEAR),
-       yearTo: String(MAX_YEAR),
-       releaseId: release,
+       cityId: sql.raw('c.id'),
+       indicatorId: sql`CAST(${params.indicatorId} AS int)`,
+       yearFrom: sql.raw(String(MIN_YEAR)),
+       yearTo: sql.raw(String(MAX_YEAR)),
+       releaseId: releaseParameter(params.releaseId),
      })}) s ON true
-     ${params.cities ? `WHERE ${params.cities.sql}` : ''}
+     ${params.cities ? sql`WHERE ${params.cities}` : sql.empty}
      ORDER BY c.id, s.year`,
-    {
-      ...(params.cities?.params ?? {}),
-      instrumentId: params.instrumentId,
-      indicatorId: params.indicatorId,
-      releaseId: params.releaseId,
-    },
   );
   const out: PanelCity[] = [];
   for (const row of rows) {

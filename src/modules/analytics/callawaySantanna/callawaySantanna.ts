@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Context } from '../../../context';
 import { badUserInput, ErrorCode } from '../../../errors';
-import type { SqlCondition } from '../../common/sql';
+import type { Sql } from '../../common/sqlTag';
 import type { ObservationStatus } from '../../indicator/observation.entity';
 import { type Warning, WarningCode } from '../analytics.types';
 import { countStatuses, fewObservations, noData, statusWarnings } from '../scope';
@@ -50,7 +50,7 @@ export async function callawaySantannaImpact(
     instrument: { id: number; code: string };
     indicator: { id: number; code: string; unit: string };
     releaseId: number | null;
-    cities: SqlCondition | null;
+    cities: Sql | null;
   },
   args: CsArgs,
 ) {

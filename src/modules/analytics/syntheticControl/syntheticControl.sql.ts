@@ -1,11 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { adoptionByCity } from '../../commitment/adoption';
-import type { SqlCondition } from '../../common/sql';
-import { runSql } from '../../common/sql';
+import { query, type Sql, sql } from '../../common/sqlTag';
 import { MAX_YEAR, MIN_YEAR } from '../../common/years';
 import type { ObservationStatus } from '../../indicator/observation.entity';
 import { oneValuePerCityYear } from '../../indicator/oneValuePerCityYear';
-import { inForceAsOf } from '../../source/visibility';
+import { inForceAsOf, releaseParameter } from '../../source/visibility';
 
 export interface SyntheticControlParams {
   cityId: number;
@@ -13,7 +12,7 @@ export interface SyntheticControlParams {
   indicatorId: number;
   releaseId: number | null;
   /** The `donors` CityFilter as a predicate over a city aliased `c` (cityFilterCondition), or null for every city. */
-  donors: SqlCondition | null;
+  donors: Sql | null;
 }
 
 export interface PanelValue {
@@ -64,47 +63,42 @@ export async function selectSyntheticControlData(
   db: DataSource,
   params: SyntheticControlParams,
 ): Promise<SyntheticControlData> {
-  const release = 'CAST(:releaseId AS int)';
-  const series = (cityId: string) =>
+  const release = () => releaseParameter(params.releaseId);
+  const cityId = () => sql`CAST(${params.cityId} AS int)`;
+  const instrumentId = () => sql`CAST(${params.instrumentId} AS int)`;
+  const series = (city: string) =>
     oneValuePerCityYear({
-      cityId,
-      indicatorId: 'CAST(:indicatorId AS int)',
-      yearFrom: String(MIN_YEAR),
-      yearTo: String(MAX_YEAR),
-      releaseId: release,
+      cityId: sql.raw(city),
+      indicatorId: sql`CAST(${params.indicatorId} AS int)`,
+      yearFrom: sql.raw(String(MIN_YEAR)),
+      yearTo: sql.raw(String(MAX_YEAR)),
+      releaseId: release(),
     });
-  const rows = await runSql<Row>(
+  const rows = await query<Row>(
     db,
-    `-- sql syntheticControl: the treated city, the donors and their values
-     WITH adoption AS (${adoptionByCity({ instrumentId: 'CAST(:instrumentId AS int)', releaseId: release })}),
+    sql`-- sql syntheticControl: the treated city, the donors and their values
+     WITH adoption AS (${adoptionByCity({ instrumentId: instrumentId(), releaseId: release() })}),
      unit AS (
-       SELECT CAST(:cityId AS int) AS city_id
+       SELECT ${cityId()} AS city_id
        UNION ALL
        SELECT c.id FROM city c
-       WHERE c.id <> CAST(:cityId AS int)
-         ${params.donors ? `AND (${params.donors.sql})` : ''}
+       WHERE c.id <> ${cityId()}
+         ${params.donors ? sql`AND (${params.donors})` : sql.empty}
          AND NOT EXISTS (SELECT 1 FROM commitment m
-                         WHERE m.city_id = c.id AND m.instrument_id = CAST(:instrumentId AS int)
-                           AND ${inForceAsOf('m', release)})
+                         WHERE m.city_id = c.id AND m.instrument_id = ${instrumentId()}
+                           AND ${inForceAsOf('m', release())})
      )
      SELECT h.adoption_year, h.undated, h.commitments, v.city_id, v.year, v.value, v.status, v.source_id
      FROM (SELECT a.adoption_year, a.undated,
                   (SELECT CAST(count(*) AS int) FROM commitment m
-                   WHERE m.city_id = CAST(:cityId AS int) AND m.instrument_id = CAST(:instrumentId AS int)
-                     AND ${inForceAsOf('m', release)}) AS commitments
+                   WHERE m.city_id = ${cityId()} AND m.instrument_id = ${instrumentId()}
+                     AND ${inForceAsOf('m', release())}) AS commitments
            FROM (SELECT 1) one
-           LEFT JOIN adoption a ON a.city_id = CAST(:cityId AS int)) h
+           LEFT JOIN adoption a ON a.city_id = ${cityId()}) h
      LEFT JOIN (SELECT u.city_id, s.year, s.value, s.status, s.source_id
                 FROM unit u
                 JOIN LATERAL (${series('u.city_id')}) s ON true) v ON true
      ORDER BY v.city_id, v.year`,
-    {
-      ...(params.donors?.params ?? {}),
-      cityId: params.cityId,
-      instrumentId: params.instrumentId,
-      indicatorId: params.indicatorId,
-      releaseId: params.releaseId,
-    },
   );
   const header = rows[0];
   const data: SyntheticControlData = {

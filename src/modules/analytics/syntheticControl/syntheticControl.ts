@@ -69,7 +69,7 @@ export async function syntheticControl(context: Context, args: SyntheticControlA
     instrumentId: instrument.id,
     indicatorId: indicator.id,
     releaseId,
-    donors: cityFilterCondition(args.donors, 'cf_', releaseId),
+    donors: cityFilterCondition(args.donors, releaseId),
   });
   if (data.adoptionYear === null) {
     const why =

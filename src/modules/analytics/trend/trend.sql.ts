@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import type { SqlCondition } from '../../common/sql';
-import { runSql } from '../../common/sql';
+import { query, type Sql, sql } from '../../common/sqlTag';
 import type { ObservationStatus } from '../../indicator/observation.entity';
 import { oneValuePerCityYear } from '../../indicator/oneValuePerCityYear';
+import { releaseParameter } from '../../source/visibility';
 
 /** One yearly value of a series, as the trend reads it. */
 export interface SeriesPoint {
@@ -55,29 +55,22 @@ export async function selectCitySeries(
   db: DataSource,
   keys: readonly CitySeriesKey[],
 ): Promise<(SeriesPoint[] | null)[]> {
-  const rows = await runSql<SeriesRow>(
+  const rows = await query<SeriesRow>(
     db,
-    `-- sql trend: City.trend batch
+    sql`-- sql trend: City.trend batch
      SELECT k.ord::int AS ord, i.id AS indicator_id, v.year, v.value, v.status, v.source_id
-     FROM unnest(CAST(:cityIds AS int[]), CAST(:codes AS text[]), CAST(:yearFroms AS int[]),
-                 CAST(:yearTos AS int[]), CAST(:releaseIds AS int[]))
+     FROM unnest(CAST(${keys.map((k) => k.cityId)} AS int[]), CAST(${keys.map((k) => k.indicatorCode)} AS text[]), CAST(${keys.map((k) => k.yearFrom)} AS int[]),
+                 CAST(${keys.map((k) => k.yearTo)} AS int[]), CAST(${keys.map((k) => k.releaseId)} AS int[]))
           WITH ORDINALITY AS k(city_id, code, year_from, year_to, release_id, ord)
      LEFT JOIN indicator i ON i.code = k.code
      LEFT JOIN LATERAL (${oneValuePerCityYear({
-       cityId: 'k.city_id',
-       indicatorId: 'i.id',
-       yearFrom: 'k.year_from',
-       yearTo: 'k.year_to',
-       releaseId: 'k.release_id',
+       cityId: sql.raw('k.city_id'),
+       indicatorId: sql.raw('i.id'),
+       yearFrom: sql.raw('k.year_from'),
+       yearTo: sql.raw('k.year_to'),
+       releaseId: sql.raw('k.release_id'),
      })}) v ON true
      ORDER BY k.ord, v.year`,
-    {
-      cityIds: keys.map((k) => k.cityId),
-      codes: keys.map((k) => k.indicatorCode),
-      yearFroms: keys.map((k) => k.yearFrom),
-      yearTos: keys.map((k) => k.yearTo),
-      releaseIds: keys.map((k) => k.releaseId),
-    },
   );
   const series: (SeriesPoint[] | null)[] = keys.map(() => []);
   for (const row of rows) {
@@ -94,7 +87,7 @@ export interface TrendPageParams {
   yearTo: number;
   releaseId: number | null;
   /** A CityFilter as a predicate over a city aliased `c` (cityFilterCondition), or null for every city. */
-  cities: SqlCondition | null;
+  cities: Sql | null;
   /** Resume after this (name, id); null for the first page. */
   after: { name: string; id: number } | null;
   /** Cities to return; one more is read to learn whether there is a next page. */
@@ -133,40 +126,31 @@ interface PageRow {
 export async function selectTrendPage(db: DataSource, params: TrendPageParams): Promise<TrendPage> {
   const series = (cityId: string) =>
     oneValuePerCityYear({
-      cityId,
-      indicatorId: 'CAST(:indicatorId AS int)',
-      yearFrom: 'CAST(:yearFrom AS int)',
-      yearTo: 'CAST(:yearTo AS int)',
-      releaseId: 'CAST(:releaseId AS int)',
+      cityId: sql.raw(cityId),
+      indicatorId: sql`CAST(${params.indicatorId} AS int)`,
+      yearFrom: sql`CAST(${params.yearFrom} AS int)`,
+      yearTo: sql`CAST(${params.yearTo} AS int)`,
+      releaseId: releaseParameter(params.releaseId),
     });
-  const rows = await runSql<PageRow>(
+  const afterName = params.after?.name ?? null;
+  const rows = await query<PageRow>(
     db,
-    `-- sql trend: a page of cities
+    sql`-- sql trend: a page of cities
      WITH scoped AS (
        SELECT c.id, c.name FROM city c
-       WHERE ${params.cities ? `(${params.cities.sql}) AND ` : ''}EXISTS (${series('c.id')})
+       WHERE ${params.cities ? sql`(${params.cities}) AND ` : sql.empty}EXISTS (${series('c.id')})
      ),
      page AS (
        SELECT s.id, s.name FROM scoped s
-       WHERE CAST(:afterName AS text) IS NULL OR (s.name, s.id) > (CAST(:afterName AS text), CAST(:afterId AS int))
+       WHERE CAST(${afterName} AS text) IS NULL OR (s.name, s.id) > (CAST(${afterName} AS text), CAST(${params.after?.id ?? null} AS int))
        ORDER BY s.name, s.id
-       LIMIT CAST(:limit AS int) + 1
+       LIMIT CAST(${params.limit} AS int) + 1
      )
      SELECT t.total, p.id AS city_id, p.name AS city_name, v.year, v.value, v.status, v.source_id
      FROM (SELECT count(*)::int AS total FROM scoped) t
      LEFT JOIN page p ON true
      LEFT JOIN LATERAL (${series('p.id')}) v ON true
      ORDER BY p.name, p.id, v.year`,
-    {
-      ...(params.cities?.params ?? {}),
-      indicatorId: params.indicatorId,
-      yearFrom: params.yearFrom,
-      yearTo: params.yearTo,
-      releaseId: params.releaseId,
-      afterName: params.after?.name ?? null,
-      afterId: params.after?.id ?? null,
-      limit: params.limit,
-    },
   );
   const cities: TrendPageCity[] = [];
   for (const row of rows) {

@@ -167,7 +167,7 @@ export async function trend(context: Context, args: TrendArgs): Promise<TrendRes
     yearFrom: args.yearFrom ?? MIN_YEAR,
     yearTo: args.yearTo ?? MAX_YEAR,
     releaseId: release?.id ?? null,
-    cities: cityFilterCondition(args.filter, 'cf_', release?.id ?? null),
+    cities: cityFilterCondition(args.filter, release?.id ?? null),
     after,
     limit,
   });
