@@ -173,6 +173,7 @@ export async function compare(
   // sequential scan, which it chose whenever the table looked small. `disaggregation` is not
   // read (the scope takes totals only), so unless the query selects `note` (never indexed: it
   // is free text) IDX_observation_latest alone answers: an index-only scan.
+  // Every source's value per year (not one value per year), and `note`, which rg_city_totals does not return: inline.
   // Column names from pointColumns' closed list, written in code.
   const columns = sql.raw(read.map((c) => `o.${c}`).join(', '));
   const rows = await query<{ ord: number; points: unknown[][] | null }>(

@@ -131,6 +131,7 @@ export interface StatisticsArgs {
  * fixed, documented choice; averaging sources would create a value nobody published).
  */
 export function cityValuesSql(scope: Sql, indicatorId: number, year: number): Sql {
+  // Not rg_one_value_per_city_year per city: one (indicator, year) index scan beats a probe per city (4,000 cities: 7 -> 16 ms).
   return sql`SELECT DISTINCT ON (o.city_id) o.city_id, o.value, o.status, o.source_id
     FROM observation o
     WHERE o.indicator_id = ${indicatorId} AND o.year = ${year} AND ${scope}

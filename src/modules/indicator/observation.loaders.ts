@@ -21,6 +21,9 @@ export interface ObservationKey {
 
 type Mode = 'series' | 'latest' | 'value';
 
+// The rule functions (rg_latest_city_value, rg_city_totals) return no `note`; joining them back to observation by id
+// for it doubled the buffers read (100 keys on 4,000 cities: latest 0.8 -> 1.0 ms, value 0.4 -> 0.6 ms), so these stay
+// inline. `series` is every source's value per year, not one per year; latest and value take the lowest source id.
 const LATERAL: Record<Mode, string> = {
   series: `AND o.year BETWEEN coalesce(k.year_from, ${MIN_YEAR}) AND coalesce(k.year_to, ${MAX_YEAR}) ORDER BY o.year, o.source_id`,
   latest: `ORDER BY o.year DESC, o.source_id LIMIT 1`,
