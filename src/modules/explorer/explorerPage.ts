@@ -74,6 +74,8 @@ export function explorerPage(manifest: WebManifest): string {
     <button type="button" role="tab" id="tab-timeline" aria-controls="panel-timeline" aria-selected="true">Over time</button>
     <button type="button" role="tab" id="tab-ranking" aria-controls="panel-ranking" aria-selected="false" tabindex="-1">Ranking</button>
     <button type="button" role="tab" id="tab-map" aria-controls="panel-map" aria-selected="false" tabindex="-1">Map</button>
+    <button type="button" role="tab" id="tab-event-study" aria-controls="panel-event-study" aria-selected="false" tabindex="-1">Event study</button>
+    <button type="button" role="tab" id="tab-synthetic" aria-controls="panel-synthetic" aria-selected="false" tabindex="-1">Synthetic control</button>
   </div>
   <div id="status" class="visually-hidden" role="status" aria-live="polite"></div>
   <div id="error" class="error" role="alert" hidden></div>
@@ -110,6 +112,33 @@ export function explorerPage(manifest: WebManifest): string {
     <div id="map-tip" class="map-tip" role="status" aria-live="polite" hidden></div>
     <div id="map-note" class="note"></div>
     <div id="map-table"></div>
+  </section>
+  <section id="panel-event-study" role="tabpanel" aria-labelledby="tab-event-study" tabindex="0" hidden>
+    <p class="hint">Did the cities that adopted an instrument change differently from those that had not? Every adopter with values around its adoption year, against the cities that never adopted (Callaway &amp; Sant’Anna).</p>
+    <div class="ranking-controls">
+      <label>Instrument <select id="event-instrument"></select></label>
+      <label>Years either side of adoption <select id="event-window">
+        ${Array.from({ length: 20 }, (_, i) => `<option value="${i + 1}">${i + 1}</option>`).join('')}
+      </select></label>
+    </div>
+    <figure id="event-chart" class="chart" data-chart="event-study"></figure>
+    <div id="event-note" class="note"></div>
+    <div id="event-table"></div>
+  </section>
+  <section id="panel-synthetic" role="tabpanel" aria-labelledby="tab-synthetic" tabindex="0" hidden>
+    <p class="hint">One city that adopted an instrument against a synthetic twin: the weighted mix of cities without the commitment that best matches it before adoption (Abadie, Diamond &amp; Hainmueller).</p>
+    <div class="ranking-controls">
+      <label>Instrument <select id="synthetic-instrument"></select></label>
+      <label>City <select id="synthetic-city"></select></label>
+      <label>Donors from <select id="synthetic-donors">
+        <option value="country">the city’s country</option>
+        <option value="all">every country</option>
+      </select></label>
+    </div>
+    <figure id="synthetic-chart" class="chart" data-chart="synthetic"></figure>
+    <div id="synthetic-note" class="note"></div>
+    <div id="synthetic-weights"></div>
+    <div id="synthetic-table"></div>
   </section>
   <section id="take" class="take" aria-labelledby="take-title" hidden>
     <h3 id="take-title">Take it with you</h3>

@@ -7,7 +7,8 @@
  *
  * This file wires the controls and starts the page; the parts live beside it: explorerState
  * (elements, view state), indicatorPicker, cityChoice and citySearch, views (refresh) over
- * timelineView, rankingView and mapView, address (URL, title, CSV link), takeAway (embed, SVG).
+ * timelineView, rankingView, mapView and impactView (event study, synthetic control), address
+ * (URL, title, CSV link), takeAway (embed, SVG).
  */
 import { writeUrl } from './address';
 import { type IndicatorsData, INDICATORS_QUERY, runQuery } from './api';
@@ -64,6 +65,11 @@ function wireControls(): void {
   });
   onChange(ui.mapInstrument, 'instrument', (value) => value);
   onChange(ui.rankingScope, 'scope', (value) => (value === 'all' ? 'all' : 'chosen'));
+  onChange(ui.eventInstrument, 'instrument', (value) => value);
+  onChange(ui.eventWindow, 'window', Number);
+  onChange(ui.syntheticInstrument, 'instrument', (value) => value);
+  onChange(ui.syntheticCity, 'city', (value) => value);
+  onChange(ui.syntheticDonors, 'donors', (value) => (value === 'all' ? 'all' : 'country'));
   ui.mapZoom.addEventListener('change', () => {
     state.zoom = ui.mapZoom.value || null;
     writeUrl();

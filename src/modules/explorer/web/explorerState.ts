@@ -2,10 +2,14 @@
 /** The explorer page's elements, its view state and what it has loaded, shared by its parts. */
 import type { CityRef, CompareResult, IndicatorCoverage, RankingResult } from './api';
 import { byId } from './dom';
+import type { EventStudyResult, SyntheticResult } from './impactApi';
 import type { MapView } from './mapData';
 import { parseViewState, type View, type ViewState, viewStateQuery } from './viewState';
 
-export const VIEWS: View[] = ['timeline', 'ranking', 'map'];
+export const VIEWS: View[] = ['timeline', 'ranking', 'map', 'event-study', 'synthetic'];
+
+/** The views of issue 16 that estimate what adopting an instrument changed: no chosen cities needed, no embed. */
+export const IMPACT_VIEWS: View[] = ['event-study', 'synthetic'];
 
 /** compare takes at most 100 cities. */
 export const MAX_CITIES = 100;
@@ -43,8 +47,28 @@ export const ui = {
     timeline: byId<HTMLButtonElement>('tab-timeline'),
     ranking: byId<HTMLButtonElement>('tab-ranking'),
     map: byId<HTMLButtonElement>('tab-map'),
+    'event-study': byId<HTMLButtonElement>('tab-event-study'),
+    synthetic: byId<HTMLButtonElement>('tab-synthetic'),
   },
-  panels: { timeline: byId('panel-timeline'), ranking: byId('panel-ranking'), map: byId('panel-map') },
+  panels: {
+    timeline: byId('panel-timeline'),
+    ranking: byId('panel-ranking'),
+    map: byId('panel-map'),
+    'event-study': byId('panel-event-study'),
+    synthetic: byId('panel-synthetic'),
+  },
+  eventInstrument: byId<HTMLSelectElement>('event-instrument'),
+  eventWindow: byId<HTMLSelectElement>('event-window'),
+  eventChart: byId('event-chart'),
+  eventNote: byId('event-note'),
+  eventTable: byId('event-table'),
+  syntheticInstrument: byId<HTMLSelectElement>('synthetic-instrument'),
+  syntheticCity: byId<HTMLSelectElement>('synthetic-city'),
+  syntheticDonors: byId<HTMLSelectElement>('synthetic-donors'),
+  syntheticChart: byId('synthetic-chart'),
+  syntheticNote: byId('synthetic-note'),
+  syntheticWeights: byId('synthetic-weights'),
+  syntheticTable: byId('synthetic-table'),
   mapYear: byId<HTMLSelectElement>('map-year'),
   mapInstrument: byId<HTMLSelectElement>('map-instrument'),
   mapZoom: byId<HTMLSelectElement>('map-zoom'),
@@ -91,9 +115,14 @@ export const output: {
     | { view: 'timeline'; result: CompareResult }
     | { view: 'ranking'; result: RankingResult; unranked: CityRef[] }
     | { view: 'map'; result: MapView }
+    | { view: 'event-study'; result: EventStudyResult }
+    | { view: 'synthetic'; result: SyntheticResult }
     | null;
   query: string;
 } = { shown: null, query: '' };
+
+/** The synthetic control's city as the title names it, once the view has picked one. */
+export const impact: { cityLabel: string | null } = { cityLabel: null };
 
 /**
  * Redraws the view for the current state (set by explorer.ts to views.ts's refresh). A hook

@@ -38,6 +38,10 @@ export const WARNING_TITLES: Record<string, string> = {
   ESTIMATED_VALUES: 'Estimated or provisional values',
   CONVERTED_VALUES: 'Converted values',
   BREAK_IN_SERIES: 'Break in series',
+  PRE_TREND_FAILED: 'Trends differed before adoption',
+  NON_UNIQUE_WEIGHTS: 'Other weights may fit as well',
+  POOR_PRE_FIT: 'Poor fit before adoption',
+  INCOMPLETE_PANEL: 'Years or cities left out',
 };
 
 export function cityLabel(city: { name: string; region: string | null }): string {

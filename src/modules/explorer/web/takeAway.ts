@@ -14,7 +14,13 @@ function embedAddress(): string {
 /** The chart on screen as one SVG with its title, legends, source line and citation. */
 export function shownFigure(): { svg: string; name: string } | null {
   if (!output.shown) return null;
-  const container = { timeline: ui.timelineChart, ranking: ui.rankingChart, map: ui.mapChart }[output.shown.view];
+  const container = {
+    timeline: ui.timelineChart,
+    ranking: ui.rankingChart,
+    map: ui.mapChart,
+    'event-study': ui.eventChart,
+    synthetic: ui.syntheticChart,
+  }[output.shown.view];
   if (!container.querySelector('svg')) return null;
   const citation = output.shown.result.citation;
   const sources = citation.sources.map((s) =>
@@ -28,6 +34,8 @@ export function shownFigure(): { svg: string; name: string } | null {
       (release ? `Data as of release ${release.id} (${release.createdAt.slice(0, 10)}). ` : '') +
       `Cite as: ${citation.text}`,
   });
+  if (state.view === 'event-study') return { svg, name: fileName([state.indicator, state.instrument, 'event-study']) };
+  if (state.view === 'synthetic') return { svg, name: fileName([state.indicator, state.city, 'synthetic-control']) };
   const year = state.view === 'timeline' ? null : typeof state.year === 'number' ? state.year : null;
   return { svg, name: fileName([state.indicator, year, state.view === 'timeline' ? 'over-time' : state.view]) };
 }

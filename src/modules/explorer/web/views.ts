@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
-/** The explorer's three views: the tabs, and refresh(), which asks for the view on screen and draws it. */
+/** The explorer's views: the tabs, and refresh(), which asks for the view on screen and draws it. */
 import { exportHref, setTitle, writeUrl } from './address';
 import { ApiError, type CompareResult, rankingQuery, type RankingResult, runQuery, timelineQuery } from './api';
 import { chosen } from './cityChoice';
 import { h } from './dom';
-import { output, state, ui, VIEWS } from './explorerState';
+import { IMPACT_VIEWS, output, state, ui, VIEWS } from './explorerState';
+import { drawEventStudy, drawSynthetic, impactAnnouncement, loadEventStudy, loadSynthetic } from './impactView';
 import { yearsOf } from './indicatorPicker';
 import { drawMap, loadMap } from './mapView';
 import { announce, renderWarnings, showError } from './messages';
@@ -22,6 +23,13 @@ export function setView(view: View, focus = false): void {
     ui.tabs[name].setAttribute('aria-selected', String(selected));
     ui.tabs[name].tabIndex = selected ? 0 : -1;
     ui.panels[name].hidden = !selected;
+  }
+  // The embed page draws the timeline, the ranking and the map only.
+  const embeddable = !IMPACT_VIEWS.includes(view);
+  ui.embedButton.hidden = !embeddable;
+  if (!embeddable) {
+    ui.embedPanel.hidden = true;
+    ui.embedButton.setAttribute('aria-expanded', 'false');
   }
   if (focus) ui.tabs[view].focus();
 }
@@ -73,6 +81,13 @@ function clearOutput(): void {
     ui.mapChart,
     ui.mapNote,
     ui.mapTable,
+    ui.eventChart,
+    ui.eventNote,
+    ui.eventTable,
+    ui.syntheticChart,
+    ui.syntheticNote,
+    ui.syntheticWeights,
+    ui.syntheticTable,
   ]) {
     element.replaceChildren();
   }
@@ -99,7 +114,21 @@ export async function refresh(): Promise<void> {
   }
   ui.results.setAttribute('aria-busy', 'true');
   try {
-    if (state.view === 'map') {
+    if (state.view === 'event-study') {
+      const loaded = await loadEventStudy(controller.signal);
+      if (controller.signal.aborted) return;
+      output.shown = { view: 'event-study', result: loaded.result };
+      output.query = loaded.query;
+    } else if (state.view === 'synthetic') {
+      const loaded = await loadSynthetic(controller.signal);
+      if (controller.signal.aborted) return;
+      // The view may have picked its city: the address, the title and the CSV link name it.
+      writeUrl();
+      setTitle();
+      ui.download.href = exportHref();
+      output.shown = { view: 'synthetic', result: loaded.result };
+      output.query = loaded.query;
+    } else if (state.view === 'map') {
       const data = await loadMap(controller.signal);
       if (controller.signal.aborted) return;
       output.shown = { view: 'map', result: data };
@@ -137,14 +166,21 @@ export async function refresh(): Promise<void> {
       output.query = query;
     }
     draw();
+    const shown = output.shown;
     const count =
-      output.shown.view === 'ranking'
-        ? output.shown.result.entries.length
-        : output.shown.view === 'map'
-          ? output.shown.result.values.size
-          : output.shown.result.series.length;
+      shown.view === 'ranking'
+        ? shown.result.entries.length
+        : shown.view === 'map'
+          ? shown.result.values.size
+          : shown.view === 'timeline'
+            ? shown.result.series.length
+            : 0;
+    const what =
+      shown.view === 'event-study' || shown.view === 'synthetic'
+        ? impactAnnouncement(shown)
+        : `${count} ${count === 1 ? 'city' : 'cities'}`;
     announce(
-      `Showing ${ui.title.textContent}: ${count} ${count === 1 ? 'city' : 'cities'}` +
+      `Showing ${ui.title.textContent}: ${what}` +
         (output.shown.result.warnings.length > 0
           ? `, ${output.shown.result.warnings.length} ${output.shown.result.warnings.length === 1 ? 'warning' : 'warnings'}`
           : ''),
@@ -166,5 +202,7 @@ export function draw(): void {
   ui.queryText.textContent = output.query;
   if (output.shown.view === 'timeline') drawTimeline(output.shown.result);
   else if (output.shown.view === 'map') drawMap(output.shown.result);
+  else if (output.shown.view === 'event-study') drawEventStudy(output.shown.result);
+  else if (output.shown.view === 'synthetic') drawSynthetic(output.shown.result);
   else drawRanking(output.shown.result, output.shown.unranked);
 }
