@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -75,7 +75,7 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
     await context.route('**/*', async (route) => {
       const url = route.request().url();
       if (isLoopback(url)) {
@@ -198,7 +198,38 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
     await expect(page.locator('#warnings [data-code="POOR_PRE_FIT"]').count()).resolves.toBe(1);
     await expect(page.locator('#query-text').textContent()).resolves.toContain('countryCodes: ["US"]');
     await page.locator('#results').screenshot({ path: path.join(ARTIFACTS, 'screen-synthetic-1366.png') });
+
+    // "Download SVG": the chart with its title, source and citation in one file.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-svg').click()]);
+    expect(download.suggestedFilename()).toBe('homicide-rate-pittsburgh-us-synthetic-control.svg');
+    const file = readFileSync((await download.path()) as string, 'utf8');
+    expect(file).toContain('Synthetic Pittsburgh, PA');
+    expect(file).toContain('adopted 2011');
+    expect(file).toContain('Cite as:');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone: the page is no wider than the screen in either view', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const [address, ready] of [
+      ['/?indicator=homicide-rate&view=event-study&instrument=HRC', '#event-chart svg .event-mark'],
+      [
+        '/?indicator=homicide-rate&view=synthetic&instrument=HRC&city=pittsburgh-us',
+        '#synthetic-chart svg .synthetic-mark',
+      ],
+    ]) {
+      await page.goto(`${server.origin}${address}`);
+      await page.locator(ready).first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect({ address, overflow }).toEqual({ address, overflow: 0 });
+      const width = await page
+        .locator(`${ready.split(' ')[0]} svg`)
+        .evaluate((svg) => svg.getBoundingClientRect().width);
+      expect(width).toBeLessThanOrEqual(375);
+    }
+    await page.locator('#synthetic-chart').screenshot({ path: path.join(ARTIFACTS, 'screen-synthetic-chart-375.png') });
     await page.close();
   });
 

@@ -17,6 +17,8 @@ const GRID = '#e3e7ec';
 const POINT = '#3d6fa3';
 const SYNTHETIC = '#c2571a';
 const ADOPTION = '#8a4b08';
+/** About the width of a character of the 12 px labels, to lay out the key. */
+const CHAR = 6.6;
 
 type Attributes = Record<string, string | number | undefined>;
 
@@ -213,12 +215,18 @@ export function syntheticChart(
     `Two lines in ${unit}: ${city}'s values (solid, with dots) and the synthetic control's, the weighted mix of cities without the commitment (dashed). ` +
       `The dashed vertical line is the adoption year ${adoptionYear}; before it the lines are fitted to agree, from it on the gap is the estimated effect.`,
   );
-  const legendY = MARGIN.top - 12;
-  const synthWords = `Synthetic ${city}`;
-  const synthX = frame.right - synthWords.length * 6.6;
-  const cityX = synthX - 40 - city.length * 6.6;
+  // The key goes top right, beside the unit; where the two would collide (a phone), it takes
+  // the place of the "Year" title under the axis instead.
+  const keyWidth = (words: string) => 28 + city.length * CHAR + 16 + 28 + words.length * CHAR;
+  let synthWords = `Synthetic ${city}`;
+  const onTop = frame.right - keyWidth(synthWords) > 4 + unit.length * CHAR + 16;
+  // Under the axis, from the left edge; "Synthetic" alone where the city's name makes it too long.
+  if (!onTop && 4 + keyWidth(synthWords) > frame.width) synthWords = 'Synthetic';
+  const legendY = onTop ? MARGIN.top - 12 : frame.height - 6;
+  const cityX = (onTop ? frame.right - keyWidth(synthWords) : 4) + 28;
+  const synthX = cityX + city.length * CHAR + 16 + 28;
   root.append(
-    axes(frame, layout.xTicks, layout.yTicks, 'Year', unit),
+    axes(frame, layout.xTicks, layout.yTicks, onTop ? 'Year' : '', unit),
     adoptionLine(frame, layout.adoptionX, `adopted ${adoptionYear}`),
     svg(
       'g',
