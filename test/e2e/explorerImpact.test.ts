@@ -240,6 +240,15 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
     await expect(page.locator('#error').textContent()).resolves.toMatch(/before|adoption/i);
     await expect(page.locator('#synthetic-chart svg').count()).resolves.toBe(0);
     await expect(page.locator('#synthetic-values').count()).resolves.toBe(0);
+
+    // A link naming a city that never adopted the instrument says so, rather than showing another city.
+    await page.goto(`${server.origin}/?indicator=homicide-rate&view=synthetic&instrument=HRC&city=boston-us`);
+    await page.locator('#error:not([hidden])').waitFor();
+    await expect(page.locator('#error').textContent()).resolves.toContain(
+      '“boston-us”, which has no commitment to HRC',
+    );
+    await expect(page.locator('#synthetic-chart svg').count()).resolves.toBe(0);
+    expect(new URL(page.url()).searchParams.get('city')).toBe('boston-us');
     await page.close();
   });
 });

@@ -67,7 +67,11 @@ function wireControls(): void {
   onChange(ui.rankingScope, 'scope', (value) => (value === 'all' ? 'all' : 'chosen'));
   onChange(ui.eventInstrument, 'instrument', (value) => value);
   onChange(ui.eventWindow, 'window', Number);
-  onChange(ui.syntheticInstrument, 'instrument', (value) => value);
+  onChange(ui.syntheticInstrument, 'instrument', (value) => {
+    // Another instrument has other adopters: the synthetic control picks one of them.
+    state.city = null;
+    return value;
+  });
   onChange(ui.syntheticCity, 'city', (value) => value);
   onChange(ui.syntheticDonors, 'donors', (value) => (value === 'all' ? 'all' : 'country'));
   ui.mapZoom.addEventListener('change', () => {

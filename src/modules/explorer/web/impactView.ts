@@ -19,7 +19,7 @@ import {
   type SyntheticResult,
 } from './impactApi';
 import { eventStudyChart, round, syntheticChart } from './impactCharts';
-import { currentIndicator } from './indicatorPicker';
+import { currentIndicator, shorten } from './indicatorPicker';
 
 /** Donors with a weight shown in the table; the rest are counted. */
 const TOP_DONORS = 10;
@@ -95,7 +95,16 @@ export async function loadSynthetic(signal: AbortSignal): Promise<{ result: Synt
     adoptersCache.set(key, adopters);
   }
   fillCities(adopters);
-  const named = adopters.find((a) => a.city.slug === state.city && a.adoptionYear !== null);
+  const named = adopters.find((a) => a.city.slug === state.city);
+  if (state.city !== null && (!named || named.adoptionYear === null)) {
+    // Said, rather than another city shown in its place: the link may have been shared for that city.
+    impact.cityLabel = named ? cityLabel(named.city) : state.city;
+    throw new ApiError(
+      `The link asks for the synthetic control of “${shorten(state.city)}”, which ` +
+        (named ? `adopted ${state.instrument} on no known date` : `has no commitment to ${state.instrument}`) +
+        ': choose one of its adopters under “City”.',
+    );
+  }
   const city = named ?? defaultAdopter(adopters);
   if (!city || city.adoptionYear === null) {
     impact.cityLabel = null;
