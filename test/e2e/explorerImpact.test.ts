@@ -210,6 +210,27 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
     await page.close();
   });
 
+  it('opens on CEDAW without an instrument in the link: only years before adoption, hollow, and no effect', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.origin}/?indicator=homicide-rate&view=event-study`);
+    const marks = page.locator('#event-chart svg .event-mark');
+    await marks.first().waitFor();
+    await expect(page.locator('#event-instrument').inputValue()).resolves.toBe('CEDAW');
+    // Pittsburgh's CEDAW ordinance (2016) comes after the last homicide year (2015): 2013–2015 are 3 to 1 years before
+    // it, each compared with the year before; there is no year after adoption, so no effect (NO_DATA).
+    const labels = await marks.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+    expect(labels.map((l) => /^Year ([+-]?\d+) since/.exec(l)?.[1])).toEqual(['-3', '-2', '-1']);
+    const fills = await page
+      .locator('#event-chart svg .event-mark circle')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('fill')));
+    expect(fills).toEqual(['white', 'white', 'white']);
+    await expect(page.locator('#warnings [data-code="NO_DATA"]').count()).resolves.toBe(1);
+    await expect(page.locator('#event-note').textContent()).resolves.not.toContain('Overall effect');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('fits a phone: the page is no wider than the screen in either view', async () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 375, height: 800 });
