@@ -4,13 +4,13 @@ import type { RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { Parser } from 'graphql/language/parser';
-import { createClient } from 'redis';
 import type { Config } from './config';
 import { causes } from './errorCauses';
 import { ErrorCode, requestError } from './errors';
 import { sendHttpError } from './httpErrors';
 import type { Logger } from './logger';
 import { BreakerRedisStore } from './rateLimitStore';
+import { connectRedis } from './redisClient';
 
 /**
  * The errors with which the limits refused a query, known by identity: graphql-armor hands each
@@ -114,25 +114,9 @@ export function rateLimiter(
   let store: BreakerRedisStore | undefined;
   let close = async () => undefined as void;
   if (config.redisUrl) {
-    const client = createClient({
-      url: config.redisUrl,
-      // Commands fail at once while disconnected instead of queueing until Redis is back (which
-      // made every request wait); the breaker in BreakerRedisStore takes it from there.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: 1000,
-        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
-      },
-    });
-    // Every failed reconnection emits an error; BreakerRedisStore logs the outage once instead.
-    client.on('error', () => undefined);
-    void client.connect().catch(() => undefined);
-    store = new BreakerRedisStore(client, logger, 'rightsgraph:rl:');
-    close = async () => {
-      // Never waits on an unreachable Redis: SIGTERM must get to its "stopped" line.
-      if (client.isReady) await Promise.race([client.close(), new Promise((r) => setTimeout(r, 500).unref())]);
-      if (client.isOpen) client.destroy();
-    };
+    const redis = connectRedis(config.redisUrl);
+    store = new BreakerRedisStore(redis.client, logger, 'rightsgraph:rl:');
+    close = redis.close;
   }
   const middleware = rateLimit({
     windowMs: 60_000,
