@@ -12,6 +12,16 @@ export interface Config {
   port: number;
   /** A Postgres URL; when absent the server runs on embedded PGlite. */
   databaseUrl: string | undefined;
+  /**
+   * A direct URL to Postgres (not through a pooler) for the change notifications (LISTEN) and,
+   * behind a pooler, the migrations at start; defaults to databaseUrl.
+   */
+  databaseListenUrl: string | undefined;
+  /**
+   * DATABASE_URL reaches Postgres through a transaction-mode pooler (PgBouncer): send no startup
+   * parameters (statement_timeout, jit come from the role instead, docs/scaling.md).
+   */
+  databasePooled: boolean;
   /** Where embedded PGlite keeps its files between restarts. */
   embeddedDataDir: string;
   /** How long a CLI waits for the server that holds the embedded database to answer. */
@@ -45,6 +55,14 @@ export interface Config {
   responseCacheBytes: number;
   /** A cached answer's longest life, though every data change already empties the cache. */
   responseCacheTtlMs: number;
+  /** Where cached answers live: this process's memory, or a Redis every instance shares. */
+  responseCache: 'memory' | 'redis';
+  /** The Redis of RESPONSE_CACHE=redis: REDIS_URL, else the local default. */
+  responseCacheRedisUrl: string;
+  /** The prefix of the shared cache's keys, so several deployments can share one Redis. */
+  responseCachePrefix: string;
+  /** The largest answer the shared cache stores (its JSON); larger ones are computed each time. */
+  responseCacheMaxEntryBytes: number;
   /** Origins whose pages may call /graphql and /export from a browser: '*' (any) or a list. */
   corsOrigins: '*' | string[];
 }
@@ -69,6 +87,15 @@ function originsFrom(env: NodeJS.ProcessEnv): '*' | string[] {
     }
     return origin;
   });
+}
+
+function choiceFrom<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new StartupError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -97,12 +124,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new StartupError(`DEFAULT_PAGE_SIZE (${defaultPageSize}) must not exceed MAX_PAGE_SIZE (${maxPageSize})`);
   }
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  const databaseListenUrl = env.DATABASE_LISTEN_URL ? env.DATABASE_LISTEN_URL : databaseUrl;
+  const databasePooled = boolFrom(env, 'DATABASE_POOLED', false);
+  // Off under test by default: tests change data behind the server's back and count statements.
+  // RESPONSE_CACHE=redis turns the shared cache on whatever this says (it bounds memory only).
+  const responseCacheBytes = intFrom(env, 'RESPONSE_CACHE_MB', nodeEnv === 'test' ? 0 : 64, 0, 16_384) * 1024 * 1024;
+  const responseCache = choiceFrom(env, 'RESPONSE_CACHE', ['memory', 'redis'] as const, 'memory');
+  if (databasePooled && !databaseUrl) throw new StartupError('DATABASE_POOLED=true needs DATABASE_URL (the pooler)');
+  // LISTEN through a transaction-mode pooler hears nothing reliably: the notifications go to
+  // whichever client holds the server connection. A cache that cannot hear changes would serve
+  // stale answers, so a pooled setup names a direct URL or turns the cache off.
+  const cacheOn = responseCache === 'redis' || responseCacheBytes > 0;
+  if (databasePooled && cacheOn && !env.DATABASE_LISTEN_URL) {
+    throw new StartupError(
+      'DATABASE_POOLED=true: set DATABASE_LISTEN_URL to a direct URL of Postgres (the response cache LISTENs ' +
+        'for data changes, which a transaction-mode pooler does not deliver), or turn the cache off with RESPONSE_CACHE_MB=0',
+    );
+  }
   return {
     nodeEnv,
     isProduction: nodeEnv === 'production',
     host: env.HOST ?? '0.0.0.0',
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     databaseUrl,
+    databaseListenUrl,
+    databasePooled,
     embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR ?? '.data/pglite'),
     embeddedOwnerWaitMs: intFrom(env, 'EMBEDDED_OWNER_WAIT_MS', 30_000, 0, 600_000),
     seedOnStart: boolFrom(env, 'SEED_ON_START', databaseUrl === undefined),
@@ -122,9 +168,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     shutdownTimeoutMs: intFrom(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     trustProxy: env.TRUST_PROXY ? intFrom(env, 'TRUST_PROXY', 0, 0, 10) || false : false,
-    // Off under test by default: tests change data behind the server's back and count statements.
-    responseCacheBytes: intFrom(env, 'RESPONSE_CACHE_MB', nodeEnv === 'test' ? 0 : 64, 0, 16_384) * 1024 * 1024,
+    responseCacheBytes,
     responseCacheTtlMs: intFrom(env, 'RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400) * 1000,
+    responseCache,
+    responseCacheRedisUrl: env.REDIS_URL ? env.REDIS_URL : 'redis://127.0.0.1:6379',
+    responseCachePrefix: env.RESPONSE_CACHE_PREFIX ?? 'rightsgraph:rc:',
+    responseCacheMaxEntryBytes: intFrom(env, 'RESPONSE_CACHE_MAX_ENTRY_KB', 1024, 1, 512 * 1024) * 1024,
     corsOrigins: originsFrom(env),
   };
 }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApolloServer } from './apolloServer';
 import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
+import { redisResponseCachePlugin } from './cache/redisResponseCache';
 import { responseCachePlugin } from './cache/responseCache';
 import type { Config } from './config';
 import type { Context } from './context';
@@ -14,6 +15,8 @@ import { mountRoutes } from './httpRoutes';
 import { rateLimiter } from './limits';
 import { createLogger, type Logger } from './logger';
 import { authOf } from './modules/auth/apiKeys';
+import { queryOne, sql } from './modules/common/sqlTag';
+import { connectRedis } from './redisClient';
 
 // Where these lived before the server was split by concern; tests and tools import them from here.
 export { isDatabaseUnavailable } from './errorCauses';
@@ -38,6 +41,43 @@ function embeddedWriters(embedded: EmbeddedPostgres, dataSource: DataSource): Em
 }
 
 /**
+ * The response cache the configuration asks for: in this process's memory (RESPONSE_CACHE_MB,
+ * 0 for none), or shared through Redis (RESPONSE_CACHE=redis); none, or either.
+ */
+async function responseCache(
+  dataSource: DataSource,
+  config: Config,
+  changes: DataChanges,
+  logger: Logger,
+): Promise<{ cache: ApolloServerPlugin<Context>[]; closeCache(): Promise<void> }> {
+  if (config.responseCache === 'redis') {
+    const redis = connectRedis(config.responseCacheRedisUrl);
+    const shared = redisResponseCachePlugin(changes, {
+      redis: redis.client,
+      prefix: config.responseCachePrefix,
+      ttlMs: config.responseCacheTtlMs,
+      maxEntryBytes: config.responseCacheMaxEntryBytes,
+      currentRelease: async () =>
+        (await queryOne<{ id: number }>(dataSource, sql`SELECT coalesce(max(id), 0)::int AS id FROM release`))?.id ?? 0,
+      logger,
+    });
+    await changes.start();
+    // As the rate limiter does: a moment for Redis at start, never longer.
+    await shared.usable(2000);
+    return { cache: [shared.plugin], closeCache: redis.close };
+  }
+  if (config.responseCacheBytes === 0) return { cache: [], closeCache: async () => undefined };
+  const plugin = responseCachePlugin(changes, {
+    maxBytes: config.responseCacheBytes,
+    ttlMs: config.responseCacheTtlMs,
+    // A waiting request gives up when the one it waits for would have timed out.
+    waitMs: config.statementTimeoutMs || 60_000,
+  });
+  await changes.start();
+  return { cache: [plugin], closeCache: async () => undefined };
+}
+
+/**
  * The HTTP app: Apollo (src/apolloServer.ts) and the routes around it (src/httpRoutes.ts), with
  * what they share: the database's health, the response cache and the rate limiter. Tests build
  * the same server and reach it with `apollo.executeOperation` or HTTP.
@@ -57,22 +97,11 @@ export async function createServer(
   // With DATABASE_URL other processes may write too: listen for their changes. Embedded PGlite
   // is reached by other processes only through this process's socket (see DataChanges).
   const changes = new DataChanges(
-    config.databaseUrl ?? null,
+    config.databaseListenUrl ?? null,
     logger,
     options.embedded ? embeddedWriters(options.embedded, dataSource) : undefined,
   );
-  const cache =
-    config.responseCacheBytes > 0
-      ? [
-          responseCachePlugin(changes, {
-            maxBytes: config.responseCacheBytes,
-            ttlMs: config.responseCacheTtlMs,
-            // A waiting request gives up when the one it waits for would have timed out.
-            waitMs: config.statementTimeoutMs || 60_000,
-          }),
-        ]
-      : [];
-  if (cache.length > 0) await changes.start();
+  const { cache, closeCache } = await responseCache(dataSource, config, changes, logger);
   // The probe asks on a connection of its own: the pool's may be ones the database closed.
   const databaseUrl = (dataSource.options as { url?: string }).url;
   const health = new DatabaseHealth(
@@ -98,6 +127,7 @@ export async function createServer(
       await apollo.stop();
       health.stop();
       await changes.stop();
+      await closeCache();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await limiter.close();
     },

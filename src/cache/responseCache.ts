@@ -1,5 +1,5 @@
-import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
-import { type FormattedExecutionResult, stripIgnoredCharacters } from 'graphql';
+import { type ApolloServerPlugin, type GraphQLRequest, type GraphQLResponse, HeaderMap } from '@apollo/server';
+import { type FormattedExecutionResult, type OperationDefinitionNode, stripIgnoredCharacters } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Context } from '../context';
 import type { DataChanges } from './dataChanges';
@@ -40,6 +40,33 @@ interface Entry {
 }
 
 const MAX_CACHED_REQUEST_BYTES = 64 * 1024;
+
+/**
+ * The key of a request's answer apart from the data it was computed from, or null for a request
+ * not worth keeping. A request body of over 64 KB is no dashboard query: keying it would copy
+ * its variables (a 900 KB code) into a key string several times, for nothing. The text is
+ * stripped of comments and insignificant whitespace, which never change the answer: a client
+ * varying them (a random comment per request) stored one copy of the same answer per request
+ * (issue 12, row 11).
+ */
+export function requestKey(request: GraphQLRequest, queryHash: string | undefined): string | null {
+  if (Number(request.http?.headers.get('content-length') ?? 0) > MAX_CACHED_REQUEST_BYTES) return null;
+  const variables = variablesKey(request.variables);
+  if (variables === null) return null;
+  const text = request.query ? stripIgnoredCharacters(request.query) : queryHash;
+  if (text === undefined) return null;
+  return `${text}\u0000${request.operationName ?? ''}\u0000${variables}`;
+}
+
+/**
+ * Only anonymous queries are cached: mutations run (and empty the cache as they answer), keyed
+ * callers see their own writes at once (and key management is not data the notifications
+ * cover). Apollo asks even when no operation was resolved (an operationName the document does
+ * not define): execution then answers the coded error.
+ */
+export function cacheable(operation: OperationDefinitionNode | undefined, context: Context): boolean {
+  return operation?.operation === 'query' && context.auth.kind === 'anonymous';
+}
 
 /**
  * Answers a repeated anonymous query from memory while the data is unchanged.
@@ -92,29 +119,11 @@ export function responseCachePlugin(changes: DataChanges, options: ResponseCache
       };
       return {
         async responseForOperation({ operation, request, queryHash, contextValue }) {
-          // Mutations run (and empty the cache as they answer, below); keyed callers and
-          // anything the notifications cannot vouch for bypass the cache.
-          // Apollo asks even when no operation was resolved (an operationName the document does
-          // not define): execution then answers the coded error.
-          if (
-            !operation ||
-            operation.operation !== 'query' ||
-            contextValue.auth.kind !== 'anonymous' ||
-            !changes.trusted
-          ) {
-            return null;
-          }
-          // A request body of over 64 KB is no dashboard query worth keeping: keying it would copy
-          // its variables (a 900 KB code) into a key string several times, for nothing.
-          if (Number(request.http?.headers.get('content-length') ?? 0) > MAX_CACHED_REQUEST_BYTES) return null;
-          const variables = variablesKey(request.variables);
-          if (variables === null) return null;
+          // Besides what cacheable() leaves out, anything the notifications cannot vouch for.
+          if (!cacheable(operation, contextValue) || !changes.trusted) return null;
+          key = requestKey(request, queryHash);
+          if (key === null) return null;
           generation = changes.generation;
-          // The text without comments and insignificant whitespace, which never change the
-          // answer: a client varying them (a random comment per request) stored one copy of the
-          // same answer per request (issue 12, row 11). The body is at most 64 KB here.
-          const text = request.query ? stripIgnoredCharacters(request.query) : queryHash;
-          key = `${text}\u0000${request.operationName ?? ''}\u0000${variables}`;
           const cached = cache.get(key);
           if (cached) return answer(cached);
           const flight = inFlight.get(key);

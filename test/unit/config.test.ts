@@ -37,4 +37,33 @@ describe('loadConfig', () => {
       'http://b.example:8080',
     ]);
   });
+
+  it('keeps the response cache in memory unless RESPONSE_CACHE=redis, on REDIS_URL or the local Redis', () => {
+    expect(loadConfig({})).toMatchObject({ responseCache: 'memory', responseCachePrefix: 'rightsgraph:rc:' });
+    expect(loadConfig({ RESPONSE_CACHE: 'redis' })).toMatchObject({
+      responseCache: 'redis',
+      responseCacheRedisUrl: 'redis://127.0.0.1:6379',
+      responseCacheMaxEntryBytes: 1024 * 1024,
+      // The rate limiter stays in process: REDIS_URL was not given.
+      redisUrl: undefined,
+    });
+    expect(loadConfig({ RESPONSE_CACHE: 'redis', REDIS_URL: 'redis://r:6380' }).responseCacheRedisUrl).toBe(
+      'redis://r:6380',
+    );
+    expect(() => loadConfig({ RESPONSE_CACHE: 'disk' })).toThrow(/RESPONSE_CACHE must be one of memory, redis/);
+  });
+
+  it('behind a pooler, needs a direct URL for LISTEN unless the cache is off', () => {
+    const pooled = { DATABASE_URL: 'postgres://pgbouncer:6432/rg', DATABASE_POOLED: 'true' };
+    expect(() => loadConfig(pooled)).toThrow(/DATABASE_LISTEN_URL/);
+    expect(loadConfig({ ...pooled, RESPONSE_CACHE_MB: '0' })).toMatchObject({
+      databasePooled: true,
+      databaseListenUrl: 'postgres://pgbouncer:6432/rg',
+    });
+    expect(loadConfig({ ...pooled, DATABASE_LISTEN_URL: 'postgres://db:5432/rg' }).databaseListenUrl).toBe(
+      'postgres://db:5432/rg',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/rg' }).databaseListenUrl).toBe('postgres://db/rg');
+    expect(() => loadConfig({ DATABASE_POOLED: 'true' })).toThrow(/DATABASE_POOLED=true needs DATABASE_URL/);
+  });
 });
