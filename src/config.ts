@@ -116,6 +116,21 @@ function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   throw new StartupError(`${name} must be true or false, got "${raw}"`);
 }
 
+/**
+ * What stops a server (not the command-line tools, which cache nothing) on this configuration:
+ * LISTEN through a transaction-mode pooler hears nothing reliably (the notifications go to
+ * whichever client holds the server connection then), and a cache that cannot hear of changes
+ * would serve stale answers. So a pooled server names a direct URL or turns the cache off.
+ */
+export function listenProblem(config: Config): string | null {
+  const cacheOn = config.responseCache === 'redis' || config.responseCacheBytes > 0;
+  if (!config.databasePooled || !cacheOn || config.databaseListenUrl !== config.databaseUrl) return null;
+  return (
+    'DATABASE_POOLED=true: set DATABASE_LISTEN_URL to a direct URL of Postgres (the response cache LISTENs for ' +
+    'data changes, which a transaction-mode pooler does not deliver), or turn the cache off with RESPONSE_CACHE_MB=0'
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const defaultPageSize = intFrom(env, 'DEFAULT_PAGE_SIZE', 25, 1, 1000);
@@ -131,16 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const responseCacheBytes = intFrom(env, 'RESPONSE_CACHE_MB', nodeEnv === 'test' ? 0 : 64, 0, 16_384) * 1024 * 1024;
   const responseCache = choiceFrom(env, 'RESPONSE_CACHE', ['memory', 'redis'] as const, 'memory');
   if (databasePooled && !databaseUrl) throw new StartupError('DATABASE_POOLED=true needs DATABASE_URL (the pooler)');
-  // LISTEN through a transaction-mode pooler hears nothing reliably: the notifications go to
-  // whichever client holds the server connection. A cache that cannot hear changes would serve
-  // stale answers, so a pooled setup names a direct URL or turns the cache off.
-  const cacheOn = responseCache === 'redis' || responseCacheBytes > 0;
-  if (databasePooled && cacheOn && !env.DATABASE_LISTEN_URL) {
-    throw new StartupError(
-      'DATABASE_POOLED=true: set DATABASE_LISTEN_URL to a direct URL of Postgres (the response cache LISTENs ' +
-        'for data changes, which a transaction-mode pooler does not deliver), or turn the cache off with RESPONSE_CACHE_MB=0',
-    );
-  }
   return {
     nodeEnv,
     isProduction: nodeEnv === 'production',

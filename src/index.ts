@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   await checkPortFree(config.host, config.port);
-  const database = await openDatabase(config, (line) => logger.info(line), { role: 'server' });
+  const database = await openDatabase(config, (line) => logger.info(line), {
+    role: 'server',
+    warn: (line) => logger.warn(line),
+  });
   let server;
   try {
     server = await createServer(database.dataSource, config, [], logger, { embedded: database.embedded });

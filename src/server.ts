@@ -6,7 +6,7 @@ import { createApolloServer } from './apolloServer';
 import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import { redisResponseCachePlugin } from './cache/redisResponseCache';
 import { responseCachePlugin } from './cache/responseCache';
-import type { Config } from './config';
+import { type Config, listenProblem } from './config';
 import type { Context } from './context';
 import { databaseAnswers, DatabaseHealth } from './db/databaseHealth';
 import type { EmbeddedPostgres } from './db/embedded';
@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { authOf } from './modules/auth/apiKeys';
 import { queryOne, sql } from './modules/common/sqlTag';
 import { connectRedis } from './redisClient';
+import { StartupError } from './startupError';
 
 // Where these lived before the server was split by concern; tests and tools import them from here.
 export { isDatabaseUnavailable } from './errorCauses';
@@ -50,6 +51,8 @@ async function responseCache(
   changes: DataChanges,
   logger: Logger,
 ): Promise<{ cache: ApolloServerPlugin<Context>[]; closeCache(): Promise<void> }> {
+  const problem = listenProblem(config);
+  if (problem) throw new StartupError(problem);
   if (config.responseCache === 'redis') {
     const redis = connectRedis(config.responseCacheRedisUrl);
     const shared = redisResponseCachePlugin(changes, {
@@ -94,7 +97,8 @@ export async function createServer(
   // Behind a reverse proxy, the client address (for rate limits) is in X-Forwarded-For.
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
-  // With DATABASE_URL other processes may write too: listen for their changes. Embedded PGlite
+  // With DATABASE_URL other processes may write too: listen for their changes (on
+  // DATABASE_LISTEN_URL, Postgres itself, when DATABASE_URL is a pooler). Embedded PGlite
   // is reached by other processes only through this process's socket (see DataChanges).
   const changes = new DataChanges(
     config.databaseListenUrl ?? null,

@@ -13,6 +13,19 @@ export interface DataSourceOptions {
   statementTimeoutMs?: number;
   /** false: `jit = off` for every connection of the pool; absent: the server's setting. */
   jit?: boolean;
+  /** More settings for every connection (`-c name=value`), e.g. `{ statement_timeout: '0' }`. */
+  settings?: Record<string, string>;
+}
+
+/**
+ * The `options` startup parameter for `settings`, or nothing. Startup parameters cost no
+ * statement per connection, but a transaction-mode pooler (PgBouncer) refuses a connection that
+ * sends them: behind one (DATABASE_POOLED) the API's pool sends none and the role holds the
+ * settings instead (docs/scaling.md).
+ */
+function startupOptions(settings: Record<string, string>): { options?: string } {
+  const entries = Object.entries(settings);
+  return entries.length === 0 ? {} : { options: entries.map(([name, value]) => `-c ${name}=${value}`).join(' ') };
 }
 
 /**
@@ -37,8 +50,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     extra: {
       connectionTimeoutMillis: 5000,
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-      // A startup parameter: no statement per connection. PGlite has no JIT and ignores it.
-      ...(options.jit === false ? { options: '-c jit=off' } : {}),
+      // PGlite has no JIT and ignores jit.
+      ...startupOptions({ ...(options.jit === false ? { jit: 'off' } : {}), ...options.settings }),
     },
   });
 }

@@ -5,6 +5,7 @@ import { StartupError } from '../startupError';
 import { createDataSource } from './dataSource';
 import { type DataDirLock, type DataDirOwner, lockDataDir, readOwner } from './dataDirLock';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
+import { pooledSettingsProblem } from './pooledSettings';
 import { postgresAnswers } from './scratchDatabase';
 import { seedDemoData } from './seedDemoData';
 import { seedReferenceData } from './seedReferenceData';
@@ -27,6 +28,8 @@ export interface OpenOptions {
   role?: string;
   /** false: leave pending migrations alone (`npm run migrate` applies or reverts them itself). */
   migrate?: boolean;
+  /** Where a misconfiguration the server can live with is reported; defaults to `log`. */
+  warn?: (line: string) => void;
 }
 
 const describeOwner = (owner: DataDirOwner | null) =>
@@ -126,7 +129,15 @@ export async function openDatabase(
   try {
     // Migrations and the seed run without the API's statement timeout (an index on a large
     // table may take longer), on a connection of their own that closes before serving starts.
-    const setup = createDataSource({ url, logSql: config.logSql, poolSize: 1 });
+    // Behind a pooler, on the direct URL when there is one, where the role's timeout can be
+    // lifted for the session.
+    const direct = config.databasePooled && config.databaseListenUrl !== config.databaseUrl;
+    const setup = createDataSource({
+      url: direct ? (config.databaseListenUrl as string) : url,
+      logSql: config.logSql,
+      poolSize: 1,
+      ...(direct ? { settings: { statement_timeout: '0' } } : {}),
+    });
     await setup.initialize();
     try {
       const applied = options.migrate === false ? [] : await setup.runMigrations({ transaction: 'each' });
@@ -155,14 +166,23 @@ export async function openDatabase(
     url,
     logSql: config.logSql,
     poolSize,
-    statementTimeoutMs: config.statementTimeoutMs,
-    // No API statement runs long enough for JIT compilation to pay off, and a cost estimate
-    // past jit_above_cost once made the impact analysis spend 1.1 s of 1.6 s compiling its plan
-    // (docs/performance.md).
-    jit: false,
+    // Behind a pooler both come from the role instead (src/db/pooledSettings.ts).
+    ...(config.databasePooled
+      ? {}
+      : {
+          statementTimeoutMs: config.statementTimeoutMs,
+          // No API statement runs long enough for JIT compilation to pay off, and a cost estimate
+          // past jit_above_cost once made the impact analysis spend 1.1 s of 1.6 s compiling its
+          // plan (docs/performance.md).
+          jit: false,
+        }),
   });
   try {
     await dataSource.initialize();
+    if (config.databasePooled) {
+      const problem = await pooledSettingsProblem(dataSource, config);
+      if (problem) (options.warn ?? log)(problem);
+    }
   } catch (error) {
     await release();
     throw error;

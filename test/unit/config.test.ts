@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { listenProblem, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
   it('defaults to embedded mode on port 4000 with pages of 25 up to 100', () => {
@@ -55,14 +55,16 @@ describe('loadConfig', () => {
 
   it('behind a pooler, needs a direct URL for LISTEN unless the cache is off', () => {
     const pooled = { DATABASE_URL: 'postgres://pgbouncer:6432/rg', DATABASE_POOLED: 'true' };
-    expect(() => loadConfig(pooled)).toThrow(/DATABASE_LISTEN_URL/);
-    expect(loadConfig({ ...pooled, RESPONSE_CACHE_MB: '0' })).toMatchObject({
-      databasePooled: true,
-      databaseListenUrl: 'postgres://pgbouncer:6432/rg',
-    });
-    expect(loadConfig({ ...pooled, DATABASE_LISTEN_URL: 'postgres://db:5432/rg' }).databaseListenUrl).toBe(
-      'postgres://db:5432/rg',
+    expect(listenProblem(loadConfig(pooled))).toMatch(/set DATABASE_LISTEN_URL/);
+    expect(listenProblem(loadConfig({ ...pooled, RESPONSE_CACHE: 'redis', RESPONSE_CACHE_MB: '0' }))).toMatch(
+      /DATABASE_LISTEN_URL/,
     );
+    const cacheOff = loadConfig({ ...pooled, RESPONSE_CACHE_MB: '0' });
+    expect(cacheOff).toMatchObject({ databasePooled: true, databaseListenUrl: 'postgres://pgbouncer:6432/rg' });
+    expect(listenProblem(cacheOff)).toBeNull();
+    const direct = loadConfig({ ...pooled, DATABASE_LISTEN_URL: 'postgres://db:5432/rg' });
+    expect(direct.databaseListenUrl).toBe('postgres://db:5432/rg');
+    expect(listenProblem(direct)).toBeNull();
     expect(loadConfig({ DATABASE_URL: 'postgres://db/rg' }).databaseListenUrl).toBe('postgres://db/rg');
     expect(() => loadConfig({ DATABASE_POOLED: 'true' })).toThrow(/DATABASE_POOLED=true needs DATABASE_URL/);
   });
