@@ -178,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseCache,
     responseCacheRedisUrl: env.REDIS_URL ? env.REDIS_URL : 'redis://127.0.0.1:6379',
     responseCachePrefix: env.RESPONSE_CACHE_PREFIX ?? 'rightsgraph:rc:',
-    responseCacheMaxEntryBytes: intFrom(env, 'RESPONSE_CACHE_MAX_ENTRY_KB', 1024, 1, 512 * 1024) * 1024,
+    responseCacheMaxEntryBytes: intFrom(env, 'RESPONSE_CACHE_ENTRY_KB', 1024, 1, 512 * 1024) * 1024,
     corsOrigins: originsFrom(env),
   };
 }

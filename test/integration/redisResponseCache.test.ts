@@ -187,11 +187,11 @@ describe('RESPONSE_CACHE=redis', () => {
     await db.dataSource.query(`UPDATE city SET name = 'Pittsburgh' WHERE slug = 'pittsburgh-us'`);
   });
 
-  maybe('does not store an answer over RESPONSE_CACHE_MAX_ENTRY_KB', async () => {
+  maybe('does not store an answer over RESPONSE_CACHE_ENTRY_KB', async () => {
     // The ranking's answer is about 600 bytes of JSON; the city's 40.
     const small = await startInstance(db, {
       RESPONSE_CACHE_PREFIX: `${PREFIX}small:`,
-      RESPONSE_CACHE_MAX_ENTRY_KB: '1',
+      RESPONSE_CACHE_ENTRY_KB: '1',
     });
     try {
       const big = `{ cities(first: 25) { edges { node { slug name region country { name } } } } }`;
