@@ -50,7 +50,7 @@ async function responseCache(
   config: Config,
   changes: DataChanges,
   logger: Logger,
-): Promise<{ cache: ApolloServerPlugin<Context>[]; closeCache(): Promise<void> }> {
+): Promise<{ cache: ApolloServerPlugin<Context>[]; cacheReady: Promise<void>; closeCache(): Promise<void> }> {
   const problem = listenProblem(config);
   if (problem) throw new StartupError(problem);
   if (config.responseCache === 'redis') {
@@ -65,11 +65,11 @@ async function responseCache(
       logger,
     });
     await changes.start();
-    // As the rate limiter does: a moment for Redis at start, never longer.
-    await shared.usable(2000);
-    return { cache: [shared.plugin], closeCache: redis.close };
+    // As the rate limiter does (and at the same time): a moment for Redis at start, never longer.
+    return { cache: [shared.plugin], cacheReady: shared.usable(2000), closeCache: redis.close };
   }
-  if (config.responseCacheBytes === 0) return { cache: [], closeCache: async () => undefined };
+  const none = { cacheReady: Promise.resolve(), closeCache: async () => undefined };
+  if (config.responseCacheBytes === 0) return { cache: [], ...none };
   const plugin = responseCachePlugin(changes, {
     maxBytes: config.responseCacheBytes,
     ttlMs: config.responseCacheTtlMs,
@@ -77,7 +77,7 @@ async function responseCache(
     waitMs: config.statementTimeoutMs || 60_000,
   });
   await changes.start();
-  return { cache: [plugin], closeCache: async () => undefined };
+  return { cache: [plugin], ...none };
 }
 
 /**
@@ -105,7 +105,7 @@ export async function createServer(
     logger,
     options.embedded ? embeddedWriters(options.embedded, dataSource) : undefined,
   );
-  const { cache, closeCache } = await responseCache(dataSource, config, changes, logger);
+  const { cache, cacheReady, closeCache } = await responseCache(dataSource, config, changes, logger);
   // The probe asks on a connection of its own: the pool's may be ones the database closed.
   const databaseUrl = (dataSource.options as { url?: string }).url;
   const health = new DatabaseHealth(
@@ -119,8 +119,9 @@ export async function createServer(
     const auth = authOf(res);
     return auth.kind === 'key' ? String(auth.keyId) : null;
   });
-  // With REDIS_URL, the first requests are counted in Redis, not in process while it connects.
-  await limiter.ready;
+  // With REDIS_URL, the first requests are counted in Redis, not in process while it connects,
+  // and with RESPONSE_CACHE=redis the shared cache is usable from the first request.
+  await Promise.all([limiter.ready, cacheReady]);
   mountRoutes(app, { dataSource, config, apollo, logger, health, changes, limiter: limiter.middleware });
 
   return {

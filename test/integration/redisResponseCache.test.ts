@@ -219,6 +219,9 @@ describe('RESPONSE_CACHE=redis', () => {
     } finally {
       await down.server.stop();
       await down.dataSource.destroy();
+      // node-redis sleeps between reconnection attempts on a timer it cannot cancel (at most the
+      // 2 s of connectRedis's backoff), which would keep Jest from exiting after this file.
+      await new Promise((resolve) => setTimeout(resolve, 2100));
     }
   });
 });
