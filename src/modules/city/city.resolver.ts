@@ -14,7 +14,7 @@ import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
 import { City } from './city.entity';
 import { checkCityFilter, cityFilterCondition } from './city.filter';
-import { andWhereSql } from '../common/queryBuilderSql';
+import { sql } from '../common/sqlTag';
 import { cityBySlug, explainUnknown, resolveAsOf } from '../reference/references';
 import { checkReference } from '../reference/referenceLimits';
 
@@ -31,16 +31,16 @@ class CitiesArgs extends PageArgs {
 
 const SORT_KEYS: Record<CityOrderField, SortKey<City>[]> = {
   [CityOrderField.NAME]: [
-    { expression: 'c.name', value: (c) => c.name },
-    { expression: 'c.id', value: (c) => c.id },
+    { expression: sql`c.name`, value: (c) => c.name },
+    { expression: sql`c.id`, value: (c) => c.id },
   ],
-  [CityOrderField.SLUG]: [{ expression: 'c.slug', value: (c) => c.slug }],
+  [CityOrderField.SLUG]: [{ expression: sql`c.slug`, value: (c) => c.slug }],
   [CityOrderField.COUNTRY]: [
-    { expression: 'c.country_code', value: (c) => c.countryCode },
-    { expression: 'c.name', value: (c) => c.name },
-    { expression: 'c.id', value: (c) => c.id },
+    { expression: sql`c.country_code`, value: (c) => c.countryCode },
+    { expression: sql`c.name`, value: (c) => c.name },
+    { expression: sql`c.id`, value: (c) => c.id },
   ],
-  [CityOrderField.ID]: [{ expression: 'c.id', value: (c) => c.id }],
+  [CityOrderField.ID]: [{ expression: sql`c.id`, value: (c) => c.id }],
 };
 
 @Resolver(() => City)
@@ -61,11 +61,11 @@ export class CityResolver {
   @Query(() => CityConnection)
   async cities(@Ctx() context: Context, @Args(() => CitiesArgs) args: CitiesArgs): Promise<Connection<City>> {
     await checkCityFilter(context, args.filter);
-    const query = context.dataSource.getRepository(City).createQueryBuilder('c');
-    const condition = cityFilterCondition(args.filter);
-    if (condition) andWhereSql(query, condition);
     const field = args.orderBy?.field ?? CityOrderField.NAME;
-    return paginate(query, {
+    return paginate(context.dataSource, {
+      entity: City,
+      alias: 'c',
+      where: [cityFilterCondition(args.filter)],
       ordering: `city:${field}`,
       keys: SORT_KEYS[field],
       descending: args.orderBy?.direction === OrderDirection.DESC,

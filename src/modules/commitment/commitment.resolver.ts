@@ -13,7 +13,7 @@ import { checkCommitmentFilterCodes } from './commitment.filter';
 import { commitmentCondition } from './commitment.sql';
 import { resolveAsOf } from '../reference/references';
 import { inForceAsOf, releaseParameter } from '../source/visibility';
-import { andWhereSql } from '../common/queryBuilderSql';
+import { sql } from '../common/sqlTag';
 
 export const CommitmentConnection = connectionType('Commitment', Commitment);
 
@@ -42,10 +42,10 @@ class CommitmentsArgs extends PageArgs {
 const UNDATED = '9999-12-31';
 const SORT_KEYS: Record<CommitmentOrderField, SortKey<Commitment>[]> = {
   [CommitmentOrderField.ADOPTED_ON]: [
-    { expression: `coalesce(m.adopted_on, '${UNDATED}'::date)`, value: (m) => m.adoptedOn ?? UNDATED },
-    { expression: 'm.lineage_id', value: (m) => m.lineageId },
+    { expression: sql.raw(`coalesce(m.adopted_on, '${UNDATED}'::date)`), value: (m) => m.adoptedOn ?? UNDATED },
+    { expression: sql`m.lineage_id`, value: (m) => m.lineageId },
   ],
-  [CommitmentOrderField.ID]: [{ expression: 'm.lineage_id', value: (m) => m.lineageId }],
+  [CommitmentOrderField.ID]: [{ expression: sql`m.lineage_id`, value: (m) => m.lineageId }],
 };
 
 /** `adoptedOn` to the precision the source gives: 1997, 1998-04 or 2016-12-06. */
@@ -62,12 +62,11 @@ export class CommitmentResolver {
       resolveAsOf(context, args.asOf),
       checkCommitmentFilterCodes(context, args.filter, 'filter'),
     ]);
-    const query = context.dataSource.getRepository(Commitment).createQueryBuilder('m');
-    andWhereSql(query, inForceAsOf('m', releaseParameter(release ?? null)));
-    const condition = commitmentCondition(args.filter);
-    if (condition) andWhereSql(query, condition);
     const field = args.orderBy?.field ?? CommitmentOrderField.ADOPTED_ON;
-    return paginate(query, {
+    return paginate(context.dataSource, {
+      entity: Commitment,
+      alias: 'm',
+      where: [inForceAsOf('m', releaseParameter(release ?? null)), commitmentCondition(args.filter)],
       ordering: `commitment:${field}`,
       keys: SORT_KEYS[field],
       descending: args.orderBy?.direction === OrderDirection.DESC,

@@ -1,7 +1,9 @@
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { badUserInput } from '../../errors';
 import { type CursorValue, decodeCursor, encodeCursor } from './cursor';
+import { entityColumns, entityTable } from './entityRows';
+import { query, queryOne, type Sql, sql } from './sqlTag';
 
 @ObjectType({ description: 'Relay page information' })
 export class PageInfo {
@@ -115,62 +117,94 @@ function invalidCursorValue(after: string | null | undefined) {
 }
 
 export interface SortKey<T> {
-  /** Query-builder expression, e.g. `c.name`. */
-  expression: string;
+  /** The key over the list's alias, written in code, e.g. sql`c.name`. */
+  expression: Sql;
   value: (node: T) => CursorValue;
 }
 
+/** One paged list: an entity's rows, the conditions that pick them, and the order they come in. */
+export interface PageQuery<T> {
+  /** The entity whose rows are listed, read in its own shape (`entityColumns`). */
+  entity: EntityTarget<T>;
+  /** The entity table's alias in `where` and the keys, written in code. */
+  alias: string;
+  /** Conditions over the alias, all of which a row meets; null for a filter that asks nothing. */
+  where?: readonly (Sql | null)[];
+  /** Tags the cursors, so a cursor of one ordering cannot page another. */
+  ordering: string;
+  /** The order of the list; the last key must be unique. */
+  keys: SortKey<T>[];
+  descending?: boolean;
+  first?: number | null;
+  after?: string | null;
+  limits: PageLimits;
+}
+
+const whereClause = (conditions: readonly Sql[]): Sql =>
+  conditions.length === 0 ? sql.empty : sql` WHERE ${sql.join(conditions, ' AND ')}`;
+
 /**
- * Keyset pagination over a TypeORM query: orders by `keys` (the last must be unique), fetches
- * one row past the page to learn whether there is a next page, and resumes after a cursor with
- * a row comparison `(k1, k2, id) > (...)`, which Postgres answers from an index.
+ * Keyset pagination: orders by `keys` (the last must be unique), fetches one row past the page
+ * to learn whether there is a next page, and resumes after a cursor with a row comparison
+ * `(k1, k2, id) > (...)`, which Postgres answers from an index. `totalCount` counts the rows the
+ * conditions pick, ignoring the cursor, with a second statement sent only when it is asked for.
  */
 export async function paginate<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>,
-  options: {
-    ordering: string;
-    keys: SortKey<T>[];
-    descending?: boolean;
-    first?: number | null;
-    after?: string | null;
-    limits: PageLimits;
-  },
+  dataSource: DataSource,
+  page: PageQuery<T>,
 ): Promise<Connection<T>> {
-  const size = pageSize(options.first, options.limits);
-  const countQuery = query.clone();
-  const page = query.clone();
-  const op = options.descending ? '<' : '>';
-  const direction = options.descending ? 'DESC' : 'ASC';
-  if (options.after !== null && options.after !== undefined) {
-    const values = decodeCursor(options.after, options.ordering, options.keys.length);
-    const params = Object.fromEntries(values.map((v, i) => [`cursor_${i}`, v]));
-    const columns = options.keys.map((k) => k.expression).join(', ');
-    const placeholders = values.map((_, i) => `:cursor_${i}`).join(', ');
-    page.andWhere(`(${columns}) ${op} (${placeholders})`, params);
+  const size = pageSize(page.first, page.limits);
+  const table = sql`${entityTable(dataSource, page.entity)} ${sql.raw(page.alias)}`;
+  const conditions = (page.where ?? []).filter((condition): condition is Sql => condition !== null);
+  const afterCursor = page.after !== null && page.after !== undefined;
+  const seek = [...conditions];
+  if (afterCursor) {
+    const values = decodeCursor(page.after as string, page.ordering, page.keys.length);
+    const columns = sql.join(
+      page.keys.map((key) => key.expression),
+      ', ',
+    );
+    const op = sql.raw(page.descending ? '<' : '>');
+    seek.push(
+      sql`(${columns}) ${op} (${sql.join(
+        values.map((value) => sql`${value}`),
+        ', ',
+      )})`,
+    );
   }
-  options.keys.forEach((key, i) =>
-    i === 0 ? page.orderBy(key.expression, direction) : page.addOrderBy(key.expression, direction),
+  const direction = page.descending ? ' DESC' : ' ASC';
+  const orderBy = sql.join(
+    page.keys.map((key) => sql`${key.expression}${sql.raw(direction)}`),
+    ', ',
   );
   const rows =
     size === 0
       ? []
-      : await page
-          .limit(size + 1)
-          .getMany()
-          .catch(invalidCursorValue(options.after));
+      : await query<T>(
+          dataSource,
+          sql`SELECT ${entityColumns(dataSource, page.entity, page.alias)} FROM ${table}${whereClause(seek)}
+              ORDER BY ${orderBy} LIMIT ${size + 1}`,
+        ).catch(invalidCursorValue(page.after));
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({
     cursor: encodeCursor(
-      options.ordering,
-      options.keys.map((k) => k.value(node)),
+      page.ordering,
+      page.keys.map((k) => k.value(node)),
     ),
     node,
   }));
   const pageInfo: PageInfo = {
     hasNextPage: rows.length > size,
-    hasPreviousPage: options.after !== null && options.after !== undefined,
+    hasPreviousPage: afterCursor,
     startCursor: edges[0]?.cursor ?? null,
     endCursor: edges[edges.length - 1]?.cursor ?? null,
   };
-  return new Connection(edges, pageInfo, () => countQuery.getCount());
+  const count = async () => {
+    const row = await queryOne<{ count: number }>(
+      dataSource,
+      sql`SELECT count(*)::int AS "count" FROM ${table}${whereClause(conditions)}`,
+    );
+    return row?.count ?? 0;
+  };
+  return new Connection(edges, pageInfo, count);
 }

@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
+import { sql } from '../common/sqlTag';
 import { assertKnownCodes } from '../reference/references';
 import { Right } from '../right/right.entity';
 import { Indicator, IndicatorKind } from './indicator.entity';
@@ -41,18 +42,19 @@ export class IndicatorResolver {
   ): Promise<Connection<Indicator>> {
     checkReferences('filter.codes', args.filter?.codes);
     await assertKnownCodes(context, 'filter.rightCodes', 'right', args.filter?.rightCodes);
-    const query = context.dataSource.getRepository(Indicator).createQueryBuilder('i');
-    if (args.filter?.codes) query.andWhere('i.code = ANY(:codes)', { codes: args.filter.codes });
-    if (args.filter?.kinds) query.andWhere('i.kind = ANY(:kinds)', { kinds: args.filter.kinds });
-    if (args.filter?.rightCodes) {
-      query.andWhere(
-        `i.id IN (SELECT ir.indicator_id FROM indicator_right ir JOIN "right" r ON r.id = ir.right_id WHERE r.code = ANY(:rightCodes))`,
-        { rightCodes: args.filter.rightCodes },
-      );
-    }
-    return paginate(query, {
+    const { codes, kinds, rightCodes } = args.filter ?? {};
+    return paginate(context.dataSource, {
+      entity: Indicator,
+      alias: 'i',
+      where: [
+        codes ? sql`i.code = ANY(${codes})` : null,
+        kinds ? sql`i.kind = ANY(${kinds})` : null,
+        rightCodes
+          ? sql`i.id IN (SELECT ir.indicator_id FROM indicator_right ir JOIN "right" r ON r.id = ir.right_id WHERE r.code = ANY(${rightCodes}))`
+          : null,
+      ],
       ordering: 'indicator:CODE',
-      keys: [{ expression: 'i.code', value: (i) => i.code }],
+      keys: [{ expression: sql`i.code`, value: (i) => i.code }],
       first: args.first,
       after: args.after,
       limits: context.config,

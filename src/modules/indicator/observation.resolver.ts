@@ -11,8 +11,7 @@ import { Source } from '../source/source.entity';
 import { Indicator } from './indicator.entity';
 import { Observation, ObservationStatus } from './observation.entity';
 import { releaseParameter, visibleAsOf } from '../source/visibility';
-import { andWhereSql } from '../common/queryBuilderSql';
-import { sql } from '../common/sqlTag';
+import { type Sql, sql } from '../common/sqlTag';
 
 export const ObservationConnection = connectionType('Observation', Observation);
 
@@ -62,36 +61,31 @@ export class ObservationResolver {
     checkReferences('filter.cityIds', filter.cityIds);
     checkReferences('filter.countryCodes', filter.countryCodes);
     const asOf = await resolveAsOf(context, args.asOf);
-    const query = context.dataSource.getRepository(Observation).createQueryBuilder('o');
-    andWhereSql(query, visibleAsOf('o', releaseParameter(asOf ?? null)));
+    const where: Sql[] = [visibleAsOf('o', releaseParameter(asOf ?? null))];
     if (filter.indicatorCodes) {
       const indicators = await resolveIndicators(context, [...new Set(filter.indicatorCodes)], 'filter.indicatorCodes');
-      query.andWhere('o.indicator_id = ANY(:indicatorIds)', { indicatorIds: indicators.map((i) => i.id) });
+      where.push(sql`o.indicator_id = ANY(${indicators.map((i) => i.id)})`);
     }
     const cityIds = await resolveCityIds(context, filter.cityIds, 'filter.cityIds');
-    if (cityIds) query.andWhere('o.city_id = ANY(:cityIds)', { cityIds });
+    if (cityIds) where.push(sql`o.city_id = ANY(${cityIds})`);
     if (filter.countryCodes) {
       const countryCodes = filter.countryCodes.map((c) => c.toUpperCase());
       await assertKnownCodes(context, 'filter.countryCodes', 'country', countryCodes);
-      andWhereSql(
-        query,
-        sql`o.city_id IN (SELECT id FROM city WHERE country_code IN ${countryCodesSql(countryCodes)})`,
-      );
+      where.push(sql`o.city_id IN (SELECT id FROM city WHERE country_code IN ${countryCodesSql(countryCodes)})`);
     }
-    if (filter.yearFrom !== null && filter.yearFrom !== undefined) {
-      query.andWhere('o.year >= :yearFrom', { yearFrom: filter.yearFrom });
-    }
-    if (filter.yearTo !== null && filter.yearTo !== undefined) {
-      query.andWhere('o.year <= :yearTo', { yearTo: filter.yearTo });
-    }
-    if (filter.statuses) query.andWhere('o.status = ANY(:statuses)', { statuses: filter.statuses });
-    return paginate(query, {
+    if (filter.yearFrom !== null && filter.yearFrom !== undefined) where.push(sql`o.year >= ${filter.yearFrom}`);
+    if (filter.yearTo !== null && filter.yearTo !== undefined) where.push(sql`o.year <= ${filter.yearTo}`);
+    if (filter.statuses) where.push(sql`o.status = ANY(${filter.statuses})`);
+    return paginate(context.dataSource, {
+      entity: Observation,
+      alias: 'o',
+      where,
       ordering: 'observation',
       keys: [
-        { expression: 'o.city_id', value: (o) => o.cityId },
-        { expression: 'o.indicator_id', value: (o) => o.indicatorId },
-        { expression: 'o.year', value: (o) => o.year },
-        { expression: 'o.id', value: (o) => o.id },
+        { expression: sql`o.city_id`, value: (o) => o.cityId },
+        { expression: sql`o.indicator_id`, value: (o) => o.indicatorId },
+        { expression: sql`o.year`, value: (o) => o.year },
+        { expression: sql`o.id`, value: (o) => o.id },
       ],
       first: args.first,
       after: args.after,

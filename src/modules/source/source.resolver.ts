@@ -1,6 +1,7 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
+import { sql } from '../common/sqlTag';
 import { Release } from './release.entity';
 import { Source } from './source.entity';
 
@@ -11,9 +12,11 @@ export const ReleaseConnection = connectionType('Release', Release);
 export class SourceResolver {
   @Query(() => SourceConnection, { description: 'Every source, oldest first' })
   sources(@Ctx() context: Context, @Args(() => PageArgs) args: PageArgs): Promise<Connection<Source>> {
-    return paginate(context.dataSource.getRepository(Source).createQueryBuilder('s'), {
+    return paginate(context.dataSource, {
+      entity: Source,
+      alias: 's',
       ordering: 'source',
-      keys: [{ expression: 's.id', value: (s) => s.id }],
+      keys: [{ expression: sql`s.id`, value: (s) => s.id }],
       first: args.first,
       after: args.after,
       limits: context.config,
@@ -25,9 +28,11 @@ export class SourceResolver {
 export class ReleaseResolver {
   @Query(() => ReleaseConnection, { description: 'Every release, oldest first' })
   releases(@Ctx() context: Context, @Args(() => PageArgs) args: PageArgs): Promise<Connection<Release>> {
-    return paginate(context.dataSource.getRepository(Release).createQueryBuilder('r'), {
+    return paginate(context.dataSource, {
+      entity: Release,
+      alias: 'r',
       ordering: 'release',
-      keys: [{ expression: 'r.id', value: (r) => r.id }],
+      keys: [{ expression: sql`r.id`, value: (r) => r.id }],
       first: args.first,
       after: args.after,
       limits: context.config,
