@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { rowsByKeys } from '../common/entityRows';
 import { ApiKey, Role } from './apiKey.entity';
 
 /** Who is calling: anonymous readers, a valid key, or a key that must be refused. */
@@ -62,7 +63,7 @@ export async function authenticate(dataSource: DataSource, header: string | unde
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const parts = match ? KEY_PATTERN.exec(match[1]) : null;
   if (!match || !parts) return { kind: 'invalid', reason: 'malformed' };
-  const apiKey = await dataSource.getRepository(ApiKey).findOneBy({ prefix: parts[1] });
+  const [apiKey] = await rowsByKeys(dataSource, ApiKey, 'prefix', [parts[1]]);
   if (!apiKey || !timingSafeEqual(Buffer.from(apiKey.keyHash, 'hex'), Buffer.from(hashKey(match[1]), 'hex'))) {
     return { kind: 'invalid', reason: 'unknown' };
   }

@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { entityColumns } from '../common/entityRows';
+import { query, sql } from '../common/sqlTag';
 import { Instrument } from '../instrument/instrument.entity';
 import { Source } from '../source/source.entity';
 import { Country } from './country.entity';
@@ -23,7 +25,10 @@ export class CountryResolver {
 
   @Query(() => [Country], { description: 'Every ISO 3166-1 country, by name' })
   countries(@Ctx() context: Context): Promise<Country[]> {
-    return context.dataSource.getRepository(Country).find({ order: { name: 'ASC' } });
+    return query<Country>(
+      context.dataSource,
+      sql`SELECT ${entityColumns(context.dataSource, Country, 'c')} FROM country c ORDER BY c.name`,
+    );
   }
 
   @FieldResolver(() => [Ratification], { description: 'National status of each instrument' })

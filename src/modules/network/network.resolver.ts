@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { entityColumns, rowsByKeys } from '../common/entityRows';
+import { query, sql } from '../common/sqlTag';
 import { City } from '../city/city.entity';
 import { Source } from '../source/source.entity';
 import { Network } from './network.entity';
@@ -11,12 +13,15 @@ export class NetworkResolver {
   @Query(() => Network, { nullable: true, description: 'A network by code; null when unknown' })
   network(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Network | null> {
     checkReference('code', code);
-    return context.dataSource.getRepository(Network).findOneBy({ code });
+    return rowsByKeys(context.dataSource, Network, 'code', [code]).then(([network]) => network ?? null);
   }
 
   @Query(() => [Network], { description: 'Every network, by code' })
   networks(@Ctx() context: Context): Promise<Network[]> {
-    return context.dataSource.getRepository(Network).find({ order: { code: 'ASC' } });
+    return query<Network>(
+      context.dataSource,
+      sql`SELECT ${entityColumns(context.dataSource, Network, 'n')} FROM network n ORDER BY n.code`,
+    );
   }
 
   @FieldResolver(() => [City], { description: 'Member cities, by name' })

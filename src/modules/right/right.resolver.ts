@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { entityColumns, rowsByKeys } from '../common/entityRows';
+import { query, sql } from '../common/sqlTag';
 import { Indicator } from '../indicator/indicator.entity';
 import { Instrument } from '../instrument/instrument.entity';
 import { Right } from './right.entity';
@@ -10,12 +12,15 @@ export class RightResolver {
   @Query(() => Right, { nullable: true, description: 'A right by code; null when unknown' })
   right(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Right | null> {
     checkReference('code', code);
-    return context.dataSource.getRepository(Right).findOneBy({ code });
+    return rowsByKeys(context.dataSource, Right, 'code', [code]).then(([right]) => right ?? null);
   }
 
   @Query(() => [Right], { description: 'The rights taxonomy, by code' })
   rights(@Ctx() context: Context): Promise<Right[]> {
-    return context.dataSource.getRepository(Right).find({ order: { code: 'ASC' } });
+    return query<Right>(
+      context.dataSource,
+      sql`SELECT ${entityColumns(context.dataSource, Right, 'r')} FROM "right" r ORDER BY r.code`,
+    );
   }
 
   @FieldResolver(() => Right, { nullable: true })
