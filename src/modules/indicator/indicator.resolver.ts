@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
+import { rowsByKeys } from '../common/entityRows';
 import { sql } from '../common/sqlTag';
 import { assertKnownCodes } from '../reference/references';
 import { Right } from '../right/right.entity';
@@ -32,7 +33,7 @@ export class IndicatorResolver {
   @Query(() => Indicator, { nullable: true, description: 'An indicator by code; null when unknown' })
   indicator(@Ctx() context: Context, @Arg('code', () => String) code: string): Promise<Indicator | null> {
     checkReference('code', code);
-    return context.dataSource.getRepository(Indicator).findOneBy({ code });
+    return rowsByKeys(context.dataSource, Indicator, 'code', [code]).then(([indicator]) => indicator ?? null);
   }
 
   @Query(() => IndicatorConnection, { description: 'Indicators, by code' })
