@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { StartupError } from './startupError';
 
@@ -63,6 +64,8 @@ export interface Config {
   responseCachePrefix: string;
   /** The largest answer the shared cache stores (its JSON); larger ones are computed each time. */
   responseCacheMaxEntryBytes: number;
+  /** Worker threads of the analyses' bootstraps, permutations and placebo refits (src/compute/). */
+  computeThreads: number;
   /** Origins whose pages may call /graphql and /export from a browser: '*' (any) or a list. */
   corsOrigins: '*' | string[];
 }
@@ -180,5 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseCachePrefix: env.RESPONSE_CACHE_PREFIX ?? 'rightsgraph:rc:',
     responseCacheMaxEntryBytes: intFrom(env, 'RESPONSE_CACHE_ENTRY_KB', 1024, 1, 512 * 1024) * 1024,
     corsOrigins: originsFrom(env),
+    // One thread fewer than the cores, at least one: the event loop keeps a core to answer the
+    // other queries while the threads compute.
+    computeThreads: intFrom(env, 'COMPUTE_THREADS', Math.max(1, os.availableParallelism() - 1), 1, 256),
   };
 }

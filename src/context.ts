@@ -43,6 +43,11 @@ export interface Context {
   requestId: string;
   /** Said to the client in the response's `extensions.warnings` (e.g. a city slug nobody has). */
   warnings: ResponseWarning[];
+  /**
+   * Aborted when the client goes away (src/requestSignal.ts): the analyses pass it to the compute
+   * pool, which stops their work. Never aborted outside HTTP (tests, the export).
+   */
+  signal: AbortSignal;
 }
 
 /**
@@ -54,6 +59,7 @@ export function createContext(
   config: Config,
   auth: Auth = ANONYMOUS,
   requestId = 'in-process',
+  signal: AbortSignal = new AbortController().signal,
 ): Context {
-  return { dataSource, config, loaders: createLoaders(dataSource), auth, requestId, warnings: [] };
+  return { dataSource, config, loaders: createLoaders(dataSource), auth, requestId, warnings: [], signal };
 }

@@ -20,6 +20,8 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** A statement ran past STATEMENT_TIMEOUT_MS. */
   TIMEOUT: 'TIMEOUT',
+  /** The client went away before the answer: what it asked for was stopped (nobody reads this one but the log). */
+  CANCELLED: 'CANCELLED',
   /** Apollo's codes for a document that does not parse, does not validate, or names no operation. */
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
@@ -55,6 +57,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   SERVICE_UNAVAILABLE: 503,
   // The server gave up waiting for the database: a retry fails the same way unless narrowed.
   TIMEOUT: 504,
+  // nginx's "client closed request": no client is left to read it, but the log says why.
+  CANCELLED: 499,
 };
 
 const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(HTTP_STATUS, code);

@@ -17,6 +17,7 @@ import { explorerRouter } from './modules/explorer/explorer.routes';
 import { exportRouter } from './modules/export/export.routes';
 import { importRouter } from './modules/ingest/import.routes';
 import { refuseManyValues } from './modules/reference/variableLimits';
+import { requestSignal } from './requestSignal';
 
 export interface RouteDependencies {
   dataSource: DataSource;
@@ -78,7 +79,7 @@ export function mountRoutes(app: express.Express, deps: RouteDependencies): void
     express.json({ limit: '1mb', verify: refuseManyValues }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
-        createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string),
+        createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string, requestSignal(res)),
     }),
   );
   app.use('/export', limiter, exportRouter(dataSource, config));

@@ -6,6 +6,7 @@ import { createApolloServer } from './apolloServer';
 import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import { redisResponseCachePlugin } from './cache/redisResponseCache';
 import { responseCachePlugin } from './cache/responseCache';
+import { holdComputePool } from './compute/computePool';
 import { type Config, listenProblem } from './config';
 import type { Context } from './context';
 import { databaseAnswers, DatabaseHealth } from './db/databaseHealth';
@@ -122,6 +123,9 @@ export async function createServer(
   // With REDIS_URL, the first requests are counted in Redis, not in process while it connects,
   // and with RESPONSE_CACHE=redis the shared cache is usable from the first request.
   await Promise.all([limiter.ready, cacheReady]);
+  // The analyses' worker threads (src/compute/): no thread starts before the first task, and
+  // they end with stop().
+  const releaseComputePool = holdComputePool(config.computeThreads);
   mountRoutes(app, { dataSource, config, apollo, logger, health, changes, limiter: limiter.middleware });
 
   return {
@@ -135,6 +139,8 @@ export async function createServer(
       await closeCache();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await limiter.close();
+      // After Apollo has drained: no request is left to run a task.
+      await releaseComputePool();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { computeFor } from '../../../compute/computePool';
 import type { Context } from '../../../context';
 import { badUserInput, ErrorCode } from '../../../errors';
 import type { Sql } from '../../common/sqlTag';
@@ -8,7 +9,7 @@ import { countStatuses, fewObservations, noData, statusWarnings } from '../scope
 import { selectPanel } from './callawaySantanna.sql';
 import { FEW_ADOPTERS, type ImpactControl, MAX_ITERATION_CITIES, SMALL_PRE_COHORT } from './callawaySantanna.types';
 import type { CsPanel } from './csEstimate';
-import { callawaySantanna, type CsResult, type InferredAggregate } from './csInference';
+import type { CsResult, InferredAggregate } from './csInference';
 import { csSummary } from './impactSummary';
 
 export interface CsArgs {
@@ -89,7 +90,9 @@ export async function callawaySantannaImpact(
     }),
     cohort: cities.map((c) => c.adoptionYear ?? Number.POSITIVE_INFINITY),
   };
-  const result: CsResult = callawaySantanna(panel, args);
+  // The bootstrap and the permutations take seconds on thousands of cities: a worker thread runs
+  // them while the event loop answers other requests.
+  const result: CsResult = await computeFor(context, 'callawaySantannaTask', { panel, input: args });
 
   // The values that entered a cell: their sources go to the citation, their statuses to the caveats.
   const used = new Set<number>();

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { computeFor } from '../../../compute/computePool';
 import type { Context } from '../../../context';
 import { badUserInput, ErrorCode } from '../../../errors';
 import type { CityFilter } from '../../city/city.args';
@@ -18,7 +19,6 @@ import {
   type DonorWeight,
   type SyntheticControl,
 } from './syntheticControl.types';
-import { fitSynthetic } from './syntheticFit';
 import { syntheticSummary } from './syntheticSummary';
 
 export interface SyntheticControlArgs {
@@ -139,7 +139,7 @@ export async function syntheticControl(context: Context, args: SyntheticControlA
     });
   }
 
-  const fit = fitSynthetic({
+  const fit = await computeFor(context, 'syntheticFitTask', {
     years,
     preYears: pre.length,
     treated: treated.map((v) => v.value),
