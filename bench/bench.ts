@@ -25,7 +25,8 @@ import { SqlProfiler } from './sqlProfile';
 import { DEFAULT_ADMIN_URL } from './generate';
 import { USAGE } from './usage';
 import { peerBench } from './peer';
-import { cityIds, intOption, machine, openBenchDatabase } from './benchDatabase';
+import { benchSettings, cityIds, intOption, machine, openBenchDatabase } from './benchDatabase';
+import { type AnalysesResult, measureAnalyses } from './analyses';
 
 export const RESULTS_DIR = path.resolve(__dirname, '../../bench/results');
 
@@ -68,15 +69,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const settings = {
-    rounds: intOption(values, 'rounds', 3),
-    seconds: intOption(values, 'seconds', values.scale === 'large' ? 2 : 1),
-    connections: intOption(values, 'connections', 8),
-    mixConnections: intOption(values, 'mix-connections', 32),
-    mixSeconds: intOption(values, 'mix-seconds', 3),
-    repeats: intOption(values, 'repeats', 5),
-    maxRequests: intOption(values, 'max-requests', 50_000),
-  };
+  const settings = benchSettings(values);
   const loadBefore = os.loadavg();
   if (values['global-import-only']) {
     const adminUrl = process.env.BENCH_DATABASE_URL || DEFAULT_ADMIN_URL;
@@ -165,6 +158,7 @@ async function main(): Promise<void> {
   const mixRounds: MeasuredLoad[] = [];
   const cachedMixRounds: MeasuredLoad[] = [];
   const pingRounds: MeasuredLoad[] = [];
+  let analyses: AnalysesResult | null = null;
   let peakMb = idleMb;
   const sampler = setInterval(() => {
     peakMb = Math.max(peakMb, server.rssMb());
@@ -208,6 +202,9 @@ async function main(): Promise<void> {
           `round ${round} ping: ${result.requestsPerSecond.toFixed(0)} req/s at ${settings.mixConnections}, p50 ${result.p50.toFixed(1)} ms; CPU/req ${result.serverCpuMs.toFixed(2)} ms node`,
         );
       }
+      // Issue 16's analyses on the worker threads, and the mix again while they run.
+      const mix = { mix: operations, connections: settings.mixConnections, seconds: settings.mixSeconds };
+      analyses = await measureAnalyses(server.url, { plan: db.plan, runs: settings.rounds, ...mix }, log);
     }
   } finally {
     clearInterval(sampler);
@@ -321,6 +318,7 @@ async function main(): Promise<void> {
     },
     rss: { idleMb, peakMb, targetMb: 512, met: peakMb <= 512 },
     startup,
+    analyses,
     loadAverage: { before: loadBefore, after: os.loadavg() },
     totalSeconds: Math.round((performance.now() - started) / 100) / 10,
   };

@@ -14,6 +14,19 @@ export function intOption(values: Record<string, unknown>, name: string, fallbac
   return n;
 }
 
+/** The load runs' settings from the command line, with their defaults (bench/usage.ts). */
+export function benchSettings(values: Record<string, unknown>) {
+  return {
+    rounds: intOption(values, 'rounds', 3),
+    seconds: intOption(values, 'seconds', values.scale === 'large' ? 2 : 1),
+    connections: intOption(values, 'connections', 8),
+    mixConnections: intOption(values, 'mix-connections', 32),
+    mixSeconds: intOption(values, 'mix-seconds', 3),
+    repeats: intOption(values, 'repeats', 5),
+    maxRequests: intOption(values, 'max-requests', 50_000),
+  };
+}
+
 export async function cityIds(url: string): Promise<Map<string, number>> {
   const client = new Client({ connectionString: url });
   await client.connect();

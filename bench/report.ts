@@ -1,3 +1,4 @@
+import { type AnalysesResult, analysesMarkdown } from './analyses';
 import type { StartupResult } from './startup';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,6 +79,8 @@ export interface BenchResult {
   loadAverage: { before: number[]; after: number[] };
   /** Start-up as a newcomer meets it (issue 11); measured at small unless skipped. */
   startup?: StartupResult | null;
+  /** Issue 16's analyses on the worker threads, and the mix while they run (full mix runs only). */
+  analyses?: AnalysesResult | null;
   totalSeconds: number;
 }
 
@@ -169,6 +172,7 @@ export function markdown(result: BenchResult): string {
   lines.push(
     `- p50/p95: medians over ${result.settings.rounds} rounds of ${result.settings.seconds} s at 1 connection; req/s and CPU per request at ${result.settings.connections} connections likewise (CPU: /proc of the server process and of its Postgres backends); the floor: the request's captured SQL replayed with pg on one connection (median of up to ${result.settings.repeats}).`,
   );
+  if (result.analyses) lines.push('', analysesMarkdown(result.analyses, mixRan ? m.p50 : null));
   return lines.join('\n');
 }
 

@@ -14,6 +14,8 @@ export const USAGE = `usage: npm run bench -- [--scale small|large] [options]
   --max-requests N           stop any load run after N answers (default 50000)
   --indicators-per-import N  indicators per import when generating (default 5)
   --only a,b                 only these scenarios (ranking, compare, statistics, nested-list, scorecard, impact)
+                             (a run of them all also times issue 16's analyses on the worker threads,
+                             commitmentImpact CALLAWAY_SANTANNA and syntheticControl, and the mix while they run)
   --no-write                 print the table, do not write bench/results/
  --startup                  measure start-up (warm npm start, CLIs with the server up, fresh clone to the first
                              answer); on by default at small
