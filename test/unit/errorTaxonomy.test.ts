@@ -30,6 +30,7 @@ const DOCUMENTED: [string, number][] = [
   ['INTERNAL_SERVER_ERROR', 500],
   ['SERVICE_UNAVAILABLE', 503],
   ['TIMEOUT', 504],
+  ['CANCELLED', 499],
 ];
 
 describe('the error taxonomy', () => {

@@ -9,7 +9,7 @@ export const SYNTHETIC_FEW_PRE_YEARS = 5;
 export const POOR_FIT_SHARE = 0.1;
 /**
  * At most this many donors: the placebo test fits donors + 1 synthetic controls of up to this
- * many weights each, on the event loop (about 1 s at 50 donors; docs/analytics/syntheticControl.md).
+ * many weights each, on a compute thread (about 1 s at 50 donors; docs/analytics/syntheticControl.md).
  */
 export const MAX_DONORS = 50;
 
