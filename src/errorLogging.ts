@@ -18,6 +18,11 @@ export function errorLogging(logger: Logger, health: DatabaseHealth): ApolloServ
         async didEncounterErrors({ errors, contextValue, request }) {
           for (const error of errors) {
             const code = error.extensions?.code;
+            if (code === ErrorCode.CANCELLED) {
+              // Not a fault, but the one trace of work a client asked for and left: its answer has no reader.
+              logger.info({ requestId: contextValue.requestId, operation: request.operationName }, error.message);
+              continue;
+            }
             if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
             if (isUnstorableText(error) || isRequestError(error)) continue;
             if (isDatabaseUnavailable(error)) {
