@@ -114,6 +114,9 @@ describe('the compute pool', () => {
   });
 
   it('stops the task when the client goes away: its thread is terminated, not left running', async () => {
+    // A thread ready first, so the heavy task runs at once rather than waiting in the queue (from
+    // where an abort would only remove it).
+    await post(server, IMPACT, { bootstrap: 50, permutations: 50, seed: 8 });
     const before = { ...pool().stats };
     const client = new AbortController();
     const request = post(server, IMPACT, { ...HEAVY, seed: 2 }, client.signal);
