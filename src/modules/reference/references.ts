@@ -244,11 +244,13 @@ export async function resolveRelease(
   const id = await resolveAsOf(context, asOf);
   if (id !== undefined) return context.loaders.releaseById.load(id);
   if (options.newest === false) return null;
-  const latest = await queryOne<Release>(
-    context.dataSource,
-    sql`SELECT ${entityColumns(context.dataSource, Release, 'r')} FROM release r ORDER BY r.id DESC LIMIT 1`,
-  );
-  return latest ?? null;
+  return context.loaders.references.newestRelease(async () => {
+    const latest = await queryOne<Release>(
+      context.dataSource,
+      sql`SELECT ${entityColumns(context.dataSource, Release, 'r')} FROM release r ORDER BY r.id DESC LIMIT 1`,
+    );
+    return latest ?? null;
+  });
 }
 
 /**
