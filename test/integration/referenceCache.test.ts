@@ -131,6 +131,16 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
     expect(uncachedCounts).toEqual({ point: 1, dashboard: 2, ranking: 3, statistics: 2, compare: 3 });
   });
 
+  it('serves a cited answer from the held release and sources too', async () => {
+    const cited = `query { ranking(indicator: "homicide-rate", year: 2015) { totalCount citation { text release { id } } } }`;
+    const first = await cached.run(cited);
+    const again = await cached.run(cited);
+    // Only the ranking statement: the indicator, the newest release and the sources are held.
+    expect(again.statements).toBe(1);
+    expect(again.result).toEqual(first.result);
+    expect(again.result).toEqual((await uncached.run(cited)).result);
+  });
+
   it('sees a new indicator written through another connection at once, and still explains unknown codes', async () => {
     const before = await cached.run(RANKING, { indicator: 'noise-complaints' });
     expect(before.result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
