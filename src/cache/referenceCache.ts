@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DataSource } from 'typeorm';
-import type { Context } from '../context';
 import type { DataChanges } from './dataChanges';
 
 /** Rows kept per kind before the kind is emptied: reference tables are small, this only bounds a surprise. */
@@ -122,11 +121,16 @@ export class RequestReferences {
   }
 }
 
+/** What the plugin needs of the request's Context (src/context.ts imports this file: no import back). */
+interface RequestContext {
+  loaders: { references: RequestReferences };
+}
+
 /**
  * A mutation reads around the cache, and empties it (through DataChanges, so the response
  * cache too) once it has answered: the next request, the caller's included, reads what it wrote.
  */
-export function referenceCachePlugin(changes: DataChanges): ApolloServerPlugin<Context> {
+export function referenceCachePlugin(changes: DataChanges): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
