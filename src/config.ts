@@ -66,6 +66,8 @@ export interface Config {
   responseCacheMaxEntryBytes: number;
   /** Worker threads of the analyses' bootstraps, permutations and placebo refits (src/compute/). */
   computeThreads: number;
+  /** Hold indicators, sources and the newest release in process between requests (src/cache/referenceCache.ts). */
+  referenceCache: boolean;
   /** Origins whose pages may call /graphql and /export from a browser: '*' (any) or a list. */
   corsOrigins: '*' | string[];
 }
@@ -126,11 +128,12 @@ function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
  * would serve stale answers. So a pooled server names a direct URL or turns the cache off.
  */
 export function listenProblem(config: Config): string | null {
-  const cacheOn = config.responseCache === 'redis' || config.responseCacheBytes > 0;
+  const cacheOn = config.responseCache === 'redis' || config.responseCacheBytes > 0 || config.referenceCache;
   if (!config.databasePooled || !cacheOn || config.databaseListenUrl !== config.databaseUrl) return null;
   return (
     'DATABASE_POOLED=true: set DATABASE_LISTEN_URL to a direct URL of Postgres (the response cache LISTENs for ' +
-    'data changes, which a transaction-mode pooler does not deliver), or turn the cache off with RESPONSE_CACHE_MB=0'
+    'data changes, which a transaction-mode pooler does not deliver), or turn the caches off with RESPONSE_CACHE_MB=0 ' +
+    'and REFERENCE_CACHE=false'
   );
 }
 
@@ -182,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseCacheRedisUrl: env.REDIS_URL ? env.REDIS_URL : 'redis://127.0.0.1:6379',
     responseCachePrefix: env.RESPONSE_CACHE_PREFIX ?? 'rightsgraph:rc:',
     responseCacheMaxEntryBytes: intFrom(env, 'RESPONSE_CACHE_ENTRY_KB', 1024, 1, 512 * 1024) * 1024,
+    // Off by default behind a pooler without a direct URL to listen on (see listenProblem).
+    referenceCache: boolFrom(env, 'REFERENCE_CACHE', !(databasePooled && databaseListenUrl === databaseUrl)),
     corsOrigins: originsFrom(env),
     // One thread fewer than the cores, at least one: the event loop keeps a core to answer the
     // other queries while the threads compute.

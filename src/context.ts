@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { RequestReferences } from './cache/referenceCache';
 import type { Config } from './config';
 import { ANONYMOUS, type Auth } from './modules/auth/apiKeys';
 import { analyticsLoaders } from './modules/analytics/analytics.loaders';
@@ -16,18 +17,21 @@ import { sourceLoaders } from './modules/source/source.loaders';
 
 export function createLoaders(dataSource: DataSource) {
   const instruments = instrumentLoaders(dataSource);
+  // The rows a server holds between requests (src/cache/referenceCache.ts), seen by this request.
+  const references = RequestReferences.of(dataSource);
   return {
+    references,
     ...analyticsLoaders(dataSource),
     ...cityLoaders(dataSource),
     ...commitmentLoaders(dataSource, instruments.instrumentById),
     ...countryLoaders(dataSource),
-    ...indicatorLoaders(dataSource),
+    ...indicatorLoaders(dataSource, references),
     ...observationLoaders(dataSource),
     ...instruments,
     ...networkLoaders(dataSource),
     ...rightLoaders(dataSource),
-    ...sourceLoaders(dataSource),
-    ...referenceLoaders(dataSource),
+    ...sourceLoaders(dataSource, references),
+    ...referenceLoaders(dataSource, references),
   };
 }
 

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { createApolloServer } from './apolloServer';
 import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import { redisResponseCachePlugin } from './cache/redisResponseCache';
+import { attachReferenceCache, ReferenceCache, referenceCachePlugin } from './cache/referenceCache';
 import { responseCachePlugin } from './cache/responseCache';
 import { holdComputePool } from './compute/computePool';
 import { type Config, listenProblem } from './config';
@@ -107,13 +108,22 @@ export async function createServer(
     options.embedded ? embeddedWriters(options.embedded, dataSource) : undefined,
   );
   const { cache, cacheReady, closeCache } = await responseCache(dataSource, config, changes, logger);
+  // Reference rows held in process, refreshed by the same notifications (issue 15); the
+  // listener is started once, by the response cache when there is one.
+  const references = config.referenceCache ? new ReferenceCache(changes) : null;
+  const detach = references ? attachReferenceCache(dataSource, references) : () => undefined;
+  if (references && cache.length === 0) await changes.start();
   // The probe asks on a connection of its own: the pool's may be ones the database closed.
   const databaseUrl = (dataSource.options as { url?: string }).url;
   const health = new DatabaseHealth(
     () => (databaseUrl ? postgresAnswers(databaseUrl, 2000) : databaseAnswers(dataSource, 2000)),
     logger,
   );
-  const apollo = await createApolloServer(httpServer, config, { logger, health, plugins: [...cache, ...plugins] });
+  const apollo = await createApolloServer(httpServer, config, {
+    logger,
+    health,
+    plugins: [...cache, ...(references ? [referenceCachePlugin(changes)] : []), ...plugins],
+  });
   await apollo.start();
 
   const limiter = rateLimiter(config, logger, (res) => {
@@ -137,6 +147,7 @@ export async function createServer(
       health.stop();
       await changes.stop();
       await closeCache();
+      detach();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await limiter.close();
       // After Apollo has drained: no request is left to run a task.

@@ -56,6 +56,17 @@ export class DataChanges {
     return this.listening && !this.stopped && (this.embeddedWriters?.foreign() ?? 0) === 0;
   }
 
+  /**
+   * Whether `trusted` rests on hearing every writer: the LISTEN connection, or the embedded
+   * socket's count of other processes. A server built with neither (tests build one on their
+   * own data source and write through it behind the server's back) hears only its own
+   * mutations and imports, which the response cache (off under test) accepts and the reference
+   * cache (src/cache/referenceCache.ts) does not.
+   */
+  get hearsEveryWriter(): boolean {
+    return this.trusted && (this.listenUrl !== null || this.embeddedWriters !== undefined);
+  }
+
   /** Something may have changed: move to a new generation and tell the subscribers. */
   changed(): void {
     this.generationValue += 1;

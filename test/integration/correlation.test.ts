@@ -225,7 +225,7 @@ describe('correlation on a hand-made world', () => {
     });
     expect(two.statements).toBe(4);
     // The points' cities come with the points: their countries are one more statement.
-    const countries = await t.countStatements(QUERY.replace('city { slug }', 'city { slug country { code } }'), {
+    const countries = await t.countStatements(QUERY.replace('city { slug }', 'city { slug country { code name } }'), {
       x: 'x',
       y: 'y',
       year: 2010,

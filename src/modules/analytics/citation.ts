@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import type { Release } from '../source/release.entity';
 import type { Source } from '../source/source.entity';
 import type { Citation } from './analytics.types';
 import { loadAll } from '../common/loadAll';
+import { selectedFields } from '../common/lookahead';
 import { citationSentence } from '../source/citationText';
 
 /** Sorted keys, no null/undefined members: the same question always hashes the same. */
@@ -26,6 +28,16 @@ export function normalise(value: unknown): unknown {
 export function queryHash(query: string, args: unknown, releaseId: number | null): string {
   const text = JSON.stringify(normalise({ query, args, release: releaseId }));
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * Whether the query selects the answer's `citation` (through aliases and fragments; under @skip
+ * or @include it counts as selected). Decided before any SQL runs: only a cited answer reads the
+ * newest release (so that its data and the release it names are one) and the sources' rows. An
+ * answer without it leaves `citation` unset, which GraphQL never reads.
+ */
+export function citationSelected(info: GraphQLResolveInfo): boolean {
+  return selectedFields(info, []).has('citation');
 }
 
 /**

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
 import { selectedFields } from '../common/lookahead';
 import type { Context } from '../../context';
+import { citationSelected } from './citation';
 import { compare, COMPARE_MAX_CITIES, COMPARE_MAX_INDICATORS, CompareResult } from './compare';
 import { scorecard, SCORECARD_MAX_PEERS } from './scorecard';
 import { ScorecardResult } from './scorecard.types';
@@ -27,6 +28,7 @@ export class CompareResolver {
       context,
       { cityIds, indicatorCodes, yearFrom, yearTo, asOf },
       selectedFields(info, ['series', 'points']),
+      citationSelected(info),
     );
   }
 

@@ -39,8 +39,9 @@ export class CompareResult {
   })
   series: CompareSeries[];
 
+  /** Unset when the query does not select it (see citationSelected). */
   @Field(() => Citation)
-  citation: Citation;
+  citation?: Citation;
 
   @Field(() => [Warning])
   warnings: Warning[];
@@ -138,6 +139,8 @@ function pointColumns(selected: ReadonlySet<string> | null): PointColumn[] {
 }
 
 /**
+ * `cite`: whether the query selects the citation (citationSelected); only then are the newest
+ * release and the sources read.
  * `pointFields`: the Observation fields the query selects on the points (null: all). Only the
  * columns they need travel in each point's JSON array: four for `points { year value }`
  * instead of eleven.
@@ -146,6 +149,7 @@ export async function compare(
   context: Context,
   args: CompareArgs,
   pointFields: ReadonlySet<string> | null = null,
+  cite = true,
 ): Promise<CompareResult> {
   checkYearRange(args.yearFrom, args.yearTo);
   const cityIds = unique(args.cityIds);
@@ -155,7 +159,7 @@ export async function compare(
   const [cities, indicators, release] = await Promise.all([
     resolveCities(context, cityIds, 'cityIds'),
     resolveIndicators(context, codes, 'indicatorCodes'),
-    resolveRelease(context, args.asOf),
+    resolveRelease(context, args.asOf, { newest: cite }),
   ]);
   // Unknown ids are rejected above; ids that differ only in spelling ("7" and "07") are one city.
   const distinctCities = [...new Map(cities.map((c) => [c.id, c])).values()];
@@ -220,11 +224,13 @@ export async function compare(
   return {
     series,
     warnings,
-    citation: await buildCitation(context, {
-      query: 'compare',
-      args: { ...args, cityIds, indicatorCodes: codes },
-      sourceIds: points.map((p) => p.sourceId),
-      release,
-    }),
+    citation: cite
+      ? await buildCitation(context, {
+          query: 'compare',
+          args: { ...args, cityIds, indicatorCodes: codes },
+          sourceIds: points.map((p) => p.sourceId),
+          release,
+        })
+      : undefined,
   };
 }

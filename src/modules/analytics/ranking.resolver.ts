@@ -1,13 +1,21 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { CityFilter } from '../city/city.args';
 import { City } from '../city/city.entity';
+import { selectedFields } from '../common/lookahead';
 import { checkYear } from '../common/validate';
-import { ranking } from './ranking';
+import { citationSelected } from './citation';
+import { ranking, type RankingSelection } from './ranking';
 import { CityRank, RankingResult } from './ranking.types';
 import { observationScope } from './scope';
 import { explainUnknown, resolveAsOf, resolveCities } from '../reference/references';
 import { checkReference } from '../reference/referenceLimits';
+
+function rankingSelection(info: GraphQLResolveInfo): RankingSelection {
+  const entry = selectedFields(info, ['entries']);
+  return { citation: citationSelected(info), entryCities: entry.has('city'), entrySources: entry.has('source') };
+}
 
 const AS_OF = { nullable: true, description: 'Release id: the data as it stood then (default: the newest release)' };
 const YEAR = { nullable: true, description: "Rank this year's values; default: each city's latest year" };
@@ -24,6 +32,7 @@ export class RankingResolver {
   })
   ranking(
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
     @Arg('year', () => Int, YEAR) year?: number | null,
     @Arg('filter', () => CityFilter, { nullable: true, description: 'Rank only these cities' })
@@ -35,7 +44,7 @@ export class RankingResolver {
     first?: number | null,
     @Arg('asOf', () => ID, AS_OF) asOf?: string | null,
   ): Promise<RankingResult> {
-    return ranking(context, { indicator, year, filter, first, asOf });
+    return ranking(context, { indicator, year, filter, first, asOf }, rankingSelection(info));
   }
 
   @FieldResolver(() => CityRank, {

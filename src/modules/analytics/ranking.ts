@@ -22,31 +22,49 @@ export interface RankingArgs {
   asOf?: string | null;
 }
 
-export async function ranking(context: Context, args: RankingArgs): Promise<RankingResult> {
+/** What the query selects beyond the entries' values: the citation, each entry's city and source. */
+export interface RankingSelection {
+  citation: boolean;
+  entryCities: boolean;
+  entrySources: boolean;
+}
+
+export async function ranking(
+  context: Context,
+  args: RankingArgs,
+  selection: RankingSelection = { citation: true, entryCities: true, entrySources: true },
+): Promise<RankingResult> {
   checkYear('year', args.year);
   const limit = pageSize(args.first, context.config);
   const indicator = await resolveIndicator(context, args.indicator);
   if (args.filter?.ids) await resolveCities(context, args.filter.ids, 'filter.ids');
-  const release = await resolveRelease(context, args.asOf);
+  const release = await resolveRelease(context, args.asOf, { newest: selection.citation });
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
   const year = args.year ?? null;
   const table = await computeRanking(context.dataSource, { indicatorCode: indicator.code, year, scope, limit });
   // Only if the indicator was deleted since it was resolved above.
   if (!table) throw new UnknownReference('indicator', indicator.code);
 
-  const citation = await buildCitation(context, { query: 'ranking', args, sourceIds: table.sourceIds, release });
+  const citation = selection.citation
+    ? await buildCitation(context, { query: 'ranking', args, sourceIds: table.sourceIds, release })
+    : undefined;
+  // Unread when not selected: GraphQL resolves only the fields asked for.
   const [cities, sources] = await Promise.all([
-    loadAll(
-      context.loaders.cityById,
-      table.rows.map((r) => r.cityId),
-    ),
-    loadAll(
-      context.loaders.sourceById,
-      table.rows.map((r) => r.sourceId),
-    ),
+    selection.entryCities
+      ? loadAll(
+          context.loaders.cityById,
+          table.rows.map((r) => r.cityId),
+        )
+      : [],
+    selection.entrySources
+      ? loadAll(
+          context.loaders.sourceById,
+          table.rows.map((r) => r.sourceId),
+        )
+      : [],
   ]);
   const entries = table.rows.map((r, i) => ({
-    city: cities[i] as City,
+    city: cities[i] as City | undefined,
     rank: r.rank,
     value: r.value,
     lower: r.lower,
@@ -55,7 +73,7 @@ export async function ranking(context: Context, args: RankingArgs): Promise<Rank
     status: r.status,
     percentile: r.percentile,
     tier: r.tier,
-    source: sources[i] as Source,
+    source: sources[i] as Source | undefined,
   }));
 
   const warnings: Warning[] = [];

@@ -7,8 +7,9 @@ import { Citation, Warning } from './analytics.types';
 
 @ObjectType({ description: 'One city in a ranking' })
 export class RankingEntry {
+  /** Unset when the query does not select it. */
   @Field(() => City)
-  city: City;
+  city?: City;
 
   @Field(() => Int, { description: 'Competition rank ("1224"): 1 + the number of cities with a strictly better value' })
   rank: number;
@@ -46,8 +47,9 @@ export class RankingEntry {
   })
   tier: number;
 
+  /** Unset when the query does not select it. */
   @Field(() => Source)
-  source: Source;
+  source?: Source;
 }
 
 @ObjectType({ description: 'Cities ordered best-first by an indicator' })
@@ -64,8 +66,9 @@ export class RankingResult {
   @Field(() => Int, { nullable: true, description: 'The year asked for; null when each city uses its latest year' })
   year: number | null;
 
+  /** Unset when the query does not select it (see citationSelected). */
   @Field(() => Citation)
-  citation: Citation;
+  citation?: Citation;
 
   @Field(() => [Warning])
   warnings: Warning[];

@@ -1,7 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { CityFilter } from '../city/city.args';
+import { citationSelected } from './citation';
 import { correlation, CorrelationResult } from './correlation';
 import { groupCities, statistics, StatisticsGroup, StatisticsGroupBy, StatisticsResult } from './statistics';
 
@@ -17,6 +19,7 @@ export class StatisticsResolver {
   })
   statistics(
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String) indicator: string,
     @Arg('year', () => Int) year: number,
     @Arg('groupBy', () => StatisticsGroupBy, { defaultValue: StatisticsGroupBy.NONE }) groupBy: StatisticsGroupBy,
@@ -28,7 +31,7 @@ export class StatisticsResolver {
     @Arg('filter', () => CityFilter, FILTER) filter?: CityFilter | null,
     @Arg('asOf', () => ID, AS_OF) asOf?: string | null,
   ): Promise<StatisticsResult> {
-    return statistics(context, { indicator, year, groupBy, instrument, filter, asOf });
+    return statistics(context, { indicator, year, groupBy, instrument, filter, asOf }, citationSelected(info));
   }
 
   @Query(() => CorrelationResult, {

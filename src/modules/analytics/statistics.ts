@@ -109,8 +109,9 @@ export class StatisticsResult {
   })
   groups: StatisticsGroup[];
 
+  /** Unset when the query does not select it (see citationSelected). */
   @Field(() => Citation)
-  citation: Citation;
+  citation?: Citation;
 
   @Field(() => [Warning])
   warnings: Warning[];
@@ -206,7 +207,8 @@ function groupLabel(groupBy: StatisticsGroupBy, row: StatisticsRow, year: number
   return row.label ?? (row.key as string);
 }
 
-export async function statistics(context: Context, args: StatisticsArgs): Promise<StatisticsResult> {
+/** `cite`: whether the query selects the citation (citationSelected); only then are the release and sources read. */
+export async function statistics(context: Context, args: StatisticsArgs, cite = true): Promise<StatisticsResult> {
   const groupBy = args.groupBy ?? StatisticsGroupBy.NONE;
   checkYear('year', args.year);
   if (groupBy === StatisticsGroupBy.COMMITMENT && !args.instrument) {
@@ -222,7 +224,7 @@ export async function statistics(context: Context, args: StatisticsArgs): Promis
   }
   const indicator = await resolveIndicator(context, args.indicator);
   const instrument = args.instrument ? await resolveInstrument(context, args.instrument) : null;
-  const release = await resolveRelease(context, args.asOf);
+  const release = await resolveRelease(context, args.asOf, { newest: cite });
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
   const grouping = GROUPING[groupBy]({
     releaseId: scope.releaseId,
@@ -313,12 +315,14 @@ export async function statistics(context: Context, args: StatisticsArgs): Promis
     ungrouped: total === 0 ? 0 : overall.ungrouped,
     groups,
     warnings,
-    citation: await buildCitation(context, {
-      query: 'statistics',
-      args: { ...args, groupBy },
-      sourceIds: overall?.source_ids ?? [],
-      release,
-    }),
+    citation: cite
+      ? await buildCitation(context, {
+          query: 'statistics',
+          args: { ...args, groupBy },
+          sourceIds: overall?.source_ids ?? [],
+          release,
+        })
+      : undefined,
   };
 }
 

@@ -1,10 +1,12 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { CommitmentFilter } from '../commitment/commitment.args';
 import { Commitment } from '../commitment/commitment.entity';
 import { checkCommitmentFilterCodes } from '../commitment/commitment.filter';
 import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
+import { selectedFields } from '../common/lookahead';
 import { OrderDirection } from '../common/order';
 import { checkYear, checkYearRange, parseId } from '../common/validate';
 import { Country } from '../country/country.entity';
@@ -19,6 +21,9 @@ import { cityBySlug, explainUnknown, resolveAsOf } from '../reference/references
 import { checkReference } from '../reference/referenceLimits';
 
 export const CityConnection = connectionType('City', City);
+
+/** Country fields a city's country_code answers alone. */
+const CODE_ONLY = new Set(['code', '__typename']);
 
 @ArgsType()
 class CitiesArgs extends PageArgs {
@@ -76,7 +81,11 @@ export class CityResolver {
   }
 
   @FieldResolver(() => Country)
-  async country(@Root() city: City, @Ctx() context: Context): Promise<Country> {
+  async country(@Root() city: City, @Ctx() context: Context, @Info() info: GraphQLResolveInfo): Promise<Country> {
+    // `country { code }` is the city's own column (a foreign key, so the country exists): no statement.
+    if ([...selectedFields(info, [])].every((field) => CODE_ONLY.has(field))) {
+      return { code: city.countryCode } as Country;
+    }
     return (await context.loaders.countryByCode.load(city.countryCode)) as Country;
   }
 

@@ -1,14 +1,16 @@
 import type { DataSource } from 'typeorm';
+import type { RequestReferences } from '../../cache/referenceCache';
 import { rowsByKeys } from '../common/entityRows';
 import { linkedLoader, uniqueLoader } from '../common/loaders';
 import { rightsVia } from '../right/right.loaders';
 import { Indicator } from './indicator.entity';
 
-export function indicatorLoaders(dataSource: DataSource) {
+export function indicatorLoaders(dataSource: DataSource, references: RequestReferences) {
+  const byId = (i: Indicator) => i.id;
   return {
     indicatorById: uniqueLoader<number, Indicator>(
-      (ids) => rowsByKeys(dataSource, Indicator, 'id', ids),
-      (i) => i.id,
+      (ids) => references.rows('indicator:id', ids, (misses) => rowsByKeys(dataSource, Indicator, 'id', misses), byId),
+      byId,
     ),
     rightsByIndicator: rightsVia(dataSource, 'indicator_right', 'indicator_id'),
     indicatorsByRight: linkedLoader(dataSource, Indicator, {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
+import type { RequestReferences } from '../../cache/referenceCache';
 import { City } from '../city/city.entity';
 import { rowsByKeys } from '../common/entityRows';
 import { uniqueLoader } from '../common/loaders';
@@ -75,12 +76,14 @@ export interface ReferenceMemo {
   errors: Map<string, Promise<GraphQLError>>;
 }
 
-export function referenceLoaders(dataSource: DataSource) {
+export function referenceLoaders(dataSource: DataSource, references: RequestReferences) {
+  const byCode = (i: Indicator) => i.code;
   return {
     knownCodes: knownCodesLoader(dataSource),
     indicatorByCode: uniqueLoader<string, Indicator>(
-      (codes) => rowsByKeys(dataSource, Indicator, 'code', codes),
-      (i) => i.code,
+      (codes) =>
+        references.rows('indicator:code', codes, (misses) => rowsByKeys(dataSource, Indicator, 'code', misses), byCode),
+      byCode,
     ),
     instrumentByCode: uniqueLoader<string, Instrument>(
       (codes) => rowsByKeys(dataSource, Instrument, 'code', codes),

@@ -230,16 +230,27 @@ export async function resolveAsOf(context: Context, asOf: string | null | undefi
 
 /**
  * The release an answer is as of: the one asked for (which must exist), else the newest.
- * Null only on a database with no release at all.
+ * Null on a database with no release at all, and, with `newest: false`, when no release was
+ * asked for: the answer then reads the current rows (a null release in the visibility rules),
+ * which are the rows as of the newest release, without reading which one that is. An analytic
+ * passes `newest: false` when its query does not select the citation, the only part of the
+ * answer that names the release.
  */
-export async function resolveRelease(context: Context, asOf: string | null | undefined): Promise<Release | null> {
+export async function resolveRelease(
+  context: Context,
+  asOf: string | null | undefined,
+  options: { newest?: boolean } = {},
+): Promise<Release | null> {
   const id = await resolveAsOf(context, asOf);
   if (id !== undefined) return context.loaders.releaseById.load(id);
-  const latest = await queryOne<Release>(
-    context.dataSource,
-    sql`SELECT ${entityColumns(context.dataSource, Release, 'r')} FROM release r ORDER BY r.id DESC LIMIT 1`,
-  );
-  return latest ?? null;
+  if (options.newest === false) return null;
+  return context.loaders.references.newestRelease(async () => {
+    const latest = await queryOne<Release>(
+      context.dataSource,
+      sql`SELECT ${entityColumns(context.dataSource, Release, 'r')} FROM release r ORDER BY r.id DESC LIMIT 1`,
+    );
+    return latest ?? null;
+  });
 }
 
 /**
