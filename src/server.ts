@@ -10,6 +10,8 @@ import { type Config, listenProblem } from './config';
 import type { Context } from './context';
 import { databaseAnswers, DatabaseHealth } from './db/databaseHealth';
 import type { EmbeddedPostgres } from './db/embedded';
+import { ReadReplicas } from './db/readReplicas';
+import { replicaReadsPlugin } from './db/replicaReads';
 import { postgresAnswers } from './db/scratchDatabase';
 import { mountRoutes } from './httpRoutes';
 import { rateLimiter } from './limits';
@@ -50,6 +52,7 @@ async function responseCache(
   config: Config,
   changes: DataChanges,
   logger: Logger,
+  replicas: ReadReplicas | null,
 ): Promise<{ cache: ApolloServerPlugin<Context>[]; cacheReady: Promise<void>; closeCache(): Promise<void> }> {
   const problem = listenProblem(config);
   if (problem) throw new StartupError(problem);
@@ -60,8 +63,11 @@ async function responseCache(
       prefix: config.responseCachePrefix,
       ttlMs: config.responseCacheTtlMs,
       maxEntryBytes: config.responseCacheMaxEntryBytes,
+      // With replicas, the release of the newest change heard of, which they serve once `fresh`.
       currentRelease: async () =>
-        (await queryOne<{ id: number }>(dataSource, sql`SELECT coalesce(max(id), 0)::int AS id FROM release`))?.id ?? 0,
+        replicas?.knownRelease ??
+        (await queryOne<{ id: number }>(dataSource, sql`SELECT coalesce(max(id), 0)::int AS id FROM release`))?.id ??
+        0,
       logger,
     });
     await changes.start();
@@ -105,14 +111,25 @@ export async function createServer(
     logger,
     options.embedded ? embeddedWriters(options.embedded, dataSource) : undefined,
   );
-  const { cache, cacheReady, closeCache } = await responseCache(dataSource, config, changes, logger);
+  // With DATABASE_REPLICA_URLS, queries read from the standbys (src/db/readReplicas.ts), which
+  // need the change notifications even without a cache, to know how far they must have replayed.
+  const replicas = config.databaseReplicaUrls.length > 0 ? new ReadReplicas(dataSource, config, changes, logger) : null;
+  const { cache, cacheReady, closeCache } = await responseCache(dataSource, config, changes, logger, replicas);
+  if (replicas) {
+    if (cache.length === 0) await changes.start();
+    await replicas.start();
+  }
   // The probe asks on a connection of its own: the pool's may be ones the database closed.
   const databaseUrl = (dataSource.options as { url?: string }).url;
   const health = new DatabaseHealth(
     () => (databaseUrl ? postgresAnswers(databaseUrl, 2000) : databaseAnswers(dataSource, 2000)),
     logger,
   );
-  const apollo = await createApolloServer(httpServer, config, { logger, health, plugins: [...cache, ...plugins] });
+  const apollo = await createApolloServer(httpServer, config, {
+    logger,
+    health,
+    plugins: [...cache, ...(replicas ? [replicaReadsPlugin(replicas)] : []), ...plugins],
+  });
   await apollo.start();
 
   const limiter = rateLimiter(config, logger, (res) => {
@@ -132,6 +149,7 @@ export async function createServer(
       await apollo.stop();
       health.stop();
       await changes.stop();
+      await replicas?.stop();
       await closeCache();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await limiter.close();
