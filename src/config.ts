@@ -23,6 +23,10 @@ export interface Config {
    * parameters (statement_timeout, jit come from the role instead, docs/scaling.md).
    */
   databasePooled: boolean;
+  /** Streaming standbys of DATABASE_URL that answer GraphQL queries (src/db/readReplicas.ts); empty: none. */
+  databaseReplicaUrls: string[];
+  /** How often the replicas are asked how far they have replayed, and a failed one is retried at first. */
+  replicaPollMs: number;
   /** Where embedded PGlite keeps its files between restarts. */
   embeddedDataDir: string;
   /** How long a CLI waits for the server that holds the embedded database to answer. */
@@ -152,6 +156,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const responseCacheBytes = intFrom(env, 'RESPONSE_CACHE_MB', nodeEnv === 'test' ? 0 : 64, 0, 16_384) * 1024 * 1024;
   const responseCache = choiceFrom(env, 'RESPONSE_CACHE', ['memory', 'redis'] as const, 'memory');
   if (databasePooled && !databaseUrl) throw new StartupError('DATABASE_POOLED=true needs DATABASE_URL (the pooler)');
+  const databaseReplicaUrls = (env.DATABASE_REPLICA_URLS ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  if (databaseReplicaUrls.length > 0 && !databaseUrl) {
+    throw new StartupError('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary they replicate)');
+  }
   return {
     nodeEnv,
     isProduction: nodeEnv === 'production',
@@ -160,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     databaseListenUrl,
     databasePooled,
+    databaseReplicaUrls,
+    replicaPollMs: intFrom(env, 'REPLICA_POLL_MS', 1000, 50, 60_000),
     embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR ?? '.data/pglite'),
     embeddedOwnerWaitMs: intFrom(env, 'EMBEDDED_OWNER_WAIT_MS', 30_000, 0, 600_000),
     seedOnStart: boolFrom(env, 'SEED_ON_START', databaseUrl === undefined),

@@ -12,6 +12,8 @@ import { type Config, listenProblem } from './config';
 import type { Context } from './context';
 import { databaseAnswers, DatabaseHealth } from './db/databaseHealth';
 import type { EmbeddedPostgres } from './db/embedded';
+import { ReadReplicas } from './db/readReplicas';
+import { replicaReadsPlugin } from './db/replicaReads';
 import { postgresAnswers } from './db/scratchDatabase';
 import { mountRoutes } from './httpRoutes';
 import { rateLimiter } from './limits';
@@ -52,6 +54,7 @@ async function responseCache(
   config: Config,
   changes: DataChanges,
   logger: Logger,
+  replicas: ReadReplicas | null,
 ): Promise<{ cache: ApolloServerPlugin<Context>[]; cacheReady: Promise<void>; closeCache(): Promise<void> }> {
   const problem = listenProblem(config);
   if (problem) throw new StartupError(problem);
@@ -62,8 +65,11 @@ async function responseCache(
       prefix: config.responseCachePrefix,
       ttlMs: config.responseCacheTtlMs,
       maxEntryBytes: config.responseCacheMaxEntryBytes,
+      // With replicas, the release of the newest change heard of, which they serve once `fresh`.
       currentRelease: async () =>
-        (await queryOne<{ id: number }>(dataSource, sql`SELECT coalesce(max(id), 0)::int AS id FROM release`))?.id ?? 0,
+        replicas?.knownRelease ??
+        (await queryOne<{ id: number }>(dataSource, sql`SELECT coalesce(max(id), 0)::int AS id FROM release`))?.id ??
+        0,
       logger,
     });
     await changes.start();
@@ -107,12 +113,17 @@ export async function createServer(
     logger,
     options.embedded ? embeddedWriters(options.embedded, dataSource) : undefined,
   );
-  const { cache, cacheReady, closeCache } = await responseCache(dataSource, config, changes, logger);
+  // With DATABASE_REPLICA_URLS, queries read from the standbys (src/db/readReplicas.ts), which
+  // need the change notifications even without a cache, to know how far they must have replayed.
+  const replicas = config.databaseReplicaUrls.length > 0 ? new ReadReplicas(dataSource, config, changes, logger) : null;
+  const { cache, cacheReady, closeCache } = await responseCache(dataSource, config, changes, logger, replicas);
   // Reference rows held in process, refreshed by the same notifications (issue 15); the
-  // listener is started once, by the response cache when there is one.
-  const references = config.referenceCache ? new ReferenceCache(changes) : null;
+  // listener is started once, by the response cache when there is one. Not with replicas: the
+  // held rows are read from the primary, which may be ahead of the standby a query reads.
+  const references = config.referenceCache && !replicas ? new ReferenceCache(changes) : null;
   const detach = references ? attachReferenceCache(dataSource, references) : () => undefined;
-  if (references && cache.length === 0) await changes.start();
+  if ((references || replicas) && cache.length === 0) await changes.start();
+  if (replicas) await replicas.start();
   // The probe asks on a connection of its own: the pool's may be ones the database closed.
   const databaseUrl = (dataSource.options as { url?: string }).url;
   const health = new DatabaseHealth(
@@ -122,7 +133,12 @@ export async function createServer(
   const apollo = await createApolloServer(httpServer, config, {
     logger,
     health,
-    plugins: [...cache, ...(references ? [referenceCachePlugin(changes)] : []), ...plugins],
+    plugins: [
+      ...cache,
+      ...(references ? [referenceCachePlugin(changes)] : []),
+      ...(replicas ? [replicaReadsPlugin(replicas)] : []),
+      ...plugins,
+    ],
   });
   await apollo.start();
 
@@ -146,6 +162,7 @@ export async function createServer(
       await apollo.stop();
       health.stop();
       await changes.stop();
+      await replicas?.stop();
       await closeCache();
       detach();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -37,6 +37,7 @@ export class DataChanges {
   private retryMs = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly subscribers = new Set<() => void>();
+  private readonly gates: (() => boolean)[] = [];
 
   constructor(
     private readonly listenUrl: string | null,
@@ -53,7 +54,20 @@ export class DataChanges {
 
   /** Whether every change is heard of now, so a cached answer can be trusted. */
   get trusted(): boolean {
-    return this.listening && !this.stopped && (this.embeddedWriters?.foreign() ?? 0) === 0;
+    return (
+      this.listening &&
+      !this.stopped &&
+      (this.embeddedWriters?.foreign() ?? 0) === 0 &&
+      this.gates.every((gate) => gate())
+    );
+  }
+
+  /**
+   * One more condition for `trusted`: the read replicas (src/db/readReplicas.ts) vouch for an
+   * answer only while every replica in use has replayed the newest change heard of.
+   */
+  addGate(gate: () => boolean): void {
+    this.gates.push(gate);
   }
 
   /**
