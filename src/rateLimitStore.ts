@@ -1,6 +1,7 @@
 import { type ClientRateLimitInfo, MemoryStore, type Options, type Store } from 'express-rate-limit';
 import { type RedisReply, RedisStore } from 'rate-limit-redis';
 import type { Logger } from './logger';
+import { withTimeout } from './redisClient';
 
 /** How long one Redis command may take before the breaker opens. Redis answers in well under 1 ms. */
 export const REDIS_COMMAND_TIMEOUT_MS = 200;
@@ -13,16 +14,6 @@ export interface RedisLike {
   readonly isReady: boolean;
   sendCommand(args: string[]): Promise<RedisReply>;
   on(event: 'ready', listener: () => void): unknown;
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**

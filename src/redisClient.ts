@@ -34,3 +34,14 @@ export function connectRedis(url: string): { client: RedisClient; close(): Promi
     },
   };
 }
+
+/** Rejects when Redis has not answered within `ms`: a stalled Redis must never stall a request. */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

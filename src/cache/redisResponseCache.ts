@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../rateLimitStore';
+import { withTimeout } from '../redisClient';
 import type { DataChanges } from './dataChanges';
 import { CACHE_HEADER, cacheable, requestKey } from './responseCache';
 
@@ -29,15 +30,7 @@ export interface RedisResponseCacheOptions {
 /** After a failure, how long before this instance tries to make the cache usable again. */
 const RETRY_MS = 1000;
 
-function withTimeout<T>(work: Promise<T>, ms = REDIS_COMMAND_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const withRedisTimeout = <T>(work: Promise<T>): Promise<T> => withTimeout(work, REDIS_COMMAND_TIMEOUT_MS);
 
 /**
  * The response cache shared by every instance through Redis (RESPONSE_CACHE=redis).
@@ -86,7 +79,7 @@ export function redisResponseCachePlugin(changes: DataChanges, options: RedisRes
         const generation = changes.generation;
         try {
           const release = await options.currentRelease();
-          await withTimeout(redis.sendCommand(['SET', tokenKey, randomUUID()]));
+          await withRedisTimeout(redis.sendCommand(['SET', tokenKey, randomUUID()]));
           if (changes.generation !== generation) continue;
           ready = { generation, release };
           if (down) logger.info('response cache: redis available again');
@@ -121,7 +114,7 @@ export function redisResponseCachePlugin(changes: DataChanges, options: RedisRes
       return null;
     }
     const release = ready.release;
-    const token = await withTimeout(redis.sendCommand(['GET', tokenKey]));
+    const token = await withRedisTimeout(redis.sendCommand(['GET', tokenKey]));
     if (typeof token !== 'string') {
       // Evicted or flushed: whatever is stored is of unknown age; start afresh.
       ready = null;
@@ -156,7 +149,7 @@ export function redisResponseCachePlugin(changes: DataChanges, options: RedisRes
             const version = await current();
             if (version === null) return null;
             key = version + createHash('sha256').update(requestText).digest('base64url');
-            const stored = await withTimeout(redis.sendCommand(['GET', key]));
+            const stored = await withRedisTimeout(redis.sendCommand(['GET', key]));
             if (typeof stored === 'string') {
               status = 'HIT';
               return {
@@ -180,7 +173,7 @@ export function redisResponseCachePlugin(changes: DataChanges, options: RedisRes
           const json = JSON.stringify(result);
           if (Buffer.byteLength(json) > options.maxEntryBytes) return;
           try {
-            await withTimeout(redis.sendCommand(['SET', key, json, 'PX', String(options.ttlMs)]));
+            await withRedisTimeout(redis.sendCommand(['SET', key, json, 'PX', String(options.ttlMs)]));
           } catch (error) {
             failed(error);
           }
