@@ -2,6 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { City } from '../city/city.entity';
+import { entityColumns, prefixedEntity } from '../common/entityRows';
 import { query, sql } from '../common/sqlTag';
 import { checkYearRange } from '../common/validate';
 import { Indicator } from '../indicator/indicator.entity';
@@ -9,8 +10,16 @@ import { Observation } from '../indicator/observation.entity';
 import { Citation, Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
 import { countStatuses, noData, observationScope, statusWarnings } from './scope';
-import { resolveCities, resolveIndicators, resolveRelease } from '../reference/references';
+import {
+  checkCitiesFound,
+  numericCityIds,
+  resolveCities,
+  resolveIndicators,
+  resolveRelease,
+} from '../reference/references';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
+
+const CITY = 'city.';
 
 /** Bounds on one compare request: 100 cities x 20 indicators is already 2,000 series. */
 export const COMPARE_MAX_CITIES = 100;
@@ -156,14 +165,17 @@ export async function compare(
   const codes = unique(args.indicatorCodes);
   checkCount('cityIds', cityIds, COMPARE_MAX_CITIES);
   checkCount('indicatorCodes', codes, COMPARE_MAX_INDICATORS);
-  const [cities, indicators, release] = await Promise.all([
-    resolveCities(context, cityIds, 'cityIds'),
+  // Cities named by id are read in the series' statement (one statement for the answer); by
+  // slug, they are looked up first.
+  const ids = numericCityIds(cityIds, 'cityIds');
+  const [named, indicators, release] = await Promise.all([
+    ids ? null : resolveCities(context, cityIds, 'cityIds'),
     resolveIndicators(context, codes, 'indicatorCodes'),
     resolveRelease(context, args.asOf, { newest: cite }),
   ]);
-  // Unknown ids are rejected above; ids that differ only in spelling ("7" and "07") are one city.
-  const distinctCities = [...new Map(cities.map((c) => [c.id, c])).values()];
-  const pairs = distinctCities.flatMap((city) => indicators.map((indicator) => ({ city, indicator })));
+  // Ids that differ only in spelling ("7" and "07") are one city.
+  const distinctIds = named ? unique(named.map((c) => c.id)) : unique(ids as number[]);
+  const pairs = distinctIds.flatMap((cityId) => indicators.map((indicator) => ({ cityId, indicator })));
   const scope = await observationScope(context, { releaseId: release?.id ?? null });
   const read = pointColumns(pointFields);
   const at = layoutOf(read);
@@ -180,10 +192,17 @@ export async function compare(
   // Every source's value per year (not one value per year), and `note`, which rg_city_totals does not return: inline.
   // Column names from pointColumns' closed list, written in code.
   const columns = sql.raw(read.map((c) => `o.${c}`).join(', '));
-  const rows = await query<{ ord: number; points: unknown[][] | null }>(
+  // The cities by id: each city's row on its first pair only (pairs go city by city).
+  const readCities = named === null;
+  const rows = await query<{ ord: number; points: unknown[][] | null } & Record<string, unknown>>(
     context.dataSource,
-    sql`SELECT k.ord::int AS ord, p.points
-     FROM unnest(CAST(${pairs.map((p) => p.city.id)} AS int[]), CAST(${pairs.map((p) => p.indicator.id)} AS int[])) WITH ORDINALITY AS k(city_id, indicator_id, ord)
+    sql`SELECT k.ord::int AS ord, p.points${readCities ? sql`, ${entityColumns(context.dataSource, City, 'pc', CITY)}` : sql.empty}
+     FROM unnest(CAST(${pairs.map((p) => p.cityId)} AS int[]), CAST(${pairs.map((p) => p.indicator.id)} AS int[])) WITH ORDINALITY AS k(city_id, indicator_id, ord)${
+       readCities
+         ? sql`
+     LEFT JOIN city pc ON pc.id = k.city_id AND (k.ord - 1) % CAST(${indicators.length} AS int) = 0`
+         : sql.empty
+     }
      CROSS JOIN LATERAL (
        SELECT json_agg(json_build_array(${columns}) ORDER BY o.year, o.source_id) AS points
        FROM observation o
@@ -193,7 +212,21 @@ export async function compare(
      ORDER BY k.ord`,
   );
 
-  const series: CompareSeries[] = pairs.map(({ city, indicator }) => ({ city, indicator, points: [] }));
+  const cityById = new Map((named ?? []).map((c) => [c.id, c]));
+  if (readCities) {
+    for (const row of rows) {
+      const city = prefixedEntity<City>(row, CITY, 'id');
+      if (!city) continue;
+      cityById.set(city.id, city);
+      context.loaders.cityById.prime(city.id, city);
+    }
+    await checkCitiesFound(context, cityIds, 'cityIds', new Set(cityById.keys()));
+  }
+  const series: CompareSeries[] = pairs.map(({ cityId, indicator }) => ({
+    city: cityById.get(cityId) as City,
+    indicator,
+    points: [],
+  }));
   for (const row of rows) {
     const s = series[row.ord - 1];
     for (const tuple of row.points ?? []) s.points.push(observationOf(s.city.id, s.indicator.id, tuple, at));

@@ -13,12 +13,17 @@ const selectLists = new WeakMap<DataSource, Map<unknown, Map<string, Sql>>>();
  * from the entity's columns, so a column added by a migration and its entity is read without
  * a second list to keep in step.
  */
-export function entityColumns(dataSource: DataSource, target: EntityTarget<ObjectLiteral>, alias: string): Sql {
+export function entityColumns(
+  dataSource: DataSource,
+  target: EntityTarget<ObjectLiteral>,
+  alias: string,
+  prefix = '',
+): Sql {
   let byTarget = selectLists.get(dataSource);
   if (!byTarget) selectLists.set(dataSource, (byTarget = new Map()));
   let byAlias = byTarget.get(target);
   if (!byAlias) byTarget.set(target, (byAlias = new Map()));
-  let list = byAlias.get(alias);
+  let list = byAlias.get(`${prefix}\u0000${alias}`);
   if (!list) {
     const seen = new Set<string>();
     const entries: string[] = [];
@@ -27,12 +32,23 @@ export function entityColumns(dataSource: DataSource, target: EntityTarget<Objec
       if (seen.has(column.propertyName)) continue;
       seen.add(column.propertyName);
       const cast = column.type === 'date' ? '::text' : '';
-      entries.push(`${alias}."${column.databaseName}"${cast} AS "${column.propertyName}"`);
+      entries.push(`${alias}."${column.databaseName}"${cast} AS "${prefix}${column.propertyName}"`);
     }
     list = sql.raw(entries.join(', '));
-    byAlias.set(alias, list);
+    byAlias.set(`${prefix}\u0000${alias}`, list);
   }
   return list;
+}
+
+/**
+ * The entity row read with `entityColumns(..., prefix)` beside other columns of a statement:
+ * its columns without the prefix; null when the row has none (an outer join that matched nothing).
+ */
+export function prefixedEntity<T>(row: Record<string, unknown>, prefix: string, key: string): T | null {
+  if (row[`${prefix}${key}`] === null || row[`${prefix}${key}`] === undefined) return null;
+  const entity: Record<string, unknown> = {};
+  for (const name in row) if (name.startsWith(prefix)) entity[name.slice(prefix.length)] = row[name];
+  return entity as T;
 }
 
 /** The table of an entity, quoted, for statements that read its rows. */

@@ -202,6 +202,28 @@ export async function resolveCities(context: Context, refs: readonly string[], a
 }
 
 /**
+ * The ids of cities named by id only, checked as resolveCities checks them but without a
+ * statement, so a query can read the cities with its own rows (and report those it did not find
+ * with checkCitiesFound); null when a slug is among them, which only a lookup can turn into an id.
+ */
+export function numericCityIds(refs: readonly string[], argument: string): number[] | null {
+  checkReferences(argument, refs);
+  if (!refs.every(isNumeric)) return null;
+  return refs.map((ref) => parseId(argument, ref) as number);
+}
+
+/** BAD_USER_INPUT, worded as resolveCities words it, for the ids of `refs` not among `found`. */
+export async function checkCitiesFound(
+  context: Context,
+  refs: readonly string[],
+  argument: string,
+  found: ReadonlySet<number>,
+): Promise<void> {
+  const unknown = refs.filter((ref) => !found.has(Number(ref)));
+  if (unknown.length > 0) throw await unknownReference(context, 'city', argument, unknown);
+}
+
+/**
  * City ids for a filter: numeric ids pass as they are (a filter on an id nobody has matches
  * nothing, as before), slugs must name a city. No statement unless a slug is given.
  */
