@@ -72,6 +72,8 @@ export interface Config {
   computeThreads: number;
   /** Hold indicators, sources and the newest release in process between requests (src/cache/referenceCache.ts). */
   referenceCache: boolean;
+  /** Bytes of full rankings held in process between requests (src/cache/rankingCache.ts); 0: none. */
+  rankingCacheBytes: number;
   /** Origins whose pages may call /graphql and /export from a browser: '*' (any) or a list. */
   corsOrigins: '*' | string[];
 }
@@ -132,12 +134,16 @@ function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
  * would serve stale answers. So a pooled server names a direct URL or turns the cache off.
  */
 export function listenProblem(config: Config): string | null {
-  const cacheOn = config.responseCache === 'redis' || config.responseCacheBytes > 0 || config.referenceCache;
+  const cacheOn =
+    config.responseCache === 'redis' ||
+    config.responseCacheBytes > 0 ||
+    config.referenceCache ||
+    config.rankingCacheBytes > 0;
   if (!config.databasePooled || !cacheOn || config.databaseListenUrl !== config.databaseUrl) return null;
   return (
     'DATABASE_POOLED=true: set DATABASE_LISTEN_URL to a direct URL of Postgres (the response cache LISTENs for ' +
-    'data changes, which a transaction-mode pooler does not deliver), or turn the caches off with RESPONSE_CACHE_MB=0 ' +
-    'and REFERENCE_CACHE=false'
+    'data changes, which a transaction-mode pooler does not deliver), or turn the caches off with RESPONSE_CACHE_MB=0, ' +
+    'REFERENCE_CACHE=false and RANKING_CACHE_MB=0'
   );
 }
 
@@ -200,6 +206,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseCacheMaxEntryBytes: intFrom(env, 'RESPONSE_CACHE_ENTRY_KB', 1024, 1, 512 * 1024) * 1024,
     // Off by default behind a pooler without a direct URL to listen on (see listenProblem).
     referenceCache: boolFrom(env, 'REFERENCE_CACHE', !(databasePooled && databaseListenUrl === databaseUrl)),
+    // The same default, on the same grounds. 32 MB holds ~300 rankings of 2,000 cities (52 bytes a city).
+    rankingCacheBytes:
+      intFrom(env, 'RANKING_CACHE_MB', databasePooled && databaseListenUrl === databaseUrl ? 0 : 32, 0, 16_384) *
+      1024 *
+      1024,
     corsOrigins: originsFrom(env),
     // One thread fewer than the cores, at least one: the event loop keeps a core to answer the
     // other queries while the threads compute.

@@ -21,7 +21,7 @@ export function createLoaders(dataSource: DataSource) {
   const references = RequestReferences.of(dataSource);
   return {
     references,
-    ...analyticsLoaders(dataSource),
+    ...analyticsLoaders(dataSource, references),
     ...cityLoaders(dataSource),
     ...commitmentLoaders(dataSource, instruments.instrumentById),
     ...countryLoaders(dataSource),

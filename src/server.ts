@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { createApolloServer } from './apolloServer';
 import { DataChanges, type EmbeddedWriters } from './cache/dataChanges';
 import { redisResponseCachePlugin } from './cache/redisResponseCache';
+import { attachRankingCache, RankingCache } from './cache/rankingCache';
 import { attachReferenceCache, ReferenceCache, referenceCachePlugin } from './cache/referenceCache';
 import { responseCachePlugin } from './cache/responseCache';
 import { holdComputePool } from './compute/computePool';
@@ -121,8 +122,12 @@ export async function createServer(
   // listener is started once, by the response cache when there is one. Not with replicas: the
   // held rows are read from the primary, which may be ahead of the standby a query reads.
   const references = config.referenceCache && !replicas ? new ReferenceCache(changes) : null;
-  const detach = references ? attachReferenceCache(dataSource, references) : () => undefined;
-  if ((references || replicas) && cache.length === 0) await changes.start();
+  // Full rankings held in process on the same terms, and not with replicas for the same reason.
+  const rankings =
+    config.rankingCacheBytes > 0 && !replicas ? new RankingCache(changes, config.rankingCacheBytes) : null;
+  const detachReferences = references ? attachReferenceCache(dataSource, references) : () => undefined;
+  const detachRankings = rankings ? attachRankingCache(dataSource, rankings) : () => undefined;
+  if ((references || rankings || replicas) && cache.length === 0) await changes.start();
   if (replicas) await replicas.start();
   // The probe asks on a connection of its own: the pool's may be ones the database closed.
   const databaseUrl = (dataSource.options as { url?: string }).url;
@@ -135,7 +140,7 @@ export async function createServer(
     health,
     plugins: [
       ...cache,
-      ...(references ? [referenceCachePlugin(changes)] : []),
+      ...(references || rankings ? [referenceCachePlugin(changes)] : []),
       ...(replicas ? [replicaReadsPlugin(replicas)] : []),
       ...plugins,
     ],
@@ -164,7 +169,8 @@ export async function createServer(
       await changes.stop();
       await replicas?.stop();
       await closeCache();
-      detach();
+      detachReferences();
+      detachRankings();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await limiter.close();
       // After Apollo has drained: no request is left to run a task.

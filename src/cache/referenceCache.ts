@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DataSource } from 'typeorm';
 import type { DataChanges } from './dataChanges';
+import { type RankingCache, rankingCacheOf, type Sized } from './rankingCache';
 
 /** Rows kept per kind before the kind is emptied: reference tables are small, this only bounds a surprise. */
 const MAX_ROWS_PER_KIND = 10_000;
@@ -97,10 +98,18 @@ export function attachReferenceCache(dataSource: DataSource, cache: ReferenceCac
 export class RequestReferences {
   private bypassed = false;
 
-  constructor(private readonly shared: ReferenceCache | undefined) {}
+  constructor(
+    private readonly shared: ReferenceCache | undefined,
+    private readonly rankingCache?: RankingCache<Sized>,
+  ) {}
 
   static of(dataSource: DataSource): RequestReferences {
-    return new RequestReferences(attached.get(dataSource));
+    return new RequestReferences(attached.get(dataSource), rankingCacheOf(dataSource));
+  }
+
+  /** The rankings held in process (rankingCache.ts); none without one, and none in a mutation. */
+  rankings<V extends Sized>(): RankingCache<V> | undefined {
+    return this.bypassed ? undefined : (this.rankingCache as RankingCache<V> | undefined);
   }
 
   bypass(): void {

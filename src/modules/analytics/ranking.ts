@@ -10,7 +10,7 @@ import { UnknownReference } from '../reference/unknownReference';
 import type { Source } from '../source/source.entity';
 import { type Warning, WarningCode } from './analytics.types';
 import { buildCitation } from './citation';
-import { computeRanking } from './ranking.sql';
+import { type RankedTable, rankingPage } from './ranking.sql';
 import type { RankingResult } from './ranking.types';
 import { fewObservations, noData, observationScope, statusWarnings } from './scope';
 
@@ -41,9 +41,17 @@ export async function ranking(
   const release = await resolveRelease(context, args.asOf, { newest: selection.citation });
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
   const year = args.year ?? null;
-  const table = await computeRanking(context.dataSource, { indicatorCode: indicator.code, year, scope, limit });
+  const table = await rankingPage(context.dataSource, context.loaders.references.rankings<RankedTable>(), {
+    indicatorCode: indicator.code,
+    year,
+    scope,
+    limit,
+    cityLimit: selection.entryCities ? limit : 0,
+  });
   // Only if the indicator was deleted since it was resolved above.
   if (!table) throw new UnknownReference('indicator', indicator.code);
+  // Read with the ranking: the loader below then finds them without a statement.
+  for (const city of table.cities ?? []) context.loaders.cityById.prime(city.id, city);
 
   const citation = selection.citation
     ? await buildCitation(context, { query: 'ranking', args, sourceIds: table.sourceIds, release })
