@@ -137,7 +137,9 @@ export async function peerBench(
   const started = performance.now();
   const loadBefore = os.loadavg();
   const db = await openBenchDatabase(options.values, log);
-  const scenarios = buildPeerScenarios(await peerInputs(db.url));
+  // --only ranking,compare: those scenarios alone, as in the main benchmark.
+  const only = typeof options.values.only === 'string' ? options.values.only.split(',').map((s) => s.trim()) : null;
+  const scenarios = buildPeerScenarios(await peerInputs(db.url)).filter((s) => !only || only.includes(s.name));
 
   const floors = new Map<string, { floorMs: number; statements: number }>();
   const profiler = await SqlProfiler.open(db.url);
@@ -154,7 +156,9 @@ export async function peerBench(
     await profiler.close();
   }
 
-  const ours = await startServer({ databaseUrl: db.url, env: { RESPONSE_CACHE_MB: '0' } });
+  // RANKING_CACHE_MB=0 in the bench's environment measures rightsgraph without its held rankings.
+  const rankingCache = process.env.RANKING_CACHE_MB ? { RANKING_CACHE_MB: process.env.RANKING_CACHE_MB } : {};
+  const ours = await startServer({ databaseUrl: db.url, env: { RESPONSE_CACHE_MB: '0', ...rankingCache } });
   const theirs = await startPeer(name, db.url, log).catch(async (error: unknown) => {
     await ours.stop();
     throw error;
