@@ -1,15 +1,23 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import express from 'express';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { explorerRouter } from '../../src/modules/explorer/explorer.routes';
 import { loadFixture } from '../fixtures/fixture';
 import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
+import {
+  ARTIFACTS,
+  describeInBrowser,
+  explorerServer,
+  launchBrowser,
+  offlineContext,
+  ROOT,
+  watchErrors,
+} from '../helpers/offlineBrowser';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 
 /**
@@ -17,22 +25,6 @@ import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
  * server on the seeded demo database, driven in Debian's headless Chromium. Expected numbers
  * are those of the seed fact sheet (FBI UCR via The Marshall Project), not of the code.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-
-/** The flags known to work on this kind of machine: nothing reaches for the network on its own. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Homicides per 100,000 residents, 2010–2015 (seed fact sheet). */
 const HOMICIDE_RATES: Record<string, number[]> = {
   Pittsburgh: [17.88, 14.26, 13.14, 14.63, 22.43, 18.57],
@@ -82,62 +74,11 @@ async function chips(page: Page): Promise<string[]> {
     .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-slug') ?? ''));
 }
 
-/**
- * Builds dist/web unless it is up to date (the build script checks), so `npm test` works on a
- * clean clone and never tests a stale bundle.
- */
-function ensureWebBundle(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
-}
-
-function isLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:') return true;
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-/** Every request of the context that leaves the machine is refused, and recorded. */
-async function offlineContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}) {
-  const context = await browser.newContext(options);
-  const blocked: string[] = [];
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (isLoopback(url)) {
-      await route.continue();
-    } else {
-      blocked.push(url);
-      await route.abort('internetdisconnected');
-    }
-  });
-  return { context, blocked };
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  return errors;
-}
-
-let db: TestDatabase;
-let server: HttpTestServer;
-
-beforeAll(async () => {
-  ensureWebBundle();
-  db = await createTestDatabase();
-  server = await startHttpServer(db.dataSource);
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
-});
+const live = explorerServer(120_000);
 
 describe('the explorer routes over HTTP', () => {
   it('serves the explorer page at / with hashed, pre-compressed assets and a same-origin policy', async () => {
-    const page = await fetch(`${server.origin}/`);
+    const page = await fetch(`${live.server.origin}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -146,19 +87,19 @@ describe('the explorer routes over HTTP', () => {
     const script = /<script defer src="(\/web\/explorer-[A-Z0-9]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
 
-    const asset = await fetch(`${server.origin}${script}`, { headers: { 'accept-encoding': 'br' } });
+    const asset = await fetch(`${live.server.origin}${script}`, { headers: { 'accept-encoding': 'br' } });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-encoding')).toBe('br');
     expect(asset.headers.get('content-type')).toContain('text/javascript');
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
 
-    const unknown = await fetch(`${server.origin}/web/..%2Fmanifest.json`);
+    const unknown = await fetch(`${live.server.origin}/web/..%2Fmanifest.json`);
     expect(unknown.status).toBe(404);
   });
 
   it('gives GET /graphql to GraphiQL only for a browser visit; API clients still reach Apollo', async () => {
-    const browserVisit = await fetch(server.graphqlUrl, {
+    const browserVisit = await fetch(live.server.graphqlUrl, {
       headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
     });
     expect(browserVisit.status).toBe(200);
@@ -166,21 +107,21 @@ describe('the explorer routes over HTTP', () => {
     expect(html).toContain('id="graphiql-config"');
     expect(html).toContain('HomicideRanking2015');
 
-    const curl = await fetch(server.graphqlUrl, { headers: { accept: '*/*' } });
+    const curl = await fetch(live.server.graphqlUrl, { headers: { accept: '*/*' } });
     expect(curl.headers.get('content-type')).toContain('application/json');
 
-    const get = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
+    const get = await fetch(`${live.server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { accept: 'application/json', 'apollo-require-preflight': '1' },
     });
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
 
     // A browser GET that carries an operation is Apollo's to answer, not the IDE's.
-    const withQuery = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
+    const withQuery = await fetch(`${live.server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { accept: 'text/html' },
     });
     expect(await withQuery.text()).not.toContain('graphiql-config');
 
-    const post = await fetch(server.graphqlUrl, {
+    const post = await fetch(live.server.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ __typename }' }),
@@ -209,20 +150,11 @@ describe('the explorer routes over HTTP', () => {
   });
 });
 
-const describeInBrowser = HAS_CHROMIUM ? describe : describe.skip;
-if (!HAS_CHROMIUM) {
-  process.stderr.write(
-    `\n[e2e] SKIPPED the browser tests: no Chromium at ${CHROMIUM}. Install it with .ci/install-chromium.sh ` +
-      '(apt-get install chromium), or set CHROMIUM_PATH.\n\n',
-  );
-}
-
 describeInBrowser('in headless Chromium, offline', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   }, 60_000);
 
   afterAll(async () => {
@@ -240,7 +172,7 @@ describeInBrowser('in headless Chromium, offline', () => {
         viewport: { width: 1280, height: 900 },
         acceptDownloads: true,
       }));
-      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: live.server.origin });
       page = await context.newPage();
       errors = watchErrors(page);
     });
@@ -277,7 +209,7 @@ describeInBrowser('in headless Chromium, offline', () => {
     it('opens on the human rights cities and their homicide rates, commitments in a lane of their own', async () => {
       const first = await context.newPage();
       const firstErrors = watchErrors(first);
-      await first.goto(`${server.origin}/`);
+      await first.goto(`${live.server.origin}/`);
       await first.locator('#timeline-chart svg [aria-label^="Washington, DC, 2015"]').waitFor();
       await expect(first.locator('#indicator').inputValue()).resolves.toBe('homicide-rate');
       expect((await chips(first)).sort()).toEqual(HUMAN_RIGHTS_CITIES);
@@ -344,7 +276,7 @@ describeInBrowser('in headless Chromium, offline', () => {
       await first.screenshot({ path: path.join(ARTIFACTS, 'explorer-first-ranking.png'), fullPage: true });
 
       // A link that names a view still wins over the first view.
-      await first.goto(`${server.origin}/?indicator=population&cities=boston-us`);
+      await first.goto(`${live.server.origin}/?indicator=population&cities=boston-us`);
       await first.locator('#timeline-chart svg [aria-label^="Boston, MA, 2015"]').waitFor();
       await expect(first.locator('#indicator').inputValue()).resolves.toBe('population');
       await expect(chips(first)).resolves.toEqual(['boston-us']);
@@ -356,7 +288,7 @@ describeInBrowser('in headless Chromium, offline', () => {
     it('says so when a link names an indicator that does not exist', async () => {
       const shared = await context.newPage();
       const sharedErrors = watchErrors(shared);
-      await shared.goto(`${server.origin}/?indicator=homicide-rat&cities=boston-us`);
+      await shared.goto(`${live.server.origin}/?indicator=homicide-rat&cities=boston-us`);
       await shared.locator('#timeline-chart svg [aria-label^="Boston, MA, 2015: 5.71"]').waitFor();
       const error = shared.locator('#error');
       await expect(error.isVisible()).resolves.toBe(true);
@@ -365,7 +297,7 @@ describeInBrowser('in headless Chromium, offline', () => {
       );
       await expect(shared.locator('#indicator').inputValue()).resolves.toBe('homicide-rate');
 
-      await shared.goto(`${server.origin}/?indicator=${'x'.repeat(500)}&cities=boston-us`);
+      await shared.goto(`${live.server.origin}/?indicator=${'x'.repeat(500)}&cities=boston-us`);
       await shared.locator('#timeline-chart svg [aria-label^="Boston, MA, 2015"]').waitFor();
       const long = await shared.locator('#error').innerText();
       expect(long).toContain(`“${'x'.repeat(60)}…”, which does not exist. Showing`);
@@ -377,7 +309,7 @@ describeInBrowser('in headless Chromium, offline', () => {
     it('asks which Louisville is meant rather than adding the first', async () => {
       const ask = await context.newPage();
       const askErrors = watchErrors(ask);
-      await ask.goto(`${server.origin}/?indicator=homicide-rate`);
+      await ask.goto(`${live.server.origin}/?indicator=homicide-rate`);
       await ask.locator('#empty').waitFor();
       await ask.locator('#city-search').fill('louisville');
       await expect(
@@ -407,7 +339,7 @@ describeInBrowser('in headless Chromium, offline', () => {
     });
 
     it('shows homicide rates of three cities over time, with their values and commitments', async () => {
-      await page.goto(`${server.origin}/`);
+      await page.goto(`${live.server.origin}/`);
       // The first view has cities chosen already: start from none.
       await page.locator('#chosen-cities .chip').first().waitFor();
       await page.locator('#pick-clear').click();
@@ -468,7 +400,7 @@ describeInBrowser('in headless Chromium, offline', () => {
       await page.locator('#copy-query').click();
       await page.locator('#status', { hasText: 'Copied the GraphQL query' }).waitFor();
       const query = await page.evaluate(() => navigator.clipboard.readText());
-      const response = await fetch(server.graphqlUrl, {
+      const response = await fetch(live.server.graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query }),
@@ -500,7 +432,7 @@ describeInBrowser('in headless Chromium, offline', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-csv').click()]);
       const file = await download.path();
       const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
-      const [{ id: release }] = (await db.dataSource.query('SELECT id FROM release')) as { id: number }[];
+      const [{ id: release }] = (await live.db.dataSource.query('SELECT id FROM release')) as { id: number }[];
       expect(
         rows
           .map((r) => [r.city, r.indicator, r.year, Number(r.value), r.source, r.release])
@@ -619,7 +551,7 @@ describeInBrowser('in headless Chromium, offline', () => {
       try {
         const page = await context.newPage();
         const errors = watchErrors(page);
-        await page.goto(server.graphqlUrl);
+        await page.goto(live.server.graphqlUrl);
         await page.locator('.graphiql-container .graphiql-tab').first().waitFor({ timeout: 20_000 });
         const tabs = await page.locator('.graphiql-tab').allInnerTexts();
         expect(tabs.map((t) => t.trim())).toEqual(
@@ -628,7 +560,7 @@ describeInBrowser('in headless Chromium, offline', () => {
 
         await page.locator('.graphiql-tab', { hasText: 'PittsburghProfile' }).click();
         const [response] = await Promise.all([
-          page.waitForResponse((r) => r.url() === server.graphqlUrl && r.request().method() === 'POST'),
+          page.waitForResponse((r) => r.url() === live.server.graphqlUrl && r.request().method() === 'POST'),
           page.locator('.graphiql-execute-button').click(),
         ]);
         const body = (await response.json()) as { data: { city: { name: string; latest: { value: number } } } };

@@ -1,9 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
-import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  ARTIFACTS,
+  describeInBrowser,
+  explorerServer,
+  launchBrowser,
+  offlineContext,
+  watchErrors,
+} from '../helpers/offlineBrowser';
 
 /**
  * The explorer's impact views (issue 16, item 6) in headless Chromium, offline, on the seeded
@@ -11,38 +16,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
  * synthetic control. Expected numbers are worked out by hand from the seed fact sheet (FBI UCR
  * via The Marshall Project), as docs/analytics/callawaySantanna.md and syntheticControl.md do.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Pittsburgh's homicides per 100,000 residents, 2010–2015 (seed fact sheet), and Miami's. */
 const PITTSBURGH = [17.88, 14.26, 13.14, 14.63, 22.43, 18.57];
 const MIAMI_2010 = 17.02;
-
-function isLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:') return true;
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  return errors;
-}
 
 /** The cells of a table's body, row by row, as the page shows them. */
 async function cells(page: Page, table: string): Promise<string[][]> {
@@ -51,40 +28,19 @@ async function cells(page: Page, table: string): Promise<string[][]> {
     .evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => (cell.textContent ?? '').trim())));
 }
 
-let db: TestDatabase;
-let server: HttpTestServer;
-
-beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
-  db = await createTestDatabase();
-  server = await startHttpServer(db.dataSource);
-}, 180_000);
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
-});
-
-const describeInBrowser = HAS_CHROMIUM ? describe : describe.skip;
+const live = explorerServer();
 
 describeInBrowser('the event study and synthetic control views in headless Chromium, offline', () => {
   let browser: Browser;
   let context: BrowserContext;
-  const blocked: string[] = [];
+  let blocked: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-    await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (isLoopback(url)) {
-        await route.continue();
-      } else {
-        blocked.push(url);
-        await route.abort('internetdisconnected');
-      }
-    });
+    browser = await launchBrowser();
+    ({ context, blocked } = await offlineContext(browser, {
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -96,7 +52,7 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
   it('draws the event study: an estimate with its interval per year since adoption, the summary and the table', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.origin}/?indicator=homicide-rate&view=event-study&instrument=HRC`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&view=event-study&instrument=HRC`);
     const marks = page.locator('#event-chart svg .event-mark');
     await marks.first().waitFor();
 
@@ -160,7 +116,7 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
     const page = await context.newPage();
     const errors = watchErrors(page);
     // No city named: the explorer picks the adopter with values before adoption (Washington declared in 2008, before the data).
-    await page.goto(`${server.origin}/?indicator=homicide-rate&view=synthetic&instrument=HRC`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&view=synthetic&instrument=HRC`);
     const marks = page.locator('#synthetic-chart svg .synthetic-mark');
     await marks.first().waitFor();
     expect(new URL(page.url()).searchParams.get('city')).toBe('pittsburgh-us');
@@ -213,7 +169,7 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
   it('opens on CEDAW without an instrument in the link: only years before adoption, hollow, and no effect', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.origin}/?indicator=homicide-rate&view=event-study`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&view=event-study`);
     const marks = page.locator('#event-chart svg .event-mark');
     await marks.first().waitFor();
     await expect(page.locator('#event-instrument').inputValue()).resolves.toBe('CEDAW');
@@ -241,7 +197,7 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
         '#synthetic-chart svg .synthetic-mark',
       ],
     ]) {
-      await page.goto(`${server.origin}${address}`);
+      await page.goto(`${live.server.origin}${address}`);
       await page.locator(ready).first().waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect({ address, overflow }).toEqual({ address, overflow: 0 });
@@ -256,14 +212,14 @@ describeInBrowser('the event study and synthetic control views in headless Chrom
 
   it('shows the API’s coded error for an adopter without a value before adoption, and draws nothing', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.origin}/?indicator=homicide-rate&view=synthetic&instrument=HRC&city=washington-us`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&view=synthetic&instrument=HRC&city=washington-us`);
     await page.locator('#error:not([hidden])').waitFor();
     await expect(page.locator('#error').textContent()).resolves.toMatch(/before|adoption/i);
     await expect(page.locator('#synthetic-chart svg').count()).resolves.toBe(0);
     await expect(page.locator('#synthetic-values').count()).resolves.toBe(0);
 
     // A link naming a city that never adopted the instrument says so, rather than showing another city.
-    await page.goto(`${server.origin}/?indicator=homicide-rate&view=synthetic&instrument=HRC&city=boston-us`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&view=synthetic&instrument=HRC&city=boston-us`);
     await page.locator('#error:not([hidden])').waitFor();
     await expect(page.locator('#error').textContent()).resolves.toContain(
       '“boston-us”, which has no commitment to HRC',

@@ -1,30 +1,24 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { importObservations } from '../../src/modules/ingest/importObservations';
-import { startHttpServer, type HttpTestServer } from '../helpers/httpServer';
-import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
+import {
+  ARTIFACTS,
+  describeInBrowser,
+  explorerServer,
+  isLoopback,
+  launchBrowser,
+  offlineContext,
+  ROOT,
+  watchErrors,
+} from '../helpers/offlineBrowser';
 
 /**
  * The explorer's map, embeds and chart downloads (issue 18) in headless Chromium, offline, on the
  * seeded demo database. Expected numbers come from the seed fact sheet (seeds/observations.ts,
  * FBI UCR via The Marshall Project), the seeded ratifications and the world-atlas file itself.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Homicides per 100,000 residents in 2015, the twelve cities of the fact sheet with that year. */
 const HOMICIDE_2015: Record<string, number> = {
@@ -76,21 +70,6 @@ function cedawCounts(atlasIds: unknown[]): { ratified: number; signed: number } 
   };
 }
 
-function isLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:') return true;
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  return errors;
-}
-
 async function chips(page: Page): Promise<string[]> {
   return page
     .locator('#chosen-cities .chip')
@@ -138,40 +117,19 @@ async function differingShare(page: Page, actual: Buffer, expected: Buffer): Pro
   );
 }
 
-let db: TestDatabase;
-let server: HttpTestServer;
-
-beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
-  db = await createTestDatabase();
-  server = await startHttpServer(db.dataSource);
-}, 180_000);
-
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
-});
-
-const describeInBrowser = HAS_CHROMIUM ? describe : describe.skip;
+const live = explorerServer();
 
 describeInBrowser('the map, embeds and downloads in headless Chromium, offline', () => {
   let browser: Browser;
   let context: BrowserContext;
-  const blocked: string[] = [];
+  let blocked: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-    await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      if (isLoopback(url)) {
-        await route.continue();
-      } else {
-        blocked.push(url);
-        await route.abort('internetdisconnected');
-      }
-    });
+    browser = await launchBrowser();
+    ({ context, blocked } = await offlineContext(browser, {
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -182,11 +140,11 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
   it('draws every city and country, coloured by value and national status, with a legend matching the scale', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=boston-us&view=map&year=2015`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&cities=boston-us&view=map&year=2015`);
     await page.locator('#map-chart .city-dot [aria-label]').first().waitFor();
     await page.locator('#map-values tbody tr').first().waitFor();
 
-    const [{ count }] = (await db.dataSource.query(
+    const [{ count }] = (await live.db.dataSource.query(
       'SELECT count(*)::int AS count FROM city WHERE latitude IS NOT NULL AND longitude IS NOT NULL',
     )) as { count: number }[];
     const dots = page.locator('#map-chart .city-dot [aria-label]');
@@ -241,7 +199,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
   it('reaches a city with the keyboard, says its value, year and source, and adds it on Enter or click', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=boston-us&view=map&year=2015`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&cities=boston-us&view=map&year=2015`);
     await page.locator('#map-chart .city-dot [aria-label]').first().waitFor();
     await page.locator('#map-zoom').focus();
     await page.keyboard.press('Tab');
@@ -281,14 +239,14 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
         const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
         return x >= frame.left && x <= frame.right && y >= frame.top && y <= frame.bottom;
       }, slug);
-    await page.goto(`${server.origin}/?indicator=homicide-rate&view=map&year=2015&zoom=europe`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&view=map&year=2015&zoom=europe`);
     await page.locator('#map-chart .city-dot [data-slug="vienna-at"]').waitFor();
     await expect(page.locator('#map-zoom').inputValue()).resolves.toBe('europe');
     expect(await inside('vienna-at')).toBe(true);
     expect(await inside('york-gb')).toBe(true);
     expect(await inside('pittsburgh-us')).toBe(false);
     // The keyboard visits the cities in view only: the European cities of the seeds.
-    const [{ count }] = (await db.dataSource.query(
+    const [{ count }] = (await live.db.dataSource.query(
       `SELECT count(*)::int AS count FROM city WHERE longitude BETWEEN -25 AND 45 AND latitude BETWEEN 34 AND 71`,
     )) as { count: number }[];
     await expect(page.locator('#map-chart .city-dot [data-slug]:not([aria-hidden])').count()).resolves.toBe(count);
@@ -322,7 +280,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
       const page = await context.newPage();
       await page.setViewportSize({ width, height: 900 });
       for (const [view, address] of Object.entries(views) as [keyof typeof views, string][]) {
-        await page.goto(`${server.origin}${address}`);
+        await page.goto(`${live.server.origin}${address}`);
         await page.locator(ready[view]).first().waitFor();
         await page.evaluate(() => document.fonts.ready);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -365,7 +323,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
   it('downloads the chart as SVG with its title, legend, source and citation, and as PNG', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.origin}/?indicator=homicide-rate&view=map&year=2015`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&view=map&year=2015`);
     await page.locator('#map-chart .city-dot [aria-label]').first().waitFor();
     await page.locator('#citation-text').filter({ hasText: 'Marshall' }).waitFor();
     const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-svg').click()]);
@@ -389,7 +347,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     expect(png.length).toBeGreaterThan(10_000);
 
     // The line chart keeps its city legend (HTML swatches in the page) in the image.
-    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=pittsburgh-us,boston-us`);
+    await page.goto(`${live.server.origin}/?indicator=homicide-rate&cities=pittsburgh-us,boston-us`);
     await page.locator('#timeline-chart svg [aria-label^="Boston, MA, 2015"]').waitFor();
     const [lineDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-svg').click()]);
     const line = readFileSync(await lineDownload.path(), 'utf8');
@@ -402,19 +360,21 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
   it('embeds a chart pinned to its release: a newer import does not change it', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.origin}/?indicator=homicide-rate&cities=pittsburgh-us,boston-us&view=ranking&year=2015`);
+    await page.goto(
+      `${live.server.origin}/?indicator=homicide-rate&cities=pittsburgh-us,boston-us&view=ranking&year=2015`,
+    );
     await page.locator('#ranking-chart svg .ranking-bar').first().waitFor();
     await page.locator('#embed-button').click();
     const snippet = await page.locator('#embed-code').inputValue();
     const src = /^<iframe src="([^"]+)" title="[^"]+" width="100%" height="\d+"/.exec(snippet)?.[1];
     expect(src).toBe(
-      `${server.origin}/embed/ranking?indicator=homicide-rate&amp;cities=pittsburgh-us,boston-us&amp;year=2015&amp;asOf=1`,
+      `${live.server.origin}/embed/ranking?indicator=homicide-rate&amp;cities=pittsburgh-us,boston-us&amp;year=2015&amp;asOf=1`,
     );
     const address = (src as string).replace(/&amp;/g, '&');
 
     // A newer release revises Pittsburgh's 2015 rate.
     const report = await importObservations(
-      db.dataSource,
+      live.db.dataSource,
       'city,country,region,indicator,year,value\nPittsburgh,US,PA,homicide-rate,2015,30.5\n',
       {
         metadata: {
@@ -453,7 +413,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     const article = await phone.newPage();
     const articleErrors = watchErrors(article);
     await article.goto(
-      `${server.origin}/embed/ranking?indicator=homicide-rate&cities=pittsburgh-us,boston-us&year=2015&asOf=1`,
+      `${live.server.origin}/embed/ranking?indicator=homicide-rate&cities=pittsburgh-us,boston-us&year=2015&asOf=1`,
     );
     await article.locator('svg .ranking-bar').first().waitFor();
     const bars = await article
@@ -478,7 +438,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
 
     // Unpinned, the same chart shows the newer release.
     await article.goto(
-      `${server.origin}/embed/ranking?indicator=homicide-rate&cities=pittsburgh-us,boston-us&year=2015`,
+      `${live.server.origin}/embed/ranking?indicator=homicide-rate&cities=pittsburgh-us,boston-us&year=2015`,
     );
     await article.locator('svg .ranking-bar').first().waitFor();
     await expect(article.locator('svg .ranking-bar [aria-label]').nth(1).getAttribute('aria-label')).resolves.toBe(
@@ -487,7 +447,7 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     await expect(article.locator('#embed-citation').textContent()).resolves.toContain(`release ${newer}`);
 
     // The map embed draws too, pinned.
-    await article.goto(`${server.origin}/embed/map?indicator=homicide-rate&year=2015&asOf=1`);
+    await article.goto(`${live.server.origin}/embed/map?indicator=homicide-rate&year=2015&asOf=1`);
     await article.locator('.city-dot [aria-label*="Pittsburgh"]').first().waitFor();
     await expect(
       article.locator('.city-dot [aria-label*="Pittsburgh"]').first().getAttribute('aria-label'),
@@ -496,9 +456,9 @@ describeInBrowser('the map, embeds and downloads in headless Chromium, offline',
     expect(articleErrors).toEqual([]);
     await phone.close();
 
-    const bad = await fetch(`${server.origin}/embed/ranking?asOf=latest`);
+    const bad = await fetch(`${live.server.origin}/embed/ranking?asOf=latest`);
     expect(bad.status).toBe(400);
-    const unknown = await fetch(`${server.origin}/embed/nothing`);
+    const unknown = await fetch(`${live.server.origin}/embed/nothing`);
     expect(unknown.status).toBe(404);
     expect(errors).toEqual([]);
   });

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * A Postgres cluster of a test's own: `initdb` into a temporary folder, its own port on
- * 127.0.0.1, its unix socket in that folder, trust authentication. A test can stop it (as an
- * operator or a crash would) and start it again on the same port and data, which the shared
- * test server must never go through. `destroy()` stops it and deletes the folder; a process
- * exit hook does the same if the test run dies first.
+ * A Postgres cluster of a test's own: `initdb` into a temporary folder (or, for a streaming
+ * standby, a base backup of another such cluster), its own port on 127.0.0.1, its unix socket in
+ * that folder, trust authentication. A test can stop it (as an operator or a crash would) and
+ * start it again on the same port and data, which the shared test server must never go through.
+ * `destroy()` stops it and deletes the folder; a process exit hook does the same if the test run
+ * dies first. Every pg_ctl, initdb and pg_basebackup runs as a child process with a time limit,
+ * never blocking the test's event loop.
  */
 export interface ThrowawayPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
@@ -111,8 +113,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPostgres> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'rg-throwaway-pg-'));
+/**
+ * A cluster in a temporary folder of its own, made by `create` (initdb, or a base backup), on a
+ * free port; the handle, its exit hook and its failure report are the same for both kinds.
+ */
+async function startCluster(
+  bin: string,
+  prefix: string,
+  create: (
+    data: string,
+    tool: (name: string) => string,
+  ) => Promise<{ what: string; code: number | null; output: string }>,
+): Promise<ThrowawayPostgres> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const user = process.getuid?.() === 0 ? osUser('postgres') : null;
   if (user) chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, 'data');
@@ -184,13 +197,41 @@ export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPost
     },
   };
 
-  const init = await run(
-    tool('initdb'),
-    ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-    120_000,
-  );
-  if (init.code !== 0) await fail('initdb', init.output);
+  const created = await create(data, tool);
+  if (created.code !== 0) await fail(created.what, created.output);
   port = await freePort();
   await handle.start();
   return handle;
+}
+
+export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPostgres> {
+  return startCluster(bin, 'rg-throwaway-pg-', async (data, tool) => ({
+    what: 'initdb',
+    ...(await run(
+      tool('initdb'),
+      ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      120_000,
+    )),
+  }));
+}
+
+/**
+ * A streaming standby of `primary` on a port of its own: `pg_basebackup -R` (standby.signal and
+ * primary_conninfo), WAL streamed during the backup. initdb's trust rules already let
+ * 127.0.0.1 replicate, and Postgres 10+ defaults to `wal_level=replica` with WAL senders, so the
+ * primary needs no setting. `stop()` and `start()` run pg_ctl without blocking the event loop, so
+ * a server in the test's process keeps serving while its standby goes away.
+ */
+export async function startStreamingStandby(bin: string, primary: ThrowawayPostgres): Promise<ThrowawayPostgres> {
+  return startCluster(bin, 'rg-standby-pg-', async (data, tool) => ({
+    what: 'pg_basebackup',
+    ...(await run(
+      tool('pg_basebackup'),
+      [
+        ...['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data],
+        ...['-R', '-X', 'stream', '--no-sync'],
+      ],
+      120_000,
+    )),
+  }));
 }

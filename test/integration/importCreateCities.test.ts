@@ -167,6 +167,30 @@ describe('creating the cities a file names', () => {
     ]);
   });
 
+  it('skips a number a stored city holds: no second slug where a gap in the numbers meets the count', async () => {
+    // "gap-ton-fr" and "gap-ton-fr-3" stored ("-2" renamed away): two cities hold or extend the
+    // base, so the count says "-3", which is taken; the next free number is 4, then 5.
+    await t.db.dataSource.query(
+      `INSERT INTO city (slug, name, ascii_name, country_code) VALUES
+         ('gap-ton-fr', 'Gap Ton', 'Gap Ton', 'FR'),
+         ('gap-ton-fr-3', 'Gap Ton Three', 'Gap Ton Three', 'FR')`,
+    );
+    const report = await importObservations(
+      t.db.dataSource,
+      csvOf([
+        // Different names to the import, one slug: both need a suffix.
+        ['Gap-Ton', 'FR', ''],
+        ['Gap Ton Sud', 'FR', ''],
+        ['Gap Ton-Sud', 'FR', ''],
+      ]),
+      { metadata: METADATA, createCities: true },
+    );
+    expect(report.problems).toEqual([]);
+    // "Gap-Ton" is "gap-ton-fr" with three holders now ("gap-ton-fr-4"); the two Suds share
+    // "gap-ton-sud-fr", which no one holds: the first takes it, the second is "-2".
+    expect(report.createdCities).toEqual(['gap-ton-fr-4', 'gap-ton-sud-fr', 'gap-ton-sud-fr-2']);
+  });
+
   it('a second file with the same new names suffixes after the first', async () => {
     const report = await importObservations(
       t.db.dataSource,

@@ -1,8 +1,7 @@
-import path from 'node:path';
-import { Kind, type OperationDefinitionNode, parse } from 'graphql';
-import { docExamples } from '../../src/cli/docExamples';
+import { Kind } from 'graphql';
 import { Role } from '../../src/modules/auth/apiKey.entity';
 import { createApiKey } from '../../src/modules/auth/apiKeys';
+import { endCursorIn, EXAMPLES, isMutation, operationOf, READ_EXAMPLES, takesVariable } from '../helpers/docReads';
 import { createTestServer, dataOf, type TestServer } from '../helpers/testServer';
 
 /**
@@ -11,25 +10,12 @@ import { createTestServer, dataOf, type TestServer } from '../helpers/testServer
  * describes an example's answer, the values asserted here come from the seed fact sheet, not
  * from running the code.
  */
-const EXAMPLES = docExamples(path.resolve(__dirname, '../..'));
 const BLOCKS = EXAMPLES.map((example) => example.query);
 const fileOf = (block: string) => EXAMPLES.find((example) => example.query === block)?.file ?? '?';
-/** Examples that need the worked import first; test/integration/workedExample.test.ts runs them. */
-const AFTER_IMPORT = (block: string) => block.includes('workedExample.test.ts');
-
-function operationOf(block: string): OperationDefinitionNode {
-  const operations = parse(block).definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  expect(operations).toHaveLength(1);
-  return operations[0];
-}
 
 function titleOf(block: string, index: number): string {
   return `#${index + 1} ${fileOf(block)} ${operationOf(block).name?.value ?? block.trim().split('\n')[0]}`;
 }
-
-const isMutation = (block: string) => operationOf(block).operation === 'mutation';
 
 /** The one example that contains all the given fragments of text; fails if there is none or several. */
 function blockContaining(...needles: string[]): string {
@@ -51,18 +37,6 @@ function expectNonEmpty(data: Record<string, unknown> | null | undefined): void 
     const edges = (value as { edges?: unknown[] }).edges;
     if (edges) expect([field, edges.length]).not.toEqual([field, 0]);
   }
-}
-
-/** The first `pageInfo.endCursor` in a result, depth first. */
-function endCursorIn(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const pageInfo = (value as { pageInfo?: { endCursor?: unknown } }).pageInfo;
-  if (typeof pageInfo?.endCursor === 'string') return pageInfo.endCursor;
-  for (const child of Object.values(value)) {
-    const found = endCursorIn(child);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 let t: TestServer;
@@ -91,31 +65,28 @@ describe('documentation examples', () => {
     expect(EXAMPLES.filter((e) => e.file.startsWith('docs/')).length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(
-    BLOCKS.filter((block) => !AFTER_IMPORT(block) && !isMutation(block)).map((block, index) => [
-      titleOf(block, index),
-      block,
-    ]),
-  )('%s runs against the demo data as written', async (_title, block) => {
-    // Examples run as pasted: a variable, if any, must be optional.
-    for (const variable of operationOf(block).variableDefinitions ?? []) {
-      expect([variable.variable.name.value, variable.type.kind]).not.toEqual([
-        variable.variable.name.value,
-        Kind.NON_NULL_TYPE,
-      ]);
-    }
-    const first = await run(block);
-    expectNonEmpty(first);
-    // An example that takes `$after` is a paging example: its endCursor must open a second page.
-    const takesAfter = operationOf(block).variableDefinitions?.some((v) => v.variable.name.value === 'after');
-    if (takesAfter) {
-      const after = endCursorIn(first);
-      expect(after).toBeDefined();
-      const second = await run(block, { after });
-      expectNonEmpty(second);
-      expect(second).not.toEqual(first);
-    }
-  });
+  it.each(READ_EXAMPLES.map(({ query }, index) => [titleOf(query, index), query]))(
+    '%s runs against the demo data as written',
+    async (_title, block) => {
+      // Examples run as pasted: a variable, if any, must be optional.
+      for (const variable of operationOf(block).variableDefinitions ?? []) {
+        expect([variable.variable.name.value, variable.type.kind]).not.toEqual([
+          variable.variable.name.value,
+          Kind.NON_NULL_TYPE,
+        ]);
+      }
+      const first = await run(block);
+      expectNonEmpty(first);
+      // An example that takes `$after` is a paging example: its endCursor must open a second page.
+      if (takesVariable(block, 'after')) {
+        const after = endCursorIn(first);
+        expect(after).toBeDefined();
+        const second = await run(block, { after });
+        expectNonEmpty(second);
+        expect(second).not.toEqual(first);
+      }
+    },
+  );
 });
 
 describe("the curators' examples", () => {
@@ -136,8 +107,7 @@ describe("the curators' examples", () => {
     let created: string | undefined;
     for (const block of mutations) {
       // An example that takes `$id` is given the id the previous one answered, as the docs tell the reader to.
-      const takesId = operationOf(block).variableDefinitions?.some((v) => v.variable.name.value === 'id');
-      const data = await run<Record<string, unknown>>(block, takesId ? { id: created } : undefined);
+      const data = await run<Record<string, unknown>>(block, takesVariable(block, 'id') ? { id: created } : undefined);
       expectNonEmpty(data);
       const id = (data.createCommitment as { id?: string } | undefined)?.id;
       if (id) {

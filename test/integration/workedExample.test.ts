@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readDatapackage } from '../../src/modules/ingest/datapackage';
 import type { ImportProblem } from '../../src/modules/ingest/importErrors';
 import { importObservations } from '../../src/modules/ingest/importObservations';
+import { workedExampleQuery } from '../helpers/docReads';
 import { createTestServer, dataOf, type TestServer } from '../helpers/testServer';
 
 /**
@@ -12,7 +13,6 @@ import { createTestServer, dataOf, type TestServer } from '../helpers/testServer
  * Pittsburgh 45, San Francisco 48, Louisville 48, Miami 71, Washington 103, Los Angeles 251.
  */
 const EXAMPLE = path.resolve(__dirname, '../../examples/ucr-homicides');
-const README = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
 
 let t: TestServer;
 beforeAll(async () => {
@@ -61,11 +61,7 @@ describe('the worked import example of the README', () => {
     });
     expect(second).toMatchObject({ ok: true, added: 0, changed: 1, unchanged: 71 });
 
-    const block = [...README.matchAll(/^ *```graphql[ \t]*\r?\n([\s\S]*?)^ *```[ \t]*$/gm)]
-      .map((m) => m[1].replace(/^ {3}/gm, ''))
-      .find((b) => b.includes('workedExample.test.ts'));
-    expect(block).toBeDefined();
-    const now = dataOf<Ranking>(await t.query(block as string));
+    const now = dataOf<Ranking>(await t.query(workedExampleQuery()));
     expect(now.ranking.entries.map((e) => [e.rank, e.value, e.city.slug])).toEqual([
       [1, 7, 'salt-lake-city-us'],
       [2, 18, 'honolulu-us'],

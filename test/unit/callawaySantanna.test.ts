@@ -1,7 +1,12 @@
 import { chiSquareSf, normalTwoSided } from '../../src/modules/analytics/callawaySantanna/chiSquare';
-import { aggregations, cells, type CsPanel } from '../../src/modules/analytics/callawaySantanna/csEstimate';
+import {
+  aggregations,
+  cells,
+  type CsPanel,
+  overallOfPermutations,
+} from '../../src/modules/analytics/callawaySantanna/csEstimate';
 import { callawaySantanna, waldTest } from '../../src/modules/analytics/callawaySantanna/csInference';
-import { mulberry32, normal, type Random } from '../../src/modules/analytics/callawaySantanna/random';
+import { mulberry32, normal, type Random, shuffle } from '../../src/modules/analytics/callawaySantanna/random';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
@@ -110,6 +115,79 @@ describe('Callaway & Sant’Anna on the hand-computed panel', () => {
     expect(run(7).cohorts[0].standardError).toBeLessThan(1.15 * Math.sqrt(2 * 0.125 ** 2));
     // The overall's influences cancel (n1 +0.25 in (2002, 2002), -0.25 in (2003, 2003)): no interval.
     expect(run(7).overall?.standardError).toBeNull();
+  });
+});
+
+/**
+ * The overall ATT straight from its definition (docs/analytics/callawaySantanna.md), city by city:
+ * for each cohort g and t = g..g + window, the mean change of g's cities minus the mean change of
+ * its controls (never adopters, and under NOT_YET_TREATED cities adopting after t other than g),
+ * each city counted with values in both years; cells weighted by cohort size.
+ */
+function overallByDefinition(panel: CsPanel, labels: number[], control: string, window: number): number | null {
+  const valueOf = (i: number, year: number) => panel.values[i][year - panel.firstYear] ?? Number.NaN;
+  const sizes = new Map<number, number>();
+  for (const g of labels) if (g !== NEVER) sizes.set(g, (sizes.get(g) ?? 0) + 1);
+  let weighted = 0;
+  let total = 0;
+  for (const [g, size] of sizes) {
+    for (let t = g; t <= g + window; t++) {
+      if (g - 1 < panel.firstYear || t > panel.lastYear) continue;
+      const treated: number[] = [];
+      const controls: number[] = [];
+      labels.forEach((label, i) => {
+        const change = valueOf(i, t) - valueOf(i, g - 1);
+        if (Number.isNaN(change)) return;
+        if (label === g) treated.push(change);
+        else if (label === NEVER || (control === 'NOT_YET_TREATED' && label > t)) controls.push(change);
+      });
+      if (treated.length === 0 || controls.length === 0) continue;
+      const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+      weighted += size * (mean(treated) - mean(controls));
+      total += size;
+    }
+  }
+  return total > 0 ? weighted / total : null;
+}
+
+describe('the overall ATT of permuted adoption years (randomization inference)', () => {
+  it.each(['NEVER_TREATED', 'NOT_YET_TREATED'] as const)(
+    '%s: equals the definition on 200 permutations of a panel with gaps',
+    (control) => {
+      const random = mulberry32(17);
+      // 60 cities over 1990-2009: a third never adopt, the rest adopt between 1991 and 2008;
+      // about one value in eight is missing.
+      const rows = Array.from({ length: 60 }, (_, i) => ({
+        cohort: i % 3 === 0 ? NEVER : 1991 + Math.floor(random() * 18),
+        values: Array.from({ length: 20 }, (_, y) => (random() < 0.125 ? Number.NaN : y * 0.3 + normal(random) * 2)),
+      }));
+      const panel = panelOf(1990, rows);
+      const overallOf = overallOfPermutations(panel, { control, window: 4 });
+      const labels = [...panel.cohort];
+      let compared = 0;
+      for (let r = 0; r < 200; r++) {
+        if (r > 0) shuffle(labels, random);
+        const expected = overallByDefinition(panel, labels, control, 4);
+        const actual = overallOf(labels);
+        if (expected === null) {
+          expect(actual).toBeNull();
+        } else {
+          expect(actual).not.toBeNull();
+          expect(Math.abs((actual as number) - expected)).toBeLessThan(1e-12 * Math.max(1, Math.abs(expected)));
+          compared++;
+        }
+      }
+      expect(compared).toBe(200);
+    },
+  );
+
+  it('is null when no cohort has a post cell with controls', () => {
+    // Both cities adopt in 2001: no never-treated or later city is left as a control.
+    const panel = panelOf(2000, [
+      { cohort: 2001, values: [1, 2, 3] },
+      { cohort: 2001, values: [2, 4, 6] },
+    ]);
+    expect(overallOfPermutations(panel, { control: 'NEVER_TREATED', window: 1 })([2001, 2001])).toBeNull();
   });
 });
 

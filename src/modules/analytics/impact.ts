@@ -89,17 +89,24 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
   const instrument = await resolveInstrument(context, args.instrument);
   const release = await resolveRelease(context, args.asOf);
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
-  // The scope's CityFilter over `c` lists the adopters in the filter that have no data at all.
-  const rows = await query<ImpactCityRow>(
-    context.dataSource,
-    impactSql({
-      scope,
-      cityColumns: entityColumns(context.dataSource, City, 'c'),
-      indicatorId: indicator.id,
-      instrumentId: instrument.id,
-      window,
-    }),
-  );
+  // The staggered estimate reads its panel and runs on a worker thread while Postgres computes
+  // the naive one: at 2,000 cities each takes about half a second, and neither needs the other.
+  const [rows, staggered] = await Promise.all([
+    // The scope's CityFilter over `c` lists the adopters in the filter that have no data at all.
+    query<ImpactCityRow>(
+      context.dataSource,
+      impactSql({
+        scope,
+        cityColumns: entityColumns(context.dataSource, City, 'c'),
+        indicatorId: indicator.id,
+        instrumentId: instrument.id,
+        window,
+      }),
+    ),
+    estimator === ImpactEstimator.CALLAWAY_SANTANNA
+      ? callawaySantannaImpact(context, { instrument, indicator, releaseId: scope.releaseId, cities: scope.cities }, cs)
+      : null,
+  ]);
   const summary = rows[0];
   const adopters: ImpactAdopter[] = rows
     .filter((row) => row.adopter_id !== null)
@@ -154,14 +161,6 @@ export async function commitmentImpact(context: Context, args: ImpactArgs): Prom
     });
   }
   const statuses = (summary.statuses ?? {}) as Partial<Record<ObservationStatus, number>>;
-  const staggered =
-    estimator === ImpactEstimator.CALLAWAY_SANTANNA
-      ? await callawaySantannaImpact(
-          context,
-          { instrument, indicator, releaseId: scope.releaseId, cities: scope.cities },
-          cs,
-        )
-      : null;
   if (staggered) {
     // The naive fields stay in the answer, but its warnings are the staggered estimate's (the
     // undated commitments apply to both).

@@ -9,7 +9,9 @@ function dashPrefixes(slug: string): string[] {
 /**
  * The slugs of new cities, one per wanted base slug, in order: the base itself when no city
  * has it or extends it (`base-...`), otherwise the base suffixed with one more than the
- * number of such cities ("london-gb" taken: "london-gb-2"). The import has always counted
+ * number of such cities ("london-gb" taken: "london-gb-2"), or the next number free when that
+ * one is taken too (a city renamed or removed leaves a gap: "london-gb" and "london-gb-3" stored,
+ * a new London is "london-gb-4", not a second "london-gb-3"). The import has always counted
  * this way; an earlier city of the same batch counts as taken for the ones after it, exactly
  * as when the cities were inserted one at a time.
  *
@@ -22,10 +24,14 @@ function dashPrefixes(slug: string): string[] {
 export async function assignSlugs(queryRunner: Queryable, bases: readonly string[]): Promise<string[]> {
   if (bases.length === 0) return [];
   const wanted = [...new Set(bases)];
-  const rows = await query<{ base: string; taken: number }>(
+  const rows = await query<{ base: string; taken: number; numbered: string[] }>(
     queryRunner,
     sql`-- sql
-     SELECT p.prefix AS base, count(*)::int AS taken
+     SELECT p.prefix AS base, count(*)::int AS taken,
+            -- The stored "base-<number>" slugs: numbers a suffix must not take again.
+            coalesce(array_agg(c.slug) FILTER (
+              WHERE c.slug <> p.prefix AND substr(c.slug, length(p.prefix) + 2) ~ '^[0-9]+$'
+            ), '{}') AS numbered
      FROM city c
      CROSS JOIN LATERAL (
        SELECT array_to_string((string_to_array(c.slug, '-'))[1:n], '-') AS prefix
@@ -35,10 +41,17 @@ export async function assignSlugs(queryRunner: Queryable, bases: readonly string
      GROUP BY p.prefix`,
   );
   const taken = new Map(rows.map((r) => [r.base, r.taken]));
+  const used = new Set(rows.flatMap((r) => r.numbered));
   const isWanted = new Set(wanted);
   return bases.map((base) => {
     const count = taken.get(base) ?? 0;
-    const slug = count === 0 ? base : `${base}-${count + 1}`;
+    let slug = base;
+    if (count > 0) {
+      let n = count + 1;
+      while (used.has(`${base}-${n}`)) n += 1;
+      slug = `${base}-${n}`;
+    }
+    used.add(slug);
     for (const prefix of dashPrefixes(slug)) {
       if (isWanted.has(prefix)) taken.set(prefix, (taken.get(prefix) ?? 0) + 1);
     }

@@ -200,21 +200,89 @@ export function aggregations(all: readonly Cell[], labels: readonly number[]): A
   };
 }
 
-/** The overall ATT alone, for a permutation of the adoption years; null without a post cell. */
-export function overallOnly(panel: CsPanel, labels: readonly number[], options: CsOptions): number | null {
-  const sizes = cohortSizes(labels);
-  let weighted = 0;
-  let total = 0;
-  for (const g of sizes.keys()) {
+/**
+ * The overall ATT alone, for permutations of the adoption years; null without a post cell.
+ *
+ * A permutation keeps the multiset of adoption years, so the post cells (g, t) and the cohort
+ * sizes are the same for every one: only which cities carry which year changes. Each cell's
+ * change Y_t - Y_base is computed once per city, with its sum and count over all cities; a
+ * permutation then walks only the cities it labels as adopters (a few hundred of thousands), for
+ * the treated sums and for the cities the cell excludes from its controls:
+ * controls = all - excluded, where an adopter is excluded from cell (g, t) under NEVER_TREATED
+ * always, under NOT_YET_TREATED when it adopted by t or is of cohort g (isControl). Same
+ * definition as cell(); sums in another order, so equal to about 1e-15 relative.
+ */
+export function overallOfPermutations(
+  panel: CsPanel,
+  options: CsOptions,
+): (labels: readonly number[]) => number | null {
+  const n = panel.cohort.length;
+  const sizes = cohortSizes(panel.cohort);
+  const post: { g: number; t: number; change: Float64Array; sum: number; count: number }[] = [];
+  for (const g of cohortsOf(panel.cohort)) {
     for (let e = 0; e <= options.window; e++) {
-      const c = cell(panel, labels, g, g + e, options, false);
-      if (!c) continue;
-      const w = sizes.get(g) as number;
-      weighted += w * c.estimate;
-      total += w;
+      const t = g + e;
+      const base = g - 1;
+      if (base < panel.firstYear || t > panel.lastYear) continue;
+      const ti = t - panel.firstYear;
+      const bi = base - panel.firstYear;
+      const change = new Float64Array(n);
+      let sum = 0;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const d = panel.values[i][ti] - panel.values[i][bi];
+        change[i] = d;
+        if (Number.isNaN(d)) continue;
+        sum += d;
+        count++;
+      }
+      post.push({ g, t, change, sum, count });
     }
   }
-  return total > 0 ? weighted / total : null;
+  const cellsOf = new Map<number, number[]>();
+  post.forEach((c, k) => cellsOf.set(c.g, [...(cellsOf.get(c.g) ?? []), k]));
+  const treatedSum = new Float64Array(post.length);
+  const treatedCount = new Int32Array(post.length);
+  const excludedSum = new Float64Array(post.length);
+  const excludedCount = new Int32Array(post.length);
+  const notYet = options.control === 'NOT_YET_TREATED';
+  return (labels) => {
+    treatedSum.fill(0);
+    treatedCount.fill(0);
+    excludedSum.fill(0);
+    excludedCount.fill(0);
+    for (let i = 0; i < n; i++) {
+      const label = labels[i];
+      if (label === Number.POSITIVE_INFINITY) continue;
+      for (let k = 0; k < post.length; k++) {
+        const c = post[k];
+        const d = c.change[i];
+        if (Number.isNaN(d)) continue;
+        if (label === c.g) {
+          treatedSum[k] += d;
+          treatedCount[k]++;
+        }
+        if (!notYet || label <= c.t || label === c.g) {
+          excludedSum[k] += d;
+          excludedCount[k]++;
+        }
+      }
+    }
+    // Cohorts in the order cohortSizes(labels) meets them, as cell() by cell() would add them.
+    let weighted = 0;
+    let total = 0;
+    for (const g of cohortSizes(labels).keys()) {
+      for (const k of cellsOf.get(g) ?? []) {
+        const nT = treatedCount[k];
+        const nC = post[k].count - excludedCount[k];
+        if (nT === 0 || nC === 0) continue;
+        const w = sizes.get(g) as number;
+        weighted += w * (treatedSum[k] / nT - (post[k].sum - excludedSum[k]) / nC);
+        total += w;
+      }
+    }
+    return total > 0 ? weighted / total : null;
+  };
 }
 
 /** The dense influence vector of a weighted mean of cells (weights held fixed). */

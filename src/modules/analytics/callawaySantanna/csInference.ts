@@ -13,7 +13,7 @@ import {
   type CsOptions,
   type CsPanel,
   influenceOf,
-  overallOnly,
+  overallOfPermutations,
 } from './csEstimate';
 import { mammen, mulberry32, type Random, shuffle } from './random';
 
@@ -144,12 +144,13 @@ export function waldTest(theta: readonly number[], cov: readonly number[][]) {
  */
 export function randomizationPValue(panel: CsPanel, options: CsOptions, observed: number, p: number, random: Random) {
   const labels = [...panel.cohort];
+  const overallOf = overallOfPermutations(panel, options);
   let atLeast = 0;
   let used = 0;
   const bar = Math.abs(observed) * (1 - 1e-12);
   for (let r = 0; r < p; r++) {
     shuffle(labels, random);
-    const estimate = overallOnly(panel, labels, options);
+    const estimate = overallOf(labels);
     if (estimate === null) continue;
     used++;
     if (Math.abs(estimate) >= bar) atLeast++;
