@@ -101,10 +101,10 @@ export async function copyObservations(
         );
         await pipeline(Readable.from(copyRows(plan, batch, { city, indicator, sourceId, releaseId }, tally)), copy);
         const added = tally.records - before.records - (tally.missing - before.missing);
-        await client.query(
-          'UPDATE release SET rows_added = $1, rows_changed = 0, rows_unchanged = 0 WHERE id = $2',
-          [added, releaseId],
-        );
+        await client.query('UPDATE release SET rows_added = $1, rows_changed = 0, rows_unchanged = 0 WHERE id = $2', [
+          added,
+          releaseId,
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -41,7 +41,13 @@ export async function ranking(
   const release = await resolveRelease(context, args.asOf, { newest: selection.citation });
   const scope = await observationScope(context, { filter: args.filter, releaseId: release?.id ?? null });
   const year = args.year ?? null;
-  const table = await computeRanking(context.dataSource, { indicatorCode: indicator.code, year, scope, limit });
+  const table = await computeRanking(context.dataSource, {
+    indicatorCode: indicator.code,
+    indicatorId: indicator.id,
+    year,
+    scope,
+    limit,
+  });
   // Only if the indicator was deleted since it was resolved above.
   if (!table) throw new UnknownReference('indicator', indicator.code);
 
