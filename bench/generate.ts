@@ -37,9 +37,10 @@ export interface GenerationReport {
   /**
    * How the observations went in: through importObservations (absent in marks written before
    * xlarge existed), or COPY straight into the table (copyObservations.ts, the xlarge scale).
-   * The import figures then describe the COPY batches.
+   * The import figures then describe the COPY batches. 'sql': generated set-based in SQL by hand
+   * (docs/scaling.md, the 30M-row figures), not by this generator's values.
    */
-  loadedBy?: 'import' | 'copy';
+  loadedBy?: 'import' | 'copy' | 'sql';
   imports: number;
   indicatorsPerImport: number;
   /** Wall time of the importObservations calls: parse, validate, COPY, merge, commit. */
