@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       scale: { type: 'string', default: 'small' },
+      database: { type: 'string' },
       regenerate: { type: 'boolean' },
       rounds: { type: 'string' },
       seconds: { type: 'string' },
@@ -330,7 +331,8 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${path.relative(process.cwd(), file)}`);
   }
-  const other = latestResult(RESULTS_DIR, result.scale === 'small' ? 'large' : 'small');
+  const other =
+    result.scale === 'xlarge' ? null : latestResult(RESULTS_DIR, result.scale === 'small' ? 'large' : 'small');
   if (other && scenarios.length === all.length) {
     output.push(result.scale === 'small' ? scalingMarkdown(result, other) : scalingMarkdown(other, result));
   }

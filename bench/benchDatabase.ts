@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Client } from 'pg';
 import { createDataSource } from '../src/db/dataSource';
-import type { ScaleName } from './dataset';
+import { isScaleName, SCALES } from './dataset';
 import { type BenchDatabase, DEFAULT_ADMIN_URL, ensureBenchDatabase } from './generate';
 
 /** The benchmark's database and the facts about the machine a result records. */
@@ -18,7 +18,7 @@ export function intOption(values: Record<string, unknown>, name: string, fallbac
 export function benchSettings(values: Record<string, unknown>) {
   return {
     rounds: intOption(values, 'rounds', 3),
-    seconds: intOption(values, 'seconds', values.scale === 'large' ? 2 : 1),
+    seconds: intOption(values, 'seconds', values.scale === 'small' || values.scale === undefined ? 1 : 2),
     connections: intOption(values, 'connections', 8),
     mixConnections: intOption(values, 'mix-connections', 32),
     mixSeconds: intOption(values, 'mix-seconds', 3),
@@ -78,13 +78,16 @@ export async function openBenchDatabase(
   values: Record<string, unknown>,
   log: (line: string) => void,
 ): Promise<BenchDatabase> {
-  const scale = (values.scale ?? 'small') as string;
-  if (scale !== 'small' && scale !== 'large') throw new Error(`--scale must be small or large, got ${scale}`);
-  const db = await ensureBenchDatabase(scale as ScaleName, {
+  const scale = values.scale ?? 'small';
+  if (!isScaleName(scale)) {
+    throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}, got ${String(scale)}`);
+  }
+  const db = await ensureBenchDatabase(scale, {
     adminUrl: process.env.BENCH_DATABASE_URL || DEFAULT_ADMIN_URL,
     regenerate: Boolean(values.regenerate),
     indicatorsPerImport: intOption(values, 'indicators-per-import', 5),
     log,
+    ...(typeof values.database === 'string' ? { database: values.database } : {}),
   });
   const applied = await migrate(db.url);
   if (applied.length > 0) log(`applied migrations to ${db.name}: ${applied.join(', ')}`);

@@ -14,6 +14,7 @@ import {
   SCALES,
   SEED,
 } from './dataset';
+import { copyObservations } from './copyObservations';
 import { batchCsv } from './observationsCsv';
 import { insertReferenceData, SYNTHETIC_SOURCE } from './referenceData';
 
@@ -33,6 +34,13 @@ export interface GenerationReport {
   csvRows: number;
   missing: number;
   observations: number;
+  /**
+   * How the observations went in: through importObservations (absent in marks written before
+   * xlarge existed), or COPY straight into the table (copyObservations.ts, the xlarge scale).
+   * The import figures then describe the COPY batches. 'sql': generated set-based in SQL by hand
+   * (docs/scaling.md, the 30M-row figures), not by this generator's values.
+   */
+  loadedBy?: 'import' | 'copy' | 'sql';
   imports: number;
   indicatorsPerImport: number;
   /** Wall time of the importObservations calls: parse, validate, COPY, merge, commit. */
@@ -93,29 +101,54 @@ async function readMark(adminUrl: string, name: string): Promise<GenerationRepor
   }
 }
 
+async function databaseExists(adminUrl: string, name: string): Promise<boolean> {
+  const { rows } = await admin(adminUrl, (c) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]));
+  return rows.length > 0;
+}
+
 /**
  * The benchmark database of a scale: reused when a previous run finished generating it with
  * the same generator version (the mark is written last, so an interrupted run is redone), else
  * dropped and generated. Only databases named rightsgraph_bench_* are ever dropped.
+ *
+ * `database` names another database (--database): reused when it carries the mark of this
+ * generator version and scale (a copy made with `createdb -T` gets the mark by hand, see
+ * docs/performance.md), generated when it does not exist, never dropped.
  */
 export async function ensureBenchDatabase(
   scaleName: ScaleName,
-  options: { adminUrl: string; regenerate: boolean; indicatorsPerImport: number; log: (line: string) => void },
+  options: {
+    adminUrl: string;
+    regenerate: boolean;
+    indicatorsPerImport: number;
+    log: (line: string) => void;
+    database?: string;
+  },
 ): Promise<BenchDatabase> {
   const scale = SCALES[scaleName];
   const plan = planDataset(scale);
-  const name = databaseName(scaleName);
+  const name = options.database ?? databaseName(scaleName);
   const url = withDatabase(options.adminUrl, name);
   const mark = options.regenerate ? null : await readMark(options.adminUrl, name);
   if (mark && mark.generatorVersion === GENERATOR_VERSION && mark.seed === SEED && mark.scale === scaleName) {
     options.log(`reusing ${name} (generated ${mark.generatedAt}; --regenerate to rebuild)`);
     return { name, url, reused: true, generation: mark, plan };
   }
-  if (!/^rightsgraph_bench_[a-z]+$/.test(name)) throw new Error(`refusing to recreate ${name}`);
-  await admin(options.adminUrl, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${name}"`);
-  });
+  if (options.database !== undefined) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--database must be a plain lower-case name, got ${name}`);
+    if (await databaseExists(options.adminUrl, name)) {
+      throw new Error(
+        `${name} exists but is not a ${scaleName} benchmark database of generator version ${GENERATOR_VERSION}: --database never drops a database; drop it or name another`,
+      );
+    }
+    await admin(options.adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  } else {
+    if (!/^rightsgraph_bench_[a-z]+$/.test(name)) throw new Error(`refusing to recreate ${name}`);
+    await admin(options.adminUrl, async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.query(`CREATE DATABASE "${name}"`);
+    });
+  }
   const generation = await generate(url, plan, options);
   const comment = JSON.stringify({ [MARK]: generation }).replace(/'/g, "''");
   await admin(options.adminUrl, (c) => c.query(`COMMENT ON DATABASE "${name}" IS '${comment}'`));
@@ -139,7 +172,10 @@ async function generate(
       `reference data: ${plan.countries.length} countries, ${plan.cities.length} cities, ${plan.indicators.length} indicators, ${plan.commitments.length} commitments (${referenceSeconds.toFixed(1)} s)`,
     );
 
-    const imports = await importAll(dataSource, plan, options);
+    // xlarge through the import would take about 20 minutes (copyObservations.ts).
+    const loadedBy = plan.scale.name === 'xlarge' ? 'copy' : 'import';
+    const imports =
+      loadedBy === 'copy' ? await copyObservations(url, plan, options) : await importAll(dataSource, plan, options);
 
     const vacuumStarted = performance.now();
     // A freshly loaded table has no statistics and no visibility map: the planner would guess
@@ -160,6 +196,7 @@ async function generate(
       csvRows: imports.records,
       missing: imports.missing,
       observations,
+      loadedBy,
       imports: imports.count,
       indicatorsPerImport: options.indicatorsPerImport,
       importSeconds: round(imports.seconds, 2),

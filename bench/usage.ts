@@ -1,9 +1,12 @@
 import { DEFAULT_ADMIN_URL } from './generate';
 
 /** `npm run bench -- --help`. */
-export const USAGE = `usage: npm run bench -- [--scale small|large] [options]
+export const USAGE = `usage: npm run bench -- [--scale small|large|xlarge] [options]
 
-  --scale small|large        200 or 2,000 cities (50 indicators, 30 years); default small
+  --scale small|large|xlarge 200, 2,000 or 20,000 cities (50 indicators, 30 years); default small. xlarge
+                             (30M values) is loaded with COPY straight into observation, not through the import
+  --database NAME            use this database instead of rightsgraph_bench_<scale>: reused if it carries the
+                             benchmark's mark for the scale, generated if it does not exist, never dropped
   --regenerate               rebuild the benchmark database even if one of this generator version exists
   --rounds N                 rounds per scenario, each a latency and a throughput run (default 3)
   --seconds N                seconds per run (default 1 at small, 2 at large)
@@ -36,4 +39,4 @@ export const USAGE = `usage: npm run bench -- [--scale small|large] [options]
   --variant N                the variant --explain uses (default 0)
 
 Postgres: BENCH_DATABASE_URL (an admin URL; default ${DEFAULT_ADMIN_URL}). The benchmark uses
-its own database, rightsgraph_bench_<scale>, and never touches another.`;
+its own database, rightsgraph_bench_<scale> (or --database), and never touches another.`;

@@ -38,11 +38,24 @@ function observation(fields: Record<string, unknown>) {
   );
 }
 
+/**
+ * The constraint that refused the row. A unique violation in a partition of `observation` names
+ * the partition's index (e.g. observation_p2_city_id_..._key); the rule is its parent's, the
+ * index it is attached to (pg_inherits), so that is the name reported.
+ */
 async function rejection(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (error) {
-    return (error as { constraint?: string }).constraint ?? String(error);
+    const name = (error as { constraint?: string }).constraint;
+    if (name === undefined) return String(error);
+    const parents: { name: string }[] = await db.dataSource.query(
+      `SELECT p.relname AS name FROM pg_class c
+       JOIN pg_inherits h ON h.inhrelid = c.oid JOIN pg_class p ON p.oid = h.inhparent
+       WHERE c.relname = $1 AND c.relkind = 'i'`,
+      [name],
+    );
+    return parents[0]?.name ?? name;
   }
   throw new Error('the database accepted the row');
 }

@@ -29,6 +29,8 @@ const DOMAIN_TABLES = [
   'network',
   'network_membership',
   'observation',
+  // Its partitions (PartitionObservations): information_schema lists them as tables too.
+  ...Array.from({ length: 8 }, (_, r) => `observation_p${r}`),
   'ratification',
   'ratification_history',
   'release',

@@ -94,6 +94,13 @@ export async function computeRanking(
   dataSource: DataSource,
   params: {
     indicatorCode: string;
+    /**
+     * The indicator's id when the caller has resolved it: the probes then name it as a constant,
+     * so the planner keeps only its partition of `observation` (HASH by indicator_id) instead of
+     * planning all eight and pruning at run time. The statement still joins the indicator by
+     * code, so one deleted meanwhile still gives null.
+     */
+    indicatorId?: number;
     year: number | null;
     scope: ObservationScope;
     limit: number | null;
@@ -120,7 +127,7 @@ export async function computeRanking(
        CROSS JOIN city c
        CROSS JOIN LATERAL (${latestCityValue({
          cityId: sql.raw('c.id'),
-         indicatorId: sql.raw('ind.id'),
+         indicatorId: params.indicatorId === undefined ? sql.raw('ind.id') : sql`CAST(${params.indicatorId} AS int)`,
          yearFrom: year ?? sql.raw(String(MIN_YEAR)),
          yearTo: year ?? sql.raw(String(MAX_YEAR)),
          releaseId: release(),
@@ -218,6 +225,8 @@ export async function computeRanking(
 /** One full ranking: the indicator, the year asked for (null: each city's latest) and the scope. */
 export interface RankingTableKey {
   indicatorCode: string;
+  /** Its id, when resolved: a constant for the planner (computeRanking); not part of the key. */
+  indicatorId?: number;
   year: number | null;
   /** observationScope(filter, release): its text and values identify the scope exactly, release included. */
   scope: ObservationScope;

@@ -43,6 +43,7 @@ export async function ranking(
   const year = args.year ?? null;
   const table = await rankingPage(context.dataSource, context.loaders.references.rankings<RankedTable>(), {
     indicatorCode: indicator.code,
+    indicatorId: indicator.id,
     year,
     scope,
     limit,

@@ -154,7 +154,7 @@ export async function scorecardFigures(
             ${entityColumns(context.dataSource, Observation, 'o')}
      FROM unnest(CAST(${input.indicatorIds} AS int[])) AS k(id)
      LEFT JOIN mine m ON m.indicator_id = k.id
-     LEFT JOIN observation o ON o.id = m.id
+     LEFT JOIN observation o ON o.id = m.id AND o.indicator_id = m.indicator_id
      LEFT JOIN counts n ON n.indicator_id = k.id
      LEFT JOIN trend t ON t.indicator_id = k.id
      LEFT JOIN used_by_indicator u ON u.indicator_id = k.id`,

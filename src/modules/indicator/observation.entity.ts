@@ -1,5 +1,15 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import { City } from '../city/city.entity';
 import { enumCheck } from '../common/sqlEnum';
 import { Release } from '../source/release.entity';
@@ -21,6 +31,10 @@ registerEnumType(ObservationStatus, { name: 'ObservationStatus' });
  * sex=female (`disaggregation` is '' for the total). A row is never updated in place: a later
  * release that changes the value inserts a new row and stamps the old one with
  * `superseded_in_release_id`, which is what makes "as of release N" answerable.
+ *
+ * The table is partitioned by HASH (indicator_id) (migration PartitionObservations,
+ * docs/scaling.md): a key of a partitioned table must contain the partition key, so the primary
+ * key is (id, indicator_id). `id` comes from one sequence and is what the API shows.
  */
 @ObjectType({ description: 'One value of one indicator for one city and year' })
 @Entity()
@@ -57,7 +71,7 @@ export class Observation {
   @JoinColumn({ name: 'city_id' })
   city?: City;
 
-  @Column({ type: 'int' })
+  @PrimaryColumn({ type: 'int' })
   indicatorId: number;
 
   @ManyToOne(() => Indicator, { onDelete: 'CASCADE' })

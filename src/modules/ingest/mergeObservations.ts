@@ -57,9 +57,12 @@ export async function mergeObservations(
      FROM import_merge`,
   ))!;
   progress(`${unchanged.toLocaleString('en')} values unchanged; writing ${writing.toLocaleString('en')}`);
+  // The indicator too, though the id alone finds the row: it is the partition key, so each
+  // probe reads one partition's primary key instead of all eight.
   const changed = await execute(
     queryRunner,
-    sql`UPDATE observation o SET superseded_in_release_id = ${releaseId} FROM import_merge m WHERE o.id = m.current_id AND NOT m.unchanged`,
+    sql`UPDATE observation o SET superseded_in_release_id = ${releaseId} FROM import_merge m
+     WHERE o.id = m.current_id AND o.indicator_id = m.indicator_id AND NOT m.unchanged`,
   );
   // The changed and the new values.
   const inserted = await execute(
