@@ -207,6 +207,10 @@ export async function compare(
        SELECT json_agg(json_build_array(${columns}) ORDER BY o.year, o.source_id) AS points
        FROM observation o
        WHERE o.city_id = k.city_id AND o.indicator_id = k.indicator_id AND ${scope.where}
+         -- Redundant with the line above, but known when the statement is planned: the planner
+         -- keeps only these indicators' partitions of observation (HASH by indicator_id) instead
+         -- of planning all eight for the pairs (2 x 10 pairs at 30M rows: 9.7 ms to 0.4-0.6 ms).
+         AND o.indicator_id = ANY(CAST(${unique(indicators.map((i) => i.id))} AS int[]))
          AND o.year BETWEEN coalesce(CAST(${args.yearFrom ?? null} AS int), ${sql.raw(String(MIN_YEAR))}) AND coalesce(CAST(${args.yearTo ?? null} AS int), ${sql.raw(String(MAX_YEAR))})
      ) p
      ORDER BY k.ord`,
