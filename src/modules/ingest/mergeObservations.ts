@@ -42,9 +42,9 @@ export async function mergeObservations(
        current_id int, unchanged boolean NOT NULL
      ) ON COMMIT DROP`,
   );
-  // The file's indicators, as a list: the current rows are then read from the indicator index
-  // for these indicators only (none at all for new ones), not by a hash join over the whole
-  // table, which the planner chose for 300,000 staged rows and read all of observation for.
+  // The file's indicators, as a list: the current rows can then be read from the indicator
+  // index for these indicators only (none at all for new ones), whatever the planner makes of
+  // the join (not measured on its own; see docs/performance.md).
   const indicatorIds = (
     await query<{ indicator_id: number }>(queryRunner, sql`SELECT DISTINCT indicator_id FROM import_indicator`)
   ).map((r) => r.indicator_id);
@@ -89,7 +89,8 @@ export async function mergeObservations(
   // The changed and the new values, in the order of the two indexes that lead with the city
   // (UQ_observation_current, IDX_observation_latest): each index page they go to is visited once
   // by the whole insert, instead of once per indicator of the file (its rows come one indicator
-  // after another), with the pages evicted in between when the indexes outgrow shared_buffers.
+  // after another), with the pages evicted in between when the indexes outgrow shared_buffers
+  // (at large: 660 MB of them against 128 MB). Not measured on its own.
   const inserted = await execute(
     queryRunner,
     sql`INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, source_id, release_id)
