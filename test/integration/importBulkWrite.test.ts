@@ -135,7 +135,9 @@ describe('the bulk write of an import', () => {
       const [{ id: sourceId }] = await queryRunner.query(`SELECT id FROM source ORDER BY id LIMIT 1`);
       const [{ id: missingCity }] = await queryRunner.query(`SELECT max(id) + 1 AS id FROM city`);
       await queryRunner.query(`CREATE TEMP TABLE import_city (city_ref int, city_id int) ON COMMIT DROP`);
-      await queryRunner.query(`CREATE TEMP TABLE import_indicator (indicator_ref int, indicator_id int) ON COMMIT DROP`);
+      await queryRunner.query(
+        `CREATE TEMP TABLE import_indicator (indicator_ref int, indicator_id int) ON COMMIT DROP`,
+      );
       await queryRunner.query(`INSERT INTO import_city VALUES (0, $1)`, [missingCity]);
       await queryRunner.query(`INSERT INTO import_indicator VALUES (0, $1)`, [indicatorId]);
       await expect(startBulkWrite(queryRunner, sourceId)).rejects.toThrow(

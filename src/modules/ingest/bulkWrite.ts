@@ -44,7 +44,13 @@ export async function bulkWriteAllowed(queryRunner: QueryRunner): Promise<boolea
  * the triggers off for the writes that follow.
  */
 export async function startBulkWrite(queryRunner: QueryRunner, sourceId: number): Promise<void> {
-  const found = (await queryOne<{ cities: number; city_ids: number; indicators: number; indicator_ids: number; sources: number }>(
+  const found = (await queryOne<{
+    cities: number;
+    city_ids: number;
+    indicators: number;
+    indicator_ids: number;
+    sources: number;
+  }>(
     queryRunner,
     sql`WITH cities AS (SELECT id FROM city WHERE id IN (SELECT city_id FROM import_city) FOR KEY SHARE),
           indicators AS (SELECT id FROM indicator WHERE id IN (SELECT indicator_id FROM import_indicator) FOR KEY SHARE),

@@ -297,7 +297,7 @@ export async function* readCsvBatches(
   });
   const split = (lines: string): CsvRecord[] => {
     const records: CsvRecord[] = [];
-    for (let from = 0; from < lines.length; ) {
+    for (let from = 0; from < lines.length;) {
       const lf = lines.indexOf('\n', from);
       const end = lf === -1 ? lines.length : lf;
       let text = lines.slice(from, end);
@@ -323,7 +323,8 @@ export async function* readCsvBatches(
         pending.push(piece);
         continue;
       }
-      const lines = pending.length > 0 ? Buffer.concat([...pending, piece.subarray(0, lf + 1)]) : piece.subarray(0, lf + 1);
+      const lines =
+        pending.length > 0 ? Buffer.concat([...pending, piece.subarray(0, lf + 1)]) : piece.subarray(0, lf + 1);
       pending = lf + 1 < piece.length ? [piece.subarray(lf + 1)] : [];
       if (needsParser(lines)) {
         useParser = true;

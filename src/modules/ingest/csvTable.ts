@@ -42,7 +42,12 @@ export async function* readCsvTable(input: ImportInput, options: CsvTableOptions
       if (header === null) {
         if (record.values.length > MAX_COLUMNS) {
           report(
-            problem(record.line, null, null, `the header has more than ${MAX_COLUMNS} columns, the most a file may have`),
+            problem(
+              record.line,
+              null,
+              null,
+              `the header has more than ${MAX_COLUMNS} columns, the most a file may have`,
+            ),
           );
           break reading;
         }
