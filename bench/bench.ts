@@ -22,7 +22,7 @@ import { measureStartup } from './startup';
 import { globalImportOnly } from './globalImport';
 import { emptyStartMarkdown, measureEmptyStart } from './emptyStart';
 import { SqlProfiler } from './sqlProfile';
-import { DEFAULT_ADMIN_URL } from './generate';
+import { DEFAULT_ADMIN_URL, measureImport } from './generate';
 import { USAGE } from './usage';
 import { peerBench } from './peer';
 import { benchSettings, cityIds, intOption, machine, openBenchDatabase } from './benchDatabase';
@@ -59,6 +59,10 @@ async function main(): Promise<void> {
       'startup-only': { type: 'boolean' },
       'no-fresh-clone': { type: 'boolean' },
       'global-import-only': { type: 'boolean' },
+      'import-only': { type: 'boolean' },
+      'import-database': { type: 'string' },
+      imports: { type: 'string' },
+      phases: { type: 'boolean' },
       'global-import-runs': { type: 'string' },
       'empty-start-only': { type: 'boolean' },
       'compare-with': { type: 'string' },
@@ -83,6 +87,20 @@ async function main(): Promise<void> {
       resultsDir: values['no-write'] ? null : RESULTS_DIR,
     });
     process.stdout.write(`${output}\n`);
+    return;
+  }
+  if (values['import-only']) {
+    const scale = values.scale === 'large' ? 'large' : 'small';
+    const result = await measureImport({
+      adminUrl: process.env.BENCH_DATABASE_URL || DEFAULT_ADMIN_URL,
+      scale,
+      database: values['import-database'] ?? `rightsgraph_import_${scale}`,
+      indicatorsPerImport: intOption(values, 'indicators-per-import', 5),
+      imports: values.imports === undefined ? undefined : intOption(values, 'imports', 10),
+      phases: Boolean(values.phases),
+      log,
+    });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   if (values['empty-start-only']) {

@@ -1,5 +1,9 @@
 import 'reflect-metadata';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/db/dataSource';
@@ -220,14 +224,21 @@ function round(value: number, digits: number): number {
 /**
  * The observations go through the product's import path (read, check and COPY into staging
  * in one pass, then the database checks, the merge and the release), a few indicators per
- * import, as a curator would load them: each import is one release. The import keeps no rows
+ * import, as a curator would load them: each import is one release, of a file on disk. The import keeps no rows
  * in memory (about 40 MB of heap whatever the file's size), so the batch size is not a memory
  * matter; --indicators-per-import changes it.
  */
 async function importAll(
   dataSource: DataSource,
   plan: DatasetPlan,
-  options: { indicatorsPerImport: number; log: (line: string) => void },
+  options: {
+    indicatorsPerImport: number;
+    log: (line: string) => void;
+    /** Stop after this many imports (all by default). */
+    imports?: number;
+    /** Log each import's progress messages with the seconds since it began: where the time goes. */
+    phases?: boolean;
+  },
 ) {
   const metadata: ImportMetadata = {
     source: SYNTHETIC_SOURCE,
@@ -242,17 +253,27 @@ async function importAll(
   let slowest = Infinity;
   let fastest = 0;
   let peakRss = 0;
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'rg-bench-import-'));
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 100);
   try {
     for (let first = 0; first < plan.indicators.length; first += options.indicatorsPerImport) {
+      if (count === (options.imports ?? Infinity)) break;
       const batch = plan.indicators.slice(first, first + options.indicatorsPerImport);
-      const csv = Readable.from(batchCsv(plan, batch));
+      // Written to a file first, as a curator's file is on disk before the import: the timed
+      // import reads it as the CLI does, and does not pay for the generator.
+      const file = path.join(scratch, `import-${count + 1}.csv`);
+      await pipeline(Readable.from(batchCsv(plan, batch)), createWriteStream(file));
+      const csv = createReadStream(file);
       const began = performance.now();
+      const onProgress = options.phases
+        ? (message: string) => options.log(`  ${((performance.now() - began) / 1000).toFixed(2)} s: ${message}`)
+        : undefined;
       const report = await importObservations(dataSource, csv, {
         metadata,
         description: `Synthetic benchmark data: ${batch[0].code} to ${batch[batch.length - 1].code}`,
+        onProgress,
       });
       const took = (performance.now() - began) / 1000;
       if (!report.ok || report.releaseId === null) {
@@ -262,6 +283,7 @@ async function importAll(
           .join('\n');
         throw new Error(`synthetic import failed: ${report.message}\n${detail}`);
       }
+      rmSync(file, { force: true });
       records += report.records;
       missing += report.missing;
       seconds += took;
@@ -274,7 +296,74 @@ async function importAll(
     }
   } finally {
     clearInterval(sampler);
+    rmSync(scratch, { recursive: true, force: true });
   }
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   return { records, missing, seconds, count, slowest, fastest, peakRss };
+}
+
+/** What `--import-only` measured. */
+export interface ImportMeasurement {
+  scale: ScaleName;
+  database: string;
+  csvRows: number;
+  imports: number;
+  indicatorsPerImport: number;
+  importSeconds: number;
+  importRowsPerSecond: number;
+  importRowsPerSecondRange: [number, number];
+  importPeakRssMb: number;
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+  measuredAt: string;
+}
+
+/**
+ * The import alone, measured as the generation measures it (the same imports of the same CSV into
+ * a database that grows by one release each), on a scratch database of its own: created,
+ * migrated, given the reference data, imported into, then dropped. The benchmark's own
+ * databases are left alone, so the import can be measured again without --regenerate.
+ */
+export async function measureImport(options: {
+  adminUrl: string;
+  scale: ScaleName;
+  database: string;
+  indicatorsPerImport: number;
+  imports?: number;
+  phases?: boolean;
+  log: (line: string) => void;
+}): Promise<ImportMeasurement> {
+  const { database } = options;
+  if (!/^[a-z][a-z0-9_]*$/.test(database) || database === databaseName(options.scale))
+    throw new Error(`refusing to use ${database} as the scratch database of the import`);
+  const plan = planDataset(SCALES[options.scale]);
+  await admin(options.adminUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${database}"`);
+  });
+  const dataSource = createDataSource({ url: withDatabase(options.adminUrl, database) });
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    await dataSource.transaction((m) => insertReferenceData(m, plan));
+    const loadAverageBefore = os.loadavg();
+    const imports = await importAll(dataSource, plan, options);
+    return {
+      scale: options.scale,
+      database,
+      csvRows: imports.records,
+      imports: imports.count,
+      indicatorsPerImport: options.indicatorsPerImport,
+      importSeconds: round(imports.seconds, 2),
+      importRowsPerSecond: Math.round(imports.records / imports.seconds),
+      importRowsPerSecondRange: [Math.round(imports.slowest), Math.round(imports.fastest)],
+      importPeakRssMb: Math.round(imports.peakRss / 2 ** 20),
+      loadAverageBefore: loadAverageBefore.map((l) => round(l, 2)),
+      loadAverageAfter: os.loadavg().map((l) => round(l, 2)),
+      measuredAt: new Date().toISOString(),
+    };
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await admin(options.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
+  }
 }

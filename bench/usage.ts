@@ -27,6 +27,10 @@ export const USAGE = `usage: npm run bench -- [--scale small|large|xlarge] [opti
   --no-fresh-clone           start-up without the fresh clone (which needs npm ci)
   --global-import-only       only issue 14's global import: ~2,600 new cities through the CLI (wall time, peak RSS)
   --global-import-runs N     runs of the global import, each on a fresh database (default 3)
+  --import-only              only the import, as generating the database measures it, on a scratch database
+                             (rightsgraph_import_<scale>, or --import-database NAME) dropped afterwards
+  --imports N                with --import-only: stop after N imports (default all)
+  --phases                   with --import-only: log each import's progress with its seconds (where the time goes)
   --empty-start-only         only \`npm start\` on an empty data folder to the first answer (time, server peak
                              RSS), --rounds times (default 3)
   --compare-with DIR         with --empty-start-only: also another checkout (built, with node_modules), runs alternating
@@ -39,4 +43,5 @@ export const USAGE = `usage: npm run bench -- [--scale small|large|xlarge] [opti
   --variant N                the variant --explain uses (default 0)
 
 Postgres: BENCH_DATABASE_URL (an admin URL; default ${DEFAULT_ADMIN_URL}). The benchmark uses
-its own database, rightsgraph_bench_<scale> (or --database), and never touches another.`;
+its own database, rightsgraph_bench_<scale> (or --database; --import-only: a scratch database it drops), and never
+touches another.`;

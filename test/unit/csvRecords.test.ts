@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
 import { PIECE, readCsv } from '../../src/modules/ingest/csvRecords';
 import { readObservations } from '../../src/modules/ingest/parseObservations';
 
@@ -126,6 +127,84 @@ describe('readCsv on a stream', () => {
       column: null,
       value: null,
       reason: expect.stringMatching(/^CSV syntax error: Invalid Opening Quote/),
+    });
+  });
+});
+
+describe('readCsv reads lines without quotes itself, and the rest with csv-parse', () => {
+  // csv-parse on the whole file, with readCsv's options, is the reference: the fast path must
+  // make the same records of the same lines, and hand the parser the rest with its line numbers.
+  const options = {
+    bom: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+  };
+
+  it('makes the records csv-parse makes of spaces, blank lines, CRLF and Unicode whitespace', async () => {
+    const csv = [
+      'city , note,,\r\n',
+      '\n',
+      '   \t \n',
+      ' A ,\u00a0x\u3000, \u2028,\r\n',
+      '\r\n',
+      ',\n',
+      'B,\uFEFFy z\n',
+      'C',
+    ].join('');
+    const expected = parse(csv, options) as string[][];
+    const found = await records(csv);
+    expect(found.map((r) => (r as { values: string[] }).values)).toEqual(expected);
+    expect(found.map((r) => (r as { line: number }).line)).toEqual([1, 4, 6, 7, 8]);
+  });
+
+  it('makes the records csv-parse makes of random lines without quotes', async () => {
+    // A fixed linear congruential sequence: the same 50 files every run.
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = ['a', 'b', ' ', '\t', ',', ',', '\u00a0', '\u3000', 'é', '\n', '\r\n', '\uFEFF', '\u2028'];
+    for (let round = 0; round < 50; round += 1) {
+      let csv = 'x,';
+      for (let i = 0; i < 300; i += 1) csv += alphabet[Math.floor(next() * alphabet.length)];
+      const found = await records(csv);
+      expect(found.map((r) => (r as { values: string[] }).values)).toEqual(parse(csv, options));
+    }
+  });
+
+  it('switches to csv-parse at the first quote, with the lines of the file', async () => {
+    // The quote is in the second of the guard's 16 KB pieces, and more pieces follow it.
+    const plain = (n: number) => Array.from({ length: n }, (_, i) => `P${i},${i}\n`).join('');
+    const csv = `city,note\n${plain(3000)}Q,"a, b\nc"\nR,1\r\nS,2\n${plain(6000)}`;
+    const found = await records(csv);
+    expect(found).toHaveLength(1 + 3000 + 3 + 6000);
+    expect(found.map((r) => (r as { values: string[] }).values)).toEqual(parse(csv, options));
+    // Line 1 the header, 2-3001 the plain rows, 3002-3003 the quoted note, then R, S and the rest.
+    expect(found.slice(3001, 3005)).toEqual([
+      { line: 3002, values: ['Q', 'a, b\nc'] },
+      { line: 3004, values: ['R', '1'] },
+      { line: 3005, values: ['S', '2'] },
+      { line: 3006, values: ['P0', '0'] },
+    ]);
+    expect(found.at(-1)).toEqual({ line: 9005, values: ['P5999', '5999'] });
+  });
+
+  it('reports a syntax error after lines read without csv-parse as csv-parse reports it on the whole file', async () => {
+    const plain = Array.from({ length: 3000 }, (_, i) => `P${i},${i}\n`).join('');
+    const csv = `city,note\n${plain}\nQ,"open\nR,1\n`;
+    let reference: { lines: number; message: string } | null = null;
+    try {
+      parse(csv, options);
+    } catch (error) {
+      reference = error as { lines: number; message: string };
+    }
+    expect(reference?.lines).toBe(3004);
+    const found = await records(csv);
+    expect(found.at(-1)).toEqual({
+      line: reference!.lines,
+      column: null,
+      value: null,
+      reason: `CSV syntax error: ${reference!.message}`,
     });
   });
 });

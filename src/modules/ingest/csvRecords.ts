@@ -209,20 +209,53 @@ function syntaxMessage(error: CsvError): string {
 }
 
 /**
+ * Whether csv-parse is needed for these complete lines: they hold a quote, or a CR that does not
+ * end a line with the LF after it (a lone CR ends a record, which the fast path does not split on).
+ */
+function needsParser(lines: Buffer): boolean {
+  if (lines.indexOf(34) !== -1) return true;
+  for (let cr = lines.indexOf(13); cr !== -1; cr = lines.indexOf(13, cr + 1)) {
+    if (lines[cr + 1] !== 10) return true;
+  }
+  return false;
+}
+
+/**
  * Reads CSV as real files come: with or without a UTF-8 byte-order mark, CRLF or LF line ends,
  * quoted fields holding commas, quotes and newlines, blank lines, and whitespace around fields.
  * Yields the header once, then records with the line each starts on, and the fields that were
  * not valid UTF-8. A syntax error (e.g. an unclosed quote), a line or field over
  * MAX_LINE_BYTES or a UTF-16 file ends the file with a problem rather than an exception.
  *
+ * Lines without a quote are split here, on the commas, with what csv-parse would make of them:
+ * fields trimmed of the whitespace `String.prototype.trim` removes (csv-parse's `trim` trims the
+ * same characters), blank and whitespace-only lines skipped. csv-parse looks at every byte on its
+ * own in JavaScript: for files without quotes (most statistics files) it was most of the time
+ * spent reading. From the first line holding a quote (or a lone CR) to the end, csv-parse reads
+ * the file as before: it is first given a line feed for each line already read, so its line
+ * numbers (in records and in its error messages) are the file's.
+ *
  * The parser hands over bytes (`encoding: null`), not text: decoding them here is what tells
  * a field with invalid UTF-8 (which would otherwise be stored with U+FFFD in silence) from one
- * that really holds U+FFFD.
+ * that really holds U+FFFD. Invalid bytes never straddle a comma or a line feed (a UTF-8
+ * sequence holds no ASCII byte), so decoding a line at once gives the fields csv-parse decodes
+ * one by one.
  */
 export async function* readCsv(
   input: Readable | string | Buffer,
   onProblem: (p: ImportProblem) => void,
 ): AsyncGenerator<CsvRecord> {
+  for await (const records of readCsvBatches(input, onProblem)) yield* records;
+}
+
+/**
+ * readCsv's records in batches, those of a piece of the file at once: one turn of the consumer's
+ * loop per batch rather than per record, for a reader going through millions of records.
+ */
+export async function* readCsvBatches(
+  input: Readable | string | Buffer,
+  onProblem: (p: ImportProblem) => void,
+): AsyncGenerator<CsvRecord[]> {
   const source = typeof input === 'string' || Buffer.isBuffer(input) ? Readable.from(pieces(input)) : input;
   const guard = new ByteGuard();
   // The byte-order mark is the guard's to drop, the limits the guard's to enforce first.
@@ -252,17 +285,77 @@ export async function* readCsv(
     return push((invalidUtf8 ? { line, values: record, invalidUtf8 } : { line, values: record }) satisfies CsvRecord);
   };
   let bypassed = false;
+  // Lines read by the fast path; from the first that needs the parser on, the parser's.
+  let line = 0;
+  let useParser = false;
   // pipe() does not forward the source's errors: a file that cannot be read (EISDIR, EACCES)
   // would be an uncaught exception instead of ending the loop below with it.
-  source.on('error', (error) => parser.destroy(error));
-  guard.on('error', (error) => parser.destroy(error));
+  source.on('error', (error) => guard.destroy(error));
+  // Before the parser is used, the loop over the guard's pieces gets its error itself.
+  guard.on('error', (error) => {
+    if (useParser) parser.destroy(error);
+  });
+  const split = (lines: string): CsvRecord[] => {
+    const records: CsvRecord[] = [];
+    for (let from = 0; from < lines.length;) {
+      const lf = lines.indexOf('\n', from);
+      const end = lf === -1 ? lines.length : lf;
+      let text = lines.slice(from, end);
+      from = end + 1;
+      line += 1;
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      if (text.trim() === '') continue;
+      const values = text.split(',');
+      for (let i = 0; i < values.length; i += 1) values[i] = values[i].trim();
+      const invalidUtf8 = invalidFields(guard, line, line, values);
+      records.push(invalidUtf8 ? { line, values, invalidUtf8 } : { line, values });
+    }
+    return records;
+  };
   try {
-    for await (const record of source.pipe(guard).pipe(parser) as AsyncIterable<CsvRecord | string[]>) {
-      if (Array.isArray(record)) {
-        bypassed = true;
+    source.pipe(guard);
+    // Not destroyed when the loop stops: from a line that needs the parser on, it is piped there.
+    const chunks = guard.iterator({ destroyOnReturn: false });
+    let pending: Buffer[] = [];
+    for await (const piece of chunks as AsyncIterable<Buffer>) {
+      const lf = piece.lastIndexOf(10);
+      if (lf === -1) {
+        pending.push(piece);
+        continue;
+      }
+      const lines =
+        pending.length > 0 ? Buffer.concat([...pending, piece.subarray(0, lf + 1)]) : piece.subarray(0, lf + 1);
+      pending = lf + 1 < piece.length ? [piece.subarray(lf + 1)] : [];
+      if (needsParser(lines)) {
+        useParser = true;
+        if (line > 0) parser.write(Buffer.alloc(line, 10));
+        parser.write(lines);
+        for (const rest of pending) parser.write(rest);
         break;
       }
-      yield record;
+      yield split(lines.toString('utf8'));
+    }
+    if (!useParser && pending.length > 0) {
+      const last = Buffer.concat(pending);
+      if (needsParser(last)) {
+        useParser = true;
+        if (line > 0) parser.write(Buffer.alloc(line, 10));
+        parser.write(last);
+        parser.end();
+      } else {
+        yield split(last.toString('utf8'));
+      }
+    } else if (useParser) {
+      guard.pipe(parser);
+    }
+    if (useParser) {
+      for await (const record of parser as AsyncIterable<CsvRecord | string[]>) {
+        if (Array.isArray(record)) {
+          bypassed = true;
+          break;
+        }
+        yield [record];
+      }
     }
   } catch (error) {
     if (error instanceof FileRefused) {
@@ -282,6 +375,7 @@ export async function* readCsv(
     // Stopping early (a bad header, an error downstream) must not leave the file open.
     source.destroy();
     guard.destroy();
+    parser.destroy();
   }
   if (bypassed) throw new Error('csv-parse pushed a record without push(): readCsv cannot number its lines');
 }

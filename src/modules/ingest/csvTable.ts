@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { restoreFormulaCell } from '../common/formulaCells';
-import { type CsvRecord, MAX_COLUMNS, readCsv } from './csvRecords';
+import { type CsvRecord, MAX_COLUMNS, readCsvBatches } from './csvRecords';
 import { type ImportProblem, problem } from './importErrors';
 import type { ImportInput, ReaderContext } from './observationReader';
 
@@ -35,41 +35,49 @@ export async function* readCsvTable(input: ImportInput, options: CsvTableOptions
   const tally = options.tally;
   let header: string[] | null = null;
 
-  for await (const record of readCsv(input, report)) {
-    record.values = record.values.map(restoreFormulaCell);
-    if (header === null) {
-      if (record.values.length > MAX_COLUMNS) {
-        report(
-          problem(record.line, null, null, `the header has more than ${MAX_COLUMNS} columns, the most a file may have`),
-        );
-        break;
+  reading: for await (const batch of readCsvBatches(input, report)) {
+    for (const record of batch) {
+      const values = record.values;
+      for (let i = 0; i < values.length; i += 1) values[i] = restoreFormulaCell(values[i]);
+      if (header === null) {
+        if (record.values.length > MAX_COLUMNS) {
+          report(
+            problem(
+              record.line,
+              null,
+              null,
+              `the header has more than ${MAX_COLUMNS} columns, the most a file may have`,
+            ),
+          );
+          break reading;
+        }
+        if (record.invalidUtf8) {
+          for (const i of record.invalidUtf8) report(invalidUtf8(record.line, `column ${i + 1}`, record.values[i]));
+          break reading;
+        }
+        header = options.header(record.values, record.line, report);
+        if (header === null) break reading;
+        continue;
+      }
+      tally.records += 1;
+      if (options.onProgress && tally.records % 100_000 === 0) options.onProgress(tally.records);
+      if (tally.records % RECORDS_PER_TURN === 0) await nextTurn();
+      if (record.values.length !== header.length) {
+        report(problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`));
+        continue;
       }
       if (record.invalidUtf8) {
-        for (const i of record.invalidUtf8) report(invalidUtf8(record.line, `column ${i + 1}`, record.values[i]));
-        break;
+        for (const i of record.invalidUtf8) report(invalidUtf8(record.line, header[i], record.values[i]));
+        continue;
       }
-      header = options.header(record.values, record.line, report);
-      if (header === null) break;
-      continue;
+      // Postgres text cannot hold NUL: report it here rather than fail the load half-way.
+      const nul = record.values.findIndex((v) => v.includes('\u0000'));
+      if (nul >= 0) {
+        report(problem(record.line, header[nul], record.values[nul], 'contains a NUL character (U+0000)'));
+        continue;
+      }
+      yield record;
     }
-    tally.records += 1;
-    if (options.onProgress && tally.records % 100_000 === 0) options.onProgress(tally.records);
-    if (tally.records % RECORDS_PER_TURN === 0) await nextTurn();
-    if (record.values.length !== header.length) {
-      report(problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`));
-      continue;
-    }
-    if (record.invalidUtf8) {
-      for (const i of record.invalidUtf8) report(invalidUtf8(record.line, header[i], record.values[i]));
-      continue;
-    }
-    // Postgres text cannot hold NUL: report it here rather than fail the load half-way.
-    const nul = record.values.findIndex((v) => v.includes('\u0000'));
-    if (nul >= 0) {
-      report(problem(record.line, header[nul], record.values[nul], 'contains a NUL character (U+0000)'));
-      continue;
-    }
-    yield record;
   }
   if (header === null && problemCount === 0)
     report(problem(0, null, null, 'the file is empty: expected a header line'));

@@ -21,6 +21,10 @@ export async function inImportTransaction<T>(
   try {
     await queryRunner.startTransaction();
     await queryRunner.query(`SET LOCAL statement_timeout = 0`);
+    // The duplicate check, the merge's joins and its sort hold a row per staged value: 300,000 of
+    // them do not fit in the default 4 MB and spill to disk. Imports check and merge one at a
+    // time (the advisory lock), so this is memory one session takes for the length of an import.
+    await queryRunner.query(`SET LOCAL work_mem = '64MB'`);
     const { result, commit } = await work(queryRunner);
     if (commit) await queryRunner.commitTransaction();
     else await queryRunner.rollbackTransaction();
