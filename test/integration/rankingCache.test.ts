@@ -2,15 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FormattedExecutionResult } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type Config } from '../../src/config';
-import { createContext } from '../../src/context';
-import { createDataSource, sqlCounterOf } from '../../src/db/dataSource';
 import { readDatapackage } from '../../src/modules/ingest/datapackage';
 import type { ImportProblem } from '../../src/modules/ingest/importErrors';
 import { importObservations } from '../../src/modules/ingest/importObservations';
-import { type AppServer, createServer } from '../../src/server';
-import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
-import { TEST_ENV } from '../helpers/testEnv';
+import { describeOnServer, heldAndPlain, until } from '../helpers/heldCaches';
 
 /**
  * Full rankings held in process (src/cache/rankingCache.ts): pages and City.rank read from a
@@ -18,47 +13,6 @@ import { TEST_ENV } from '../helpers/testEnv';
  * nothing and to the definition applied to the raw rows, and a new release seen once its
  * notification arrives.
  */
-
-interface Harness {
-  server: AppServer;
-  config: Config;
-  run(
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<{ result: FormattedExecutionResult; statements: string[] }>;
-}
-
-async function harness(dataSource: DataSource, env: NodeJS.ProcessEnv): Promise<Harness> {
-  const config = loadConfig({ NODE_ENV: 'test', ...env });
-  const server = await createServer(dataSource, config);
-  const counter = sqlCounterOf(dataSource);
-  return {
-    server,
-    config,
-    async run(query, variables) {
-      const from = counter.statements.length;
-      counter.recording = true;
-      try {
-        const response = await server.apollo.executeOperation(
-          { query, variables },
-          { contextValue: createContext(dataSource, config) },
-        );
-        if (response.body.kind !== 'single') throw new Error('expected a single result');
-        return { result: response.body.singleResult, statements: counter.statements.splice(from) };
-      } finally {
-        counter.recording = false;
-      }
-    },
-  };
-}
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const data = (result: FormattedExecutionResult) => {
   if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
@@ -147,46 +101,18 @@ const entriesOf = (result: FormattedExecutionResult): Expected[] =>
     }),
   );
 
-// The listener needs a second connection to the database, which the test's embedded PGlite
-// (one connection per database) cannot give; embedded mode never listens anyway.
-const onServer = process.env[TEST_ENV.kind] !== 'embedded';
-
-(onServer ? describe : describe.skip)('rankings held in process (DATABASE_URL: notifications)', () => {
-  let db: TestDatabase;
-  let cached: Harness;
-  let uncached: Harness;
-  let plain: DataSource;
-  let other: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    cached = await harness(db.dataSource, { DATABASE_URL: db.url });
-    // A server of its own (on its own data source) that holds nothing.
-    plain = createDataSource({ url: db.url });
-    await plain.initialize();
-    uncached = await harness(plain, { DATABASE_URL: db.url, REFERENCE_CACHE: 'false', RANKING_CACHE_MB: '0' });
-    // Another writer, as the import CLI is.
-    other = createDataSource({ url: db.url });
-    await other.initialize();
-  });
-
-  afterAll(async () => {
-    await other.destroy();
-    await cached.server.stop();
-    await uncached.server.stop();
-    await plain.destroy();
-    await db.close();
-  });
+describeOnServer('rankings held in process (DATABASE_URL: notifications)', () => {
+  const t = heldAndPlain();
 
   it('reads another page of a held ranking without a ranking statement, ranked as defined', async () => {
-    const expected = await byDefinition(db.dataSource, 'homicide-rate', 2015);
+    const expected = await byDefinition(t.db.dataSource, 'homicide-rate', 2015);
     // The seed ranks enough cities for two different pages.
     expect(expected.length).toBeGreaterThan(6);
-    const first = await cached.run(PAGE, { indicator: 'homicide-rate', year: 2015, first: 3 });
+    const first = await t.cached.run(PAGE, { indicator: 'homicide-rate', year: 2015, first: 3 });
     expect(ranks(first.statements)).toBe(true);
     expect(entriesOf(first.result)).toEqual(expected.slice(0, 3));
 
-    const second = await cached.run(PAGE, { indicator: 'homicide-rate', year: 2015, first: 6 });
+    const second = await t.cached.run(PAGE, { indicator: 'homicide-rate', year: 2015, first: 6 });
     // Only the page's cities: the indicator is held, the ranking too.
     expect(ranks(second.statements)).toBe(false);
     expect(second.statements).toHaveLength(1);
@@ -200,9 +126,9 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
       { indicator: 'homicide-rate', year: 2015, first: 100 },
       { indicator: 'homicide-rate', first: 5 },
     ]) {
-      const fresh = await uncached.run(FULL, variables);
-      const filled = await cached.run(FULL, variables);
-      const held = await cached.run(FULL, variables);
+      const fresh = await t.uncached.run(FULL, variables);
+      const filled = await t.cached.run(FULL, variables);
+      const held = await t.cached.run(FULL, variables);
       expect(ranks(held.statements)).toBe(false);
       expect(filled.result).toEqual(fresh.result);
       expect(held.result).toEqual(fresh.result);
@@ -210,10 +136,10 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
   });
 
   it("reads City.rank from the held ranking the `ranking` query filled, and `ranking` from City.rank's", async () => {
-    const expected = await byDefinition(db.dataSource, 'homicide-rate', 2014);
+    const expected = await byDefinition(t.db.dataSource, 'homicide-rate', 2014);
     expect(expected.length).toBeGreaterThan(2);
-    await cached.run(PAGE, { indicator: 'homicide-rate', year: 2014, first: 1 });
-    const nested = await cached.run(NESTED, { indicator: 'homicide-rate', year: 2014 });
+    await t.cached.run(PAGE, { indicator: 'homicide-rate', year: 2014, first: 1 });
+    const nested = await t.cached.run(NESTED, { indicator: 'homicide-rate', year: 2014 });
     expect(ranks(nested.statements)).toBe(false);
     const bySlug = new Map(
       data(nested.result).cities.edges.map((e: { node: { slug: string; rank: unknown } }) => [
@@ -230,10 +156,10 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
       });
     }
 
-    const other2013 = await byDefinition(db.dataSource, 'homicide-rate', 2013);
+    const other2013 = await byDefinition(t.db.dataSource, 'homicide-rate', 2013);
     expect(other2013.length).toBeGreaterThan(2);
-    expect((await cached.run(NESTED, { indicator: 'homicide-rate', year: 2013 })).statements).toHaveLength(2);
-    const page = await cached.run(PAGE, { indicator: 'homicide-rate', year: 2013, first: 2 });
+    expect((await t.cached.run(NESTED, { indicator: 'homicide-rate', year: 2013 })).statements).toHaveLength(2);
+    const page = await t.cached.run(PAGE, { indicator: 'homicide-rate', year: 2013, first: 2 });
     expect(ranks(page.statements)).toBe(false);
     expect(entriesOf(page.result)).toEqual(other2013.slice(0, 2));
   });
@@ -241,7 +167,7 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
   it('ranks a new release once its notification arrives, and the release before as it was', async () => {
     // valid.csv: shelter-beds 2015 for Pittsburgh 1,234.5 and Washington 20 (HIGHER_IS_BETTER);
     // Vienna's value is for women only, not a total.
-    const first = await importObservations(other, read('valid.csv'), { metadata: metadata() });
+    const first = await importObservations(t.other, read('valid.csv'), { metadata: metadata() });
     expect(first.ok).toBe(true);
     const shelter = { indicator: 'shelter-beds', year: 2015, first: 10 };
     const before = [
@@ -249,27 +175,27 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
       { slug: 'washington-us', value: 20, rank: 2, percentile: 50 },
     ];
     await until(
-      async () => !(await cached.run(PAGE, shelter)).result.errors,
+      async () => !(await t.cached.run(PAGE, shelter)).result.errors,
       'the new indicator (its notification empties the held ones)',
     );
-    expect(entriesOf((await cached.run(PAGE, shelter)).result)).toEqual(before);
-    expect(ranks((await cached.run(PAGE, shelter)).statements)).toBe(false);
+    expect(entriesOf((await t.cached.run(PAGE, shelter)).result)).toEqual(before);
+    expect(ranks((await t.cached.run(PAGE, shelter)).statements)).toBe(false);
 
     // Pittsburgh's value corrected to 5: Washington is first now.
     const corrected = read('valid.csv').toString('utf8').replace('"1,234.5"', '5');
-    const second = await importObservations(other, corrected, { metadata: metadata() });
+    const second = await importObservations(t.other, corrected, { metadata: metadata() });
     expect(second).toMatchObject({ ok: true, changed: 1 });
     const after = [
       { slug: 'washington-us', value: 20, rank: 1, percentile: 100 },
       { slug: 'pittsburgh-us', value: 5, rank: 2, percentile: 50 },
     ];
-    expect(after).toEqual(await byDefinition(db.dataSource, 'shelter-beds', 2015));
+    expect(after).toEqual(await byDefinition(t.db.dataSource, 'shelter-beds', 2015));
     await until(
-      async () => JSON.stringify(entriesOf((await cached.run(PAGE, shelter)).result)) === JSON.stringify(after),
+      async () => JSON.stringify(entriesOf((await t.cached.run(PAGE, shelter)).result)) === JSON.stringify(after),
       'the new release to be ranked',
     );
-    const asBefore = await cached.run(PAGE, { ...shelter, asOf: String(first.releaseId) });
+    const asBefore = await t.cached.run(PAGE, { ...shelter, asOf: String(first.releaseId) });
     expect(entriesOf(asBefore.result)).toEqual(before);
-    expect(entriesOf((await cached.run(PAGE, { ...shelter, asOf: String(first.releaseId) })).result)).toEqual(before);
+    expect(entriesOf((await t.cached.run(PAGE, { ...shelter, asOf: String(first.releaseId) })).result)).toEqual(before);
   });
 });

@@ -1,58 +1,15 @@
 import type { FormattedExecutionResult } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { buildPeerScenarios, type PeerScenario } from '../../bench/peerScenarios';
-import { loadConfig, type Config } from '../../src/config';
-import { createContext } from '../../src/context';
-import { createDataSource, sqlCounterOf } from '../../src/db/dataSource';
 import { Role } from '../../src/modules/auth/apiKey.entity';
-import { authenticate, createApiKey } from '../../src/modules/auth/apiKeys';
-import { type AppServer, createServer } from '../../src/server';
-import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
-import { TEST_ENV } from '../helpers/testEnv';
+import { createApiKey } from '../../src/modules/auth/apiKeys';
+import { describeOnServer, heldAndPlain, until } from '../helpers/heldCaches';
 
 /**
  * Reference rows held in process (src/cache/referenceCache.ts): the statements the benchmark's
  * peer scenarios send with and without them, the same answers either way, and freshness after
  * writes through this server and through another connection.
  */
-
-interface Harness {
-  server: AppServer;
-  config: Config;
-  run(
-    query: string,
-    variables?: Record<string, unknown>,
-    authorization?: string,
-  ): Promise<{ result: FormattedExecutionResult; statements: number }>;
-}
-
-async function harness(dataSource: DataSource, env: NodeJS.ProcessEnv): Promise<Harness> {
-  const config = loadConfig({ NODE_ENV: 'test', ...env });
-  const server = await createServer(dataSource, config);
-  const counter = sqlCounterOf(dataSource);
-  return {
-    server,
-    config,
-    async run(query, variables, authorization) {
-      const auth = await authenticate(dataSource, authorization);
-      const read = counter.start();
-      const response = await server.apollo.executeOperation(
-        { query, variables },
-        { contextValue: createContext(dataSource, config, auth) },
-      );
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return { result: response.body.singleResult, statements: read() };
-    },
-  };
-}
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const data = (result: FormattedExecutionResult) => {
   if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
@@ -77,50 +34,24 @@ const STATISTICS_CITED = `query($indicator: String!) {
 }`;
 const RANKING = `query($indicator: String!) { ranking(indicator: $indicator) { totalCount indicator { name } } }`;
 
-// The listener needs a second connection to the database, which the test's embedded PGlite
-// (one connection per database) cannot give; embedded mode never listens anyway.
-const onServer = process.env[TEST_ENV.kind] !== 'embedded';
-
-(onServer ? describe : describe.skip)('reference rows held in process (DATABASE_URL: notifications)', () => {
-  let db: TestDatabase;
-  let cached: Harness;
-  let uncached: Harness;
-  let plain: DataSource;
-  let other: DataSource;
+describeOnServer('reference rows held in process (DATABASE_URL: notifications)', () => {
+  const t = heldAndPlain();
   let editor: string;
-
   beforeAll(async () => {
-    db = await createTestDatabase();
-    cached = await harness(db.dataSource, { DATABASE_URL: db.url });
-    // A server of its own (on its own data source) that reads everything every time.
-    plain = createDataSource({ url: db.url });
-    await plain.initialize();
-    uncached = await harness(plain, { DATABASE_URL: db.url, REFERENCE_CACHE: 'false', RANKING_CACHE_MB: '0' });
-    // Another writer: psql, the import CLI or another server would write like this.
-    other = createDataSource({ url: db.url });
-    await other.initialize();
-    editor = `Bearer ${(await createApiKey(db.dataSource, { name: 'editor', role: Role.EDITOR })).key}`;
-  });
-
-  afterAll(async () => {
-    await other.destroy();
-    await cached.server.stop();
-    await uncached.server.stop();
-    await plain.destroy();
-    await db.close();
+    editor = `Bearer ${(await createApiKey(t.db.dataSource, { name: 'editor', role: Role.EDITOR })).key}`;
   });
 
   it('sends 1 / 2 / 1 / 1 / 1 statements for the peer scenarios once the rows are held, with the same answers', async () => {
     const counts: Record<string, number> = {};
     const uncachedCounts: Record<string, number> = {};
-    for (const scenario of await peerScenarios(db.dataSource)) {
+    for (const scenario of await peerScenarios(t.db.dataSource)) {
       for (const { rightsgraph: op } of scenario.variants) {
-        await cached.run(op.query, op.variables); // fills the cache
-        const warm = await cached.run(op.query, op.variables);
-        counts[scenario.name] = Math.max(counts[scenario.name] ?? 0, warm.statements);
-        const read = await uncached.run(op.query, op.variables);
+        await t.cached.run(op.query, op.variables); // fills the cache
+        const warm = await t.cached.run(op.query, op.variables);
+        counts[scenario.name] = Math.max(counts[scenario.name] ?? 0, warm.statements.length);
+        const read = await t.uncached.run(op.query, op.variables);
         expect(warm.result).toEqual(read.result);
-        uncachedCounts[scenario.name] = Math.max(uncachedCounts[scenario.name] ?? 0, read.statements);
+        uncachedCounts[scenario.name] = Math.max(uncachedCounts[scenario.name] ?? 0, read.statements.length);
       }
     }
     // point: the city; dashboard: the cities, the series; ranking: its page's cities (the
@@ -135,25 +66,25 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
 
   it('serves a cited answer from the held release and sources too', async () => {
     const cited = `query { ranking(indicator: "homicide-rate", year: 2015) { totalCount citation { text release { id } } } }`;
-    const first = await cached.run(cited);
-    const again = await cached.run(cited);
+    const first = await t.cached.run(cited);
+    const again = await t.cached.run(cited);
     // None: the indicator, the newest release and the sources are held, and the ranking too.
-    expect(again.statements).toBe(0);
+    expect(again.statements).toEqual([]);
     expect(again.result).toEqual(first.result);
-    expect(again.result).toEqual((await uncached.run(cited)).result);
+    expect(again.result).toEqual((await t.uncached.run(cited)).result);
   });
 
   it('sees a new indicator written through another connection at once, and still explains unknown codes', async () => {
-    const before = await cached.run(RANKING, { indicator: 'noise-complaints' });
+    const before = await t.cached.run(RANKING, { indicator: 'noise-complaints' });
     expect(before.result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    await other.query(
+    await t.other.query(
       `INSERT INTO indicator (code, name, unit, direction, kind) VALUES ('noise-complaints', 'Noise complaints', 'per 1,000', 'LOWER_IS_BETTER', 'OUTCOME')`,
     );
     // No waiting for the notification: a code the cache does not hold is read from the database.
-    const after = await cached.run(RANKING, { indicator: 'noise-complaints' });
+    const after = await t.cached.run(RANKING, { indicator: 'noise-complaints' });
     expect(data(after.result).ranking).toEqual({ totalCount: 0, indicator: { name: 'Noise complaints' } });
 
-    const typo = await cached.run(RANKING, { indicator: 'homicide-rat' });
+    const typo = await t.cached.run(RANKING, { indicator: 'homicide-rat' });
     expect(typo.result.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       argument: 'indicator',
@@ -163,30 +94,30 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
 
   it('sees an indicator changed through another connection once the notification arrives', async () => {
     const name = async () =>
-      data((await cached.run(RANKING, { indicator: 'homicide-rate' })).result).ranking.indicator.name;
+      data((await t.cached.run(RANKING, { indicator: 'homicide-rate' })).result).ranking.indicator.name;
     const original = await name();
-    await other.query(`UPDATE indicator SET name = 'Homicides per 100,000' WHERE code = 'homicide-rate'`);
+    await t.other.query(`UPDATE indicator SET name = 'Homicides per 100,000' WHERE code = 'homicide-rate'`);
     await until(async () => (await name()) === 'Homicides per 100,000', 'the changed name');
-    await other.query(`UPDATE indicator SET name = $1 WHERE code = 'homicide-rate'`, [original]);
+    await t.other.query(`UPDATE indicator SET name = $1 WHERE code = 'homicide-rate'`, [original]);
     await until(async () => (await name()) === original, 'the name back');
   });
 
   it('cites a release written through another connection once the notification arrives', async () => {
     const cited = async () =>
       Number(
-        data((await cached.run(STATISTICS_CITED, { indicator: 'homicide-rate' })).result).statistics.citation.release
+        data((await t.cached.run(STATISTICS_CITED, { indicator: 'homicide-rate' })).result).statistics.citation.release
           .id,
       );
     const newestBefore = await cited();
-    const [{ id }] = await other.query(`INSERT INTO release (description) VALUES ('another writer') RETURNING id`);
+    const [{ id }] = await t.other.query(`INSERT INTO release (description) VALUES ('another writer') RETURNING id`);
     expect(id).toBeGreaterThan(newestBefore);
     await until(async () => (await cited()) === id, 'the new release to be cited');
   });
 
   it('sees what a mutation through this server wrote in the very next request', async () => {
-    const warm = await cached.run(RANKING, { indicator: 'violent-crime-rate' });
+    const warm = await t.cached.run(RANKING, { indicator: 'violent-crime-rate' });
     const before = data(warm.result).ranking.indicator.name as string;
-    const updated = await cached.run(
+    const updated = await t.cached.run(
       `mutation($input: IndicatorInput!) { updateIndicator(code: "violent-crime-rate", input: $input) { name } }`,
       {
         input: {
@@ -200,37 +131,40 @@ const onServer = process.env[TEST_ENV.kind] !== 'embedded';
       editor,
     );
     expect(data(updated.result).updateIndicator.name).toBe(`${before} (renamed)`);
-    const after = await cached.run(RANKING, { indicator: 'violent-crime-rate' });
+    const after = await t.cached.run(RANKING, { indicator: 'violent-crime-rate' });
     expect(data(after.result).ranking.indicator.name).toBe(`${before} (renamed)`);
 
-    const [city] = await db.dataSource.query(`SELECT id FROM city ORDER BY id LIMIT 1`);
-    const [network] = await db.dataSource.query(`SELECT code FROM network ORDER BY id LIMIT 1`);
-    const [{ max }] = await db.dataSource.query(`SELECT max(id) AS max FROM release`);
-    await cached.run(STATISTICS_CITED, { indicator: 'homicide-rate' });
-    const joined = await cached.run(
+    const [city] = await t.db.dataSource.query(`SELECT id FROM city ORDER BY id LIMIT 1`);
+    const [network] = await t.db.dataSource.query(`SELECT code FROM network ORDER BY id LIMIT 1`);
+    const [{ max }] = await t.db.dataSource.query(`SELECT max(id) AS max FROM release`);
+    await t.cached.run(STATISTICS_CITED, { indicator: 'homicide-rate' });
+    const joined = await t.cached.run(
       `mutation($network: String!, $cityId: ID!) { addNetworkMember(network: $network, cityId: $cityId, joinedYear: 2001) { code } }`,
       { network: network.code, cityId: String(city.id) },
       editor,
     );
     expect(joined.result.errors).toBeUndefined();
-    const cited = await cached.run(STATISTICS_CITED, { indicator: 'homicide-rate' });
+    const cited = await t.cached.run(STATISTICS_CITED, { indicator: 'homicide-rate' });
     expect(Number(data(cited.result).statistics.citation.release.id)).toBeGreaterThan(Number(max));
   });
 
   it('reads every time while it cannot hear of changes, and holds rows again once it can', async () => {
     const op = { query: RANKING, variables: { indicator: 'homicide-rate' } };
     const held = async () => {
-      await cached.run(op.query, op.variables);
-      return (await cached.run(op.query, op.variables)).statements === 0;
+      await t.cached.run(op.query, op.variables);
+      return (await t.cached.run(op.query, op.variables)).statements.length === 0;
     };
     // The notifications of the writes above may still be on their way.
     await until(held, 'the rows to be held');
-    await db.dataSource.query(
+    await t.db.dataSource.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
        WHERE application_name = 'rightsgraph cache listener' AND datname = current_database()`,
     );
     // The indicator and the ranking, read again.
-    await until(async () => (await cached.run(op.query, op.variables)).statements === 2, 'the cache to be bypassed');
+    await until(
+      async () => (await t.cached.run(op.query, op.variables)).statements.length === 2,
+      'the cache to be bypassed',
+    );
     await until(held, 'the listener to reconnect');
   });
 });
