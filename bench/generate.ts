@@ -18,9 +18,9 @@ import {
   SCALES,
   SEED,
 } from './dataset';
-import { copyObservations } from './copyObservations';
 import { batchCsv } from './observationsCsv';
 import { insertReferenceData, SYNTHETIC_SOURCE } from './referenceData';
+import { sqlObservations } from './sqlObservations';
 
 export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -40,9 +40,9 @@ export interface GenerationReport {
   observations: number;
   /**
    * How the observations went in: through importObservations (absent in marks written before
-   * xlarge existed), or COPY straight into the table (copyObservations.ts, the xlarge scale).
-   * The import figures then describe the COPY batches. 'sql': generated set-based in SQL by hand
-   * (docs/scaling.md, the 30M-row figures), not by this generator's values.
+   * xlarge existed), or for the xlarge scale set-based in SQL (sqlObservations.ts: the same model,
+   * other draws); the import figures then describe that one statement. 'copy': an earlier xlarge
+   * path, COPY of the generator's values, no longer used.
    */
   loadedBy?: 'import' | 'copy' | 'sql';
   imports: number;
@@ -176,10 +176,10 @@ async function generate(
       `reference data: ${plan.countries.length} countries, ${plan.cities.length} cities, ${plan.indicators.length} indicators, ${plan.commitments.length} commitments (${referenceSeconds.toFixed(1)} s)`,
     );
 
-    // xlarge through the import would take about 20 minutes (copyObservations.ts).
-    const loadedBy = plan.scale.name === 'xlarge' ? 'copy' : 'import';
+    // xlarge through the import would take well over half an hour (sqlObservations.ts).
+    const loadedBy = plan.scale.name === 'xlarge' ? 'sql' : 'import';
     const imports =
-      loadedBy === 'copy' ? await copyObservations(url, plan, options) : await importAll(dataSource, plan, options);
+      loadedBy === 'sql' ? await sqlObservations(url, plan, options.log) : await importAll(dataSource, plan, options);
 
     const vacuumStarted = performance.now();
     // A freshly loaded table has no statistics and no visibility map: the planner would guess

@@ -4,7 +4,7 @@ import { DEFAULT_ADMIN_URL } from './generate';
 export const USAGE = `usage: npm run bench -- [--scale small|large|xlarge] [options]
 
   --scale small|large|xlarge 200, 2,000 or 20,000 cities (50 indicators, 30 years); default small. xlarge
-                             (30M values) is loaded with COPY straight into observation, not through the import
+                             (30M values) is generated set-based in SQL (same model, other draws), not imported
   --database NAME            use this database instead of rightsgraph_bench_<scale>: reused if it carries the
                              benchmark's mark for the scale, generated if it does not exist, never dropped
   --regenerate               rebuild the benchmark database even if one of this generator version exists
