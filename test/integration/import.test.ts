@@ -1,19 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { readDatapackage } from '../../src/modules/ingest/datapackage';
-import type { ImportProblem } from '../../src/modules/ingest/importErrors';
 import { importObservations } from '../../src/modules/ingest/importObservations';
+import { importFixtureMetadata, readImportFixture } from '../fixtures/importFixtures';
 import { createTestServer, dataOf, type TestServer } from '../helpers/testServer';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'import');
-const read = (name: string) => readFileSync(path.join(FIXTURES, name));
-
-function metadata() {
-  const problems: ImportProblem[] = [];
-  const result = readDatapackage(JSON.parse(read('datapackage.json').toString('utf8')), problems);
-  expect(problems).toEqual([]);
-  return result;
-}
+const read = readImportFixture;
+const metadata = importFixtureMetadata;
 
 let t: TestServer;
 beforeAll(async () => {

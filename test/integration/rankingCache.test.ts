@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { FormattedExecutionResult } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { readDatapackage } from '../../src/modules/ingest/datapackage';
-import type { ImportProblem } from '../../src/modules/ingest/importErrors';
 import { importObservations } from '../../src/modules/ingest/importObservations';
+import { importFixtureMetadata, readImportFixture } from '../fixtures/importFixtures';
 import { describeOnServer, heldAndPlain, until } from '../helpers/heldCaches';
 
 /**
@@ -41,15 +38,8 @@ const NESTED = `query($indicator: String!, $year: Int) {
   cities(first: 100) { edges { node { slug rank(indicator: $indicator, year: $year) { rank value percentile of } } } }
 }`;
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'import');
-const read = (name: string) => readFileSync(path.join(FIXTURES, name));
-
-function metadata() {
-  const problems: ImportProblem[] = [];
-  const result = readDatapackage(JSON.parse(read('datapackage.json').toString('utf8')), problems);
-  expect(problems).toEqual([]);
-  return result;
-}
+const read = readImportFixture;
+const metadata = importFixtureMetadata;
 
 interface Expected {
   slug: string;
