@@ -20,7 +20,7 @@ import {
 } from './dataset';
 import { batchCsv } from './observationsCsv';
 import { insertReferenceData, SYNTHETIC_SOURCE } from './referenceData';
-import { sqlObservations } from './sqlObservations';
+import { type LoadTally, sqlObservations } from './sqlObservations';
 
 export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -201,12 +201,7 @@ async function generate(
       missing: imports.missing,
       observations,
       loadedBy,
-      imports: imports.count,
-      indicatorsPerImport: options.indicatorsPerImport,
-      importSeconds: round(imports.seconds, 2),
-      importRowsPerSecond: Math.round(imports.records / imports.seconds),
-      importRowsPerSecondRange: [Math.round(imports.slowest), Math.round(imports.fastest)],
-      importPeakRssMb: Math.round(imports.peakRss / 2 ** 20),
+      ...importFigures(imports, options.indicatorsPerImport),
       referenceSeconds: round(referenceSeconds, 2),
       vacuumSeconds: round(vacuumSeconds, 2),
       totalSeconds: round((performance.now() - started) / 1000, 1),
@@ -239,7 +234,7 @@ async function importAll(
     /** Log each import's progress messages with the seconds since it began: where the time goes. */
     phases?: boolean;
   },
-) {
+): Promise<LoadTally> {
   const metadata: ImportMetadata = {
     source: SYNTHETIC_SOURCE,
     indicators: [],
@@ -302,17 +297,33 @@ async function importAll(
   return { records, missing, seconds, count, slowest, fastest, peakRss };
 }
 
+type ImportFigures = Pick<
+  GenerationReport,
+  | 'imports'
+  | 'indicatorsPerImport'
+  | 'importSeconds'
+  | 'importRowsPerSecond'
+  | 'importRowsPerSecondRange'
+  | 'importPeakRssMb'
+>;
+
+/** The import's figures as a generation and `--import-only` both report them. */
+function importFigures(imports: LoadTally, indicatorsPerImport: number): ImportFigures {
+  return {
+    imports: imports.count,
+    indicatorsPerImport,
+    importSeconds: round(imports.seconds, 2),
+    importRowsPerSecond: Math.round(imports.records / imports.seconds),
+    importRowsPerSecondRange: [Math.round(imports.slowest), Math.round(imports.fastest)],
+    importPeakRssMb: Math.round(imports.peakRss / 2 ** 20),
+  };
+}
+
 /** What `--import-only` measured. */
-export interface ImportMeasurement {
+export interface ImportMeasurement extends ImportFigures {
   scale: ScaleName;
   database: string;
   csvRows: number;
-  imports: number;
-  indicatorsPerImport: number;
-  importSeconds: number;
-  importRowsPerSecond: number;
-  importRowsPerSecondRange: [number, number];
-  importPeakRssMb: number;
   loadAverageBefore: number[];
   loadAverageAfter: number[];
   measuredAt: string;
@@ -352,12 +363,7 @@ export async function measureImport(options: {
       scale: options.scale,
       database,
       csvRows: imports.records,
-      imports: imports.count,
-      indicatorsPerImport: options.indicatorsPerImport,
-      importSeconds: round(imports.seconds, 2),
-      importRowsPerSecond: Math.round(imports.records / imports.seconds),
-      importRowsPerSecondRange: [Math.round(imports.slowest), Math.round(imports.fastest)],
-      importPeakRssMb: Math.round(imports.peakRss / 2 ** 20),
+      ...importFigures(imports, options.indicatorsPerImport),
       loadAverageBefore: loadAverageBefore.map((l) => round(l, 2)),
       loadAverageAfter: os.loadavg().map((l) => round(l, 2)),
       measuredAt: new Date().toISOString(),
