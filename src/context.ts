@@ -19,6 +19,11 @@ export function createLoaders(dataSource: DataSource) {
   const instruments = instrumentLoaders(dataSource);
   // The rows a server holds between requests (src/cache/referenceCache.ts), seen by this request.
   const references = RequestReferences.of(dataSource);
+  const referenceRows = referenceLoaders(dataSource, references);
+  const heldIndicatorIds = async (codes: string[]) =>
+    references.holdsRows
+      ? (await referenceRows.indicatorByCode.loadMany(codes)).flatMap((i) => (i && !(i instanceof Error) ? [i.id] : []))
+      : null;
   return {
     references,
     ...analyticsLoaders(dataSource, references),
@@ -26,12 +31,12 @@ export function createLoaders(dataSource: DataSource) {
     ...commitmentLoaders(dataSource, instruments.instrumentById),
     ...countryLoaders(dataSource),
     ...indicatorLoaders(dataSource, references),
-    ...observationLoaders(dataSource),
+    ...observationLoaders(dataSource, heldIndicatorIds),
     ...instruments,
     ...networkLoaders(dataSource),
     ...rightLoaders(dataSource),
     ...sourceLoaders(dataSource, references),
-    ...referenceLoaders(dataSource, references),
+    ...referenceRows,
   };
 }
 

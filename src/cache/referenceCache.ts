@@ -116,6 +116,15 @@ export class RequestReferences {
     this.bypassed = true;
   }
 
+  /**
+   * Whether rows asked through `rows` are held between requests: a read that needs them only to
+   * help the planner (a redundant condition naming a partition key) asks for them then, and does
+   * without them otherwise rather than spend a statement on them.
+   */
+  get holdsRows(): boolean {
+    return !!this.shared && !this.bypassed && this.shared.usable;
+  }
+
   rows<K extends string | number, V extends object>(
     kind: string,
     keys: readonly K[],

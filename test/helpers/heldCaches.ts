@@ -71,13 +71,15 @@ export interface HeldAndPlain {
   cached: Harness;
   /** On a data source of its own, holding nothing. */
   uncached: Harness;
+  /** The uncached server's data source. */
+  plain: DataSource;
   /** Another writer. */
   other: DataSource;
 }
 
 /** The two servers and the other writer for the enclosing describe (beforeAll/afterAll registered here). */
 export function heldAndPlain(): HeldAndPlain {
-  const state = {} as HeldAndPlain & { plain: DataSource };
+  const state = {} as HeldAndPlain;
   beforeAll(async () => {
     state.db = await createTestDatabase();
     state.cached = await harness(state.db.dataSource, { DATABASE_URL: state.db.url });

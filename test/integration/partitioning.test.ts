@@ -1,5 +1,5 @@
-import { sqlCounterOf } from '../../src/db/dataSource';
 import { loadFixture, series, type Fixture } from '../fixtures/fixture';
+import { observationPartitions, partitionsAdmitting, statementsSent } from '../helpers/plans';
 import { createTestServer, dataOf, type TestServer } from '../helpers/testServer';
 
 /**
@@ -40,58 +40,12 @@ async function rows<T>(text: string, parameters: unknown[] = []): Promise<T[]> {
   return t.db.dataSource.query(text, parameters);
 }
 
-/** The partition whose recorded bound admits `indicatorId`, by Postgres' hash partitioning function. */
-async function partitionByBound(indicatorId: number): Promise<string[]> {
-  const found = await rows<{ relname: string }>(
-    `SELECT c.relname FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
-     WHERE h.inhparent = 'observation'::regclass
-       AND satisfies_hash_partition('observation'::regclass,
-             (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'modulus (\\d+)'))[1]::int,
-             (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'remainder (\\d+)'))[1]::int,
-             $1::int)`,
-    [indicatorId],
-  );
-  return found.map((r) => r.relname);
-}
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
-
-function scannedRelations(node: PlanNode, into: Set<string>): Set<string> {
-  if (node['Relation Name'] && (node['Actual Loops'] ?? 0) > 0) into.add(node['Relation Name']);
-  for (const child of node.Plans ?? []) scannedRelations(child, into);
-  return into;
-}
+const partitionByBound = (indicatorId: number) => partitionsAdmitting(t.db.dataSource, indicatorId);
 
 /** The partitions of observation that the statements of one GraphQL operation actually read (EXPLAIN ANALYZE). */
 async function partitionsRead(query: string, variables: Record<string, unknown>): Promise<string[]> {
-  const counter = sqlCounterOf(t.db.dataSource);
-  const captured: { query: string; parameters: unknown[] }[] = [];
-  const logQuery = counter.logQuery.bind(counter);
-  counter.logQuery = (text, parameters, queryRunner) => {
-    captured.push({ query: text, parameters: parameters ?? [] });
-    logQuery(text, parameters, queryRunner);
-  };
-  try {
-    dataOf(await t.query(query, variables));
-  } finally {
-    counter.logQuery = logQuery;
-  }
-  const read = new Set<string>();
-  for (const statement of captured) {
-    // Reads only (EXPLAIN ANALYZE runs what it explains); the rule functions the reads call are
-    // inlined, so their scans show in the plan.
-    if (!/^\s*(SELECT|WITH)\b/i.test(statement.query)) continue;
-    const [{ 'QUERY PLAN': plans }] = await rows<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${statement.query}`,
-      statement.parameters,
-    );
-    for (const p of plans) scannedRelations(p.Plan, read);
-  }
-  return [...read].filter((name) => /^observation_p\d+$/.test(name)).sort();
+  const sent = await statementsSent(t.db.dataSource, async () => dataOf(await t.query(query, variables)));
+  return observationPartitions(t.db.dataSource, sent, 'read');
 }
 
 describe('observation partitioning', () => {

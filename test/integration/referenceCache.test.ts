@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { buildPeerScenarios, type PeerScenario } from '../../bench/peerScenarios';
 import { Role } from '../../src/modules/auth/apiKey.entity';
 import { createApiKey } from '../../src/modules/auth/apiKeys';
-import { describeOnServer, heldAndPlain, until } from '../helpers/heldCaches';
+import { describeOnServer, type Harness, heldAndPlain, until } from '../helpers/heldCaches';
+import { observationPartitions, partitionsAdmitting, statementsSent } from '../helpers/plans';
 
 /**
  * Reference rows held in process (src/cache/referenceCache.ts): the statements the benchmark's
@@ -62,6 +63,34 @@ describeOnServer('reference rows held in process (DATABASE_URL: notifications)',
     // newest release and the sources, is not selected by any of them), and the ranking with
     // its page's cities.
     expect(uncachedCounts).toEqual({ point: 1, dashboard: 2, ranking: 2, statistics: 2, compare: 2 });
+  });
+
+  it("plans only the indicator's partition of observation for the nested series once the indicator is held", async () => {
+    const nested = `query($indicator: String!) {
+      cities(first: 50) { edges { node { slug
+        observations(indicator: $indicator, yearFrom: 2000) { year value }
+        latest(indicator: $indicator) { year value } } } }
+    }`;
+    const variables = { indicator: 'homicide-rate' };
+    const [{ id }] = await t.db.dataSource.query(`SELECT id FROM indicator WHERE code = $1`, [variables.indicator]);
+    const own = await partitionsAdmitting(t.db.dataSource, id);
+    expect(own).toHaveLength(1);
+
+    await t.cached.run(nested, variables); // holds the indicator
+    let held: Awaited<ReturnType<Harness['run']>> | undefined;
+    const heldSent = await statementsSent(t.db.dataSource, async () => (held = await t.cached.run(nested, variables)));
+    let plain: Awaited<ReturnType<Harness['run']>> | undefined;
+    const plainSent = await statementsSent(t.plain, async () => (plain = await t.uncached.run(nested, variables)));
+    expect(held!.result).toEqual(plain!.result);
+    const values = data(held!.result).cities.edges.flatMap(
+      (e: { node: { observations: unknown[] } }) => e.node.observations,
+    );
+    expect(values.length).toBeGreaterThan(0);
+    // Both read only that partition when they run; only the held ids let the planner drop the others.
+    expect(await observationPartitions(t.db.dataSource, heldSent, 'planned')).toEqual(own);
+    expect(await observationPartitions(t.db.dataSource, heldSent, 'read')).toEqual(own);
+    expect((await observationPartitions(t.db.dataSource, plainSent, 'planned')).length).toBeGreaterThan(1);
+    expect(await observationPartitions(t.db.dataSource, plainSent, 'read')).toEqual(own);
   });
 
   it('serves a cited answer from the held release and sources too', async () => {

@@ -37,11 +37,13 @@ const LATERAL: Record<Mode, string> = {
  * code so that an unknown code is detected in the same statement. Only totals (no
  * disaggregation) are returned.
  */
-async function lookup(
+async function lookupIn(
   dataSource: DataSource,
+  heldIndicatorIds: HeldIndicatorIds,
   mode: Mode,
   keys: readonly ObservationKey[],
 ): Promise<(Observation[] | Error)[]> {
+  const ids = await heldIndicatorIds([...new Set(keys.map((k) => k.indicatorCode))]);
   const rows = await query<Observation & { keyOrdinal: string; foundIndicatorId: number | null }>(
     dataSource,
     sql`SELECT k.ord AS "keyOrdinal", i.id AS "foundIndicatorId", ${entityColumns(dataSource, Observation, 'o')}
@@ -53,6 +55,7 @@ async function lookup(
      LEFT JOIN LATERAL (
        SELECT o.* FROM observation o
        WHERE o.city_id = k.city_id AND o.indicator_id = i.id AND o.disaggregation = ''
+         ${ids ? sql`AND o.indicator_id = ANY(CAST(${ids} AS int[]))` : sql``}
          AND ${visibleAsOf('o', sql.raw('k.as_of'))}
          ${sql.raw(LATERAL[mode])}
      ) o ON true
@@ -75,20 +78,27 @@ async function lookup(
 const cacheKeyFn = (k: ObservationKey) =>
   JSON.stringify([k.cityId, k.indicatorCode, k.yearFrom ?? null, k.yearTo ?? null, k.year ?? null, k.asOf ?? null]);
 
-export function observationLoaders(dataSource: DataSource) {
+/**
+ * The ids of indicator codes when the server holds them (src/cache/referenceCache.ts), else null.
+ * Observation is partitioned by indicator: the LATERAL probe's `o.indicator_id = i.id` prunes
+ * only at run time, after all eight partitions were planned, so the held ids are named once more
+ * as a parameter the planner sees (redundant in meaning, as in compare). Without held rows the
+ * statement does without: a statement more per batch would cost what pruning saves.
+ */
+export type HeldIndicatorIds = (codes: string[]) => Promise<number[] | null>;
+
+export function observationLoaders(dataSource: DataSource, heldIndicatorIds: HeldIndicatorIds) {
+  const lookup = (mode: Mode, keys: readonly ObservationKey[]) => lookupIn(dataSource, heldIndicatorIds, mode, keys);
   return {
-    observationSeries: new DataLoader<ObservationKey, Observation[], string>(
-      (keys) => lookup(dataSource, 'series', keys),
-      {
-        cacheKeyFn,
-      },
-    ),
+    observationSeries: new DataLoader<ObservationKey, Observation[], string>((keys) => lookup('series', keys), {
+      cacheKeyFn,
+    }),
     latestObservation: new DataLoader<ObservationKey, Observation | null, string>(
-      async (keys) => (await lookup(dataSource, 'latest', keys)).map((r) => (r instanceof Error ? r : (r[0] ?? null))),
+      async (keys) => (await lookup('latest', keys)).map((r) => (r instanceof Error ? r : (r[0] ?? null))),
       { cacheKeyFn },
     ),
     observationInYear: new DataLoader<ObservationKey, Observation | null, string>(
-      async (keys) => (await lookup(dataSource, 'value', keys)).map((r) => (r instanceof Error ? r : (r[0] ?? null))),
+      async (keys) => (await lookup('value', keys)).map((r) => (r instanceof Error ? r : (r[0] ?? null))),
       { cacheKeyFn },
     ),
   };
