@@ -55,7 +55,7 @@ async function lookupIn(
      LEFT JOIN LATERAL (
        SELECT o.* FROM observation o
        WHERE o.city_id = k.city_id AND o.indicator_id = i.id AND o.disaggregation = ''
-         ${ids ? sql`AND o.indicator_id = ANY(CAST(${ids} AS int[]))` : sql``}
+         ${ids ? sql`AND o.indicator_id = ANY(CAST(${ids} AS int[]))` : sql.empty}
          AND ${visibleAsOf('o', sql.raw('k.as_of'))}
          ${sql.raw(LATERAL[mode])}
      ) o ON true
@@ -82,8 +82,10 @@ const cacheKeyFn = (k: ObservationKey) =>
  * The ids of indicator codes when the server holds them (src/cache/referenceCache.ts), else null.
  * Observation is partitioned by indicator: the LATERAL probe's `o.indicator_id = i.id` prunes
  * only at run time, after all eight partitions were planned, so the held ids are named once more
- * as a parameter the planner sees (redundant in meaning, as in compare). Without held rows the
- * statement does without: a statement more per batch would cost what pruning saves.
+ * as a parameter the planner sees (redundant in meaning, as in compare). Without a cache the
+ * statement does without: a statement more per batch would cost what pruning saves. With one, the
+ * first batch after a change (and any batch with an unknown code, which is never held) reads the
+ * indicators once through the request's `indicatorByCode`, which the resolvers share.
  */
 export type HeldIndicatorIds = (codes: string[]) => Promise<number[] | null>;
 
