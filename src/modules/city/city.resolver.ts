@@ -11,6 +11,7 @@ import { OrderDirection } from '../common/order';
 import { checkYear, checkYearRange, parseId } from '../common/validate';
 import { Country } from '../country/country.entity';
 import { Observation } from '../indicator/observation.entity';
+import { observationColumns } from '../indicator/observation.loaders';
 import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
@@ -123,6 +124,7 @@ export class CityResolver {
   async observations(
     @Root() city: City,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
     @Arg('yearFrom', () => Int, { nullable: true }) yearFrom?: number | null,
     @Arg('yearTo', () => Int, { nullable: true }) yearTo?: number | null,
@@ -141,6 +143,7 @@ export class CityResolver {
         yearFrom,
         yearTo,
         asOf: release,
+        columns: observationColumns(info),
       }),
     );
   }
@@ -149,6 +152,7 @@ export class CityResolver {
   async latest(
     @Root() city: City,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
     @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the data as it stood then' })
     asOf?: string | null,
@@ -158,7 +162,12 @@ export class CityResolver {
     return explainUnknown(
       context,
       'indicator',
-      context.loaders.latestObservation.load({ cityId: city.id, indicatorCode: indicator, asOf: release }),
+      context.loaders.latestObservation.load({
+        cityId: city.id,
+        indicatorCode: indicator,
+        asOf: release,
+        columns: observationColumns(info),
+      }),
     );
   }
 
@@ -166,6 +175,7 @@ export class CityResolver {
   async value(
     @Root() city: City,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
     @Arg('year', () => Int) year: number,
     @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the data as it stood then' })
@@ -177,7 +187,13 @@ export class CityResolver {
     return explainUnknown(
       context,
       'indicator',
-      context.loaders.observationInYear.load({ cityId: city.id, indicatorCode: indicator, year, asOf: release }),
+      context.loaders.observationInYear.load({
+        cityId: city.id,
+        indicatorCode: indicator,
+        year,
+        asOf: release,
+        columns: observationColumns(info),
+      }),
     );
   }
 }

@@ -11,31 +11,34 @@ const selectLists = new WeakMap<DataSource, Map<unknown, Map<string, Sql>>>();
  * ISO text (`::text`), which is what the entities declare. So the row needs no conversion in
  * Node: what Postgres returns is the typed row. Built once per data source, entity and alias
  * from the entity's columns, so a column added by a migration and its entity is read without
- * a second list to keep in step.
+ * a second list to keep in step. With `only`, just those properties (in the entity's column
+ * order), for a resolver that knows which fields the query selects.
  */
 export function entityColumns(
   dataSource: DataSource,
   target: EntityTarget<ObjectLiteral>,
   alias: string,
   prefix = '',
+  only?: ReadonlySet<string>,
 ): Sql {
   let byTarget = selectLists.get(dataSource);
   if (!byTarget) selectLists.set(dataSource, (byTarget = new Map()));
   let byAlias = byTarget.get(target);
   if (!byAlias) byTarget.set(target, (byAlias = new Map()));
-  let list = byAlias.get(`${prefix}\u0000${alias}`);
+  const key = `${prefix}\u0000${alias}\u0000${only ? [...only].sort().join(',') : '*'}`;
+  let list = byAlias.get(key);
   if (!list) {
     const seen = new Set<string>();
     const entries: string[] = [];
     for (const column of dataSource.getMetadata(target).columns) {
       // A foreign key declared both as a column and by a relation's join column appears once.
-      if (seen.has(column.propertyName)) continue;
+      if (seen.has(column.propertyName) || (only && !only.has(column.propertyName))) continue;
       seen.add(column.propertyName);
       const cast = column.type === 'date' ? '::text' : '';
       entries.push(`${alias}."${column.databaseName}"${cast} AS "${prefix}${column.propertyName}"`);
     }
     list = sql.raw(entries.join(', '));
-    byAlias.set(`${prefix}\u0000${alias}`, list);
+    byAlias.set(key, list);
   }
   return list;
 }
