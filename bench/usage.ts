@@ -36,7 +36,7 @@ export const USAGE = `usage: npm run bench -- [--scale small|large|xlarge] [opti
   --compare-with DIR         with --empty-start-only: also another checkout (built, with node_modules), runs alternating
   --peer postgraphile        only the peer comparison: PostGraphile 5 (bench/peer/postgraphile, installed with npm ci
                              there when missing, run under Node 22 from .ci/node-line.sh) and rightsgraph (response cache
-                             off) answer point, dashboard, ranking, statistics and compare; answers are checked equal,
+                             off, under the same Node) answer point, dashboard, ranking, statistics and compare; answers are checked equal,
                              then both are measured in interleaved rounds at 8 and 32 connections (--rounds, --seconds:
                              default 2); writes bench/results/peer-postgraphile-<scale>-<date>.json
   --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
