@@ -27,7 +27,7 @@ export interface ObservationKey {
  * The entity properties each field of the Observation type reads. `id` is always read: it tells a
  * key's row from the outer join's empty one. A field not listed here (one added to the type and
  * not to this table) reads every column, so an omission costs time, never a wrong answer;
- * test/unit/observationColumns.test.ts holds this table to the schema.
+ * test/integration/observationColumns.test.ts holds this table to the schema.
  */
 export const OBSERVATION_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof Observation)[]>> = {
   __typename: [],
@@ -57,19 +57,19 @@ const columnsByField = new WeakMap<readonly FieldNode[], string>();
 export function observationColumns(info: GraphQLResolveInfo): string {
   let columns = columnsByField.get(info.fieldNodes);
   if (columns === undefined) {
-    const properties = new Set<string>(['id']);
-    for (const field of selectedFields(info, [])) {
-      const read = Object.hasOwn(OBSERVATION_FIELD_COLUMNS, field) ? OBSERVATION_FIELD_COLUMNS[field] : null;
-      if (!read) {
-        properties.clear();
-        break;
-      }
-      for (const property of read) properties.add(property);
-    }
-    columns = properties.size === 0 ? ALL_COLUMNS : [...properties].sort().join(',');
+    columns = columnsOf(selectedFields(info, []));
     columnsByField.set(info.fieldNodes, columns);
   }
   return columns;
+}
+
+function columnsOf(fields: Iterable<string>): string {
+  const properties = new Set<string>(['id']);
+  for (const field of fields) {
+    if (!Object.hasOwn(OBSERVATION_FIELD_COLUMNS, field)) return ALL_COLUMNS;
+    for (const property of OBSERVATION_FIELD_COLUMNS[field]) properties.add(property);
+  }
+  return [...properties].sort().join(',');
 }
 
 /** The properties a batch reads: every key's, or undefined (all) when any key wants all. */
