@@ -1,5 +1,5 @@
-import type { Response } from 'express';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type http from 'node:http';
 import { ErrorCode, httpStatusOf } from './errors';
 
 /** What an HTTP route answers for an error: the GraphQL error shape, beside any `extra` fields. */
@@ -40,11 +40,19 @@ export function httpErrorBody(
  * `httpErrorBody` with the request id of the `x-request-id` header, so a report can be matched to
  * the log. `extra` adds fields beside `errors` (a status).
  */
-export function sendHttpError(res: Response, error: GraphQLError, extra: Record<string, unknown> = {}): void {
-  const http = error.extensions.http as { headers?: Map<string, string> } | undefined;
-  for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
+export function sendHttpError(
+  res: http.ServerResponse,
+  error: GraphQLError,
+  extra: Record<string, unknown> = {},
+): void {
+  const transport = error.extensions.http as { headers?: Map<string, string> } | undefined;
+  for (const [name, value] of transport?.headers ?? []) res.setHeader(name, value);
   const requestId = res.getHeader('x-request-id');
-  res
-    .status(httpStatusOf(error))
-    .json(httpErrorBody(error, typeof requestId === 'string' ? requestId : undefined, extra));
+  const body = JSON.stringify(httpErrorBody(error, typeof requestId === 'string' ? requestId : undefined, extra));
+  // Node's own response methods, as Express's res.json would write it: the same on Express's
+  // response and on the direct route's (src/directRoute.ts).
+  res.statusCode = httpStatusOf(error);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(res.req?.method === 'HEAD' ? undefined : body);
 }

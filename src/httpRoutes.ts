@@ -1,13 +1,15 @@
 import type { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { DataChanges } from './cache/dataChanges';
 import type { Config } from './config';
 import { type Context, createContext } from './context';
 import { corsPolicy } from './corsPolicy';
 import { databaseAnswers, type DatabaseHealth } from './db/databaseHealth';
+import { directRoute } from './directRoute';
+import { graphqlHandler } from './graphqlHandler';
 import { ErrorCode, requestError, serviceUnavailable } from './errors';
 import { sendHttpError } from './httpErrors';
 import { jsonErrorHandler } from './jsonErrorHandler';
@@ -44,19 +46,32 @@ const requestId: RequestHandler = (req, res, next) => {
  * process is up), /readyz (the database answers) and the explorer's pages; then a 404 and the
  * final error handler, so every error that leaves a route is written by `sendHttpError`.
  */
-export function mountRoutes(app: express.Express, deps: RouteDependencies): void {
+export function mountRoutes(
+  app: express.Express,
+  deps: RouteDependencies,
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const { dataSource, config, apollo, limiter, health, changes } = deps;
-  app.use(requestId);
   // Who is calling, looked up once per request (no query at all without a key) and read by
   // the rate limiter, the GraphQL context and POST /imports.
-  app.use(['/graphql', '/export', '/imports'], async (req, res, next) => {
+  const caller: RequestHandler = async (req, res, next) => {
     try {
       res.locals.auth = await authenticate(dataSource, req.headers.authorization);
       next();
     } catch (error) {
       next(error);
     }
-  });
+  };
+  const graphqlCors = corsPolicy(config, ['GET', 'POST']);
+  const graphql: RequestHandler[] = [
+    limiter,
+    express.json({ limit: '1mb', verify: refuseManyValues }),
+    graphqlHandler(apollo, async (req, res) =>
+      createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string, requestSignal(res)),
+    ),
+  ];
+  const errors = jsonErrorHandler(config, deps.logger, health);
+  app.use(requestId);
+  app.use(['/graphql', '/export', '/imports'], caller);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -70,18 +85,10 @@ export function mountRoutes(app: express.Express, deps: RouteDependencies): void
     sendHttpError(res, serviceUnavailable(), { status: 'database unavailable' });
   });
   // Before the explorer's GET /graphql, which would answer the preflight without CORS headers.
-  app.use('/graphql', corsPolicy(config, ['GET', 'POST']));
+  app.use('/graphql', graphqlCors);
   app.use('/export', corsPolicy(config, ['GET']));
   app.use(explorerRouter(config));
-  app.use(
-    '/graphql',
-    limiter,
-    express.json({ limit: '1mb', verify: refuseManyValues }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string, requestSignal(res)),
-    }),
-  );
+  app.use('/graphql', ...graphql);
   app.use('/export', limiter, exportRouter(dataSource, config));
   app.use(
     '/imports',
@@ -96,5 +103,8 @@ export function mountRoutes(app: express.Express, deps: RouteDependencies): void
   app.use((req, res) => {
     sendHttpError(res, requestError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${req.path}`));
   });
-  app.use(jsonErrorHandler(config, deps.logger, health));
+  app.use(errors);
+  // POST /graphql: the handlers the app runs for it, in its order (the explorer's routes before
+  // them answer only GET), without the router's walk (src/directRoute.ts).
+  return directRoute(app, [requestId, caller, graphqlCors, ...graphql], errors);
 }
