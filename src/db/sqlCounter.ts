@@ -1,5 +1,11 @@
 import { AbstractLogger, type LogLevel, type LogMessage, type QueryRunner } from 'typeorm';
 
+/** A statement as TypeORM sent it. */
+export interface SentStatement {
+  query: string;
+  parameters: unknown[];
+}
+
 /**
  * Counts every SQL statement TypeORM sends, so tests can assert that a GraphQL query's cost
  * depends on its depth and not on its number of rows, and the benchmark can report
@@ -7,8 +13,8 @@ import { AbstractLogger, type LogLevel, type LogMessage, type QueryRunner } from
  */
 export class SqlCounter extends AbstractLogger {
   count = 0;
-  readonly statements: string[] = [];
-  recording = false;
+  /** The lists of the recordings under way (`record`), each given every statement sent. */
+  private readonly recordings = new Set<SentStatement[]>();
 
   constructor(private readonly echo = false) {
     // Failed statements surface as errors of the operation that sent them (and are logged there),
@@ -18,7 +24,7 @@ export class SqlCounter extends AbstractLogger {
 
   override logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
     this.count += 1;
-    if (this.recording) this.statements.push(query);
+    for (const sent of this.recordings) sent.push({ query, parameters: parameters ?? [] });
     super.logQuery(query, parameters, queryRunner);
   }
 
@@ -26,6 +32,20 @@ export class SqlCounter extends AbstractLogger {
   start(): () => number {
     const begin = this.count;
     return () => this.count - begin;
+  }
+
+  /**
+   * The statements (with their parameters) sent while `work` runs, by anyone on this data
+   * source: tests run one thing at a time. Recordings may nest or overlap; each gets them all.
+   */
+  async record<T>(work: () => Promise<T>): Promise<{ result: T; sent: SentStatement[] }> {
+    const sent: SentStatement[] = [];
+    this.recordings.add(sent);
+    try {
+      return { result: await work(), sent };
+    } finally {
+      this.recordings.delete(sent);
+    }
   }
 
   protected writeLog(level: LogLevel, message: LogMessage | string | number | (LogMessage | string | number)[]): void {

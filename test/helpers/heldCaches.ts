@@ -35,18 +35,11 @@ export async function harness(dataSource: DataSource, env: NodeJS.ProcessEnv): P
     config,
     async run(query, variables, authorization) {
       const auth = await authenticate(dataSource, authorization);
-      const from = counter.statements.length;
-      counter.recording = true;
-      try {
-        const response = await server.apollo.executeOperation(
-          { query, variables },
-          { contextValue: createContext(dataSource, config, auth) },
-        );
-        if (response.body.kind !== 'single') throw new Error('expected a single result');
-        return { result: response.body.singleResult, statements: counter.statements.splice(from) };
-      } finally {
-        counter.recording = false;
-      }
+      const { result: response, sent } = await counter.record(() =>
+        server.apollo.executeOperation({ query, variables }, { contextValue: createContext(dataSource, config, auth) }),
+      );
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      return { result: response.body.singleResult, statements: sent.map((s) => s.query) };
     },
   };
 }

@@ -1,27 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { sqlCounterOf } from '../../src/db/dataSource';
+import type { SentStatement } from '../../src/db/sqlCounter';
 
-/** A statement as TypeORM sent it. */
-export interface SentStatement {
-  query: string;
-  parameters: unknown[];
-}
+export type { SentStatement } from '../../src/db/sqlCounter';
 
 /** The statements (with their parameters) that `work` sends through `dataSource`. */
 export async function statementsSent(dataSource: DataSource, work: () => Promise<unknown>): Promise<SentStatement[]> {
-  const counter = sqlCounterOf(dataSource);
-  const sent: SentStatement[] = [];
-  const logQuery = counter.logQuery.bind(counter);
-  counter.logQuery = (text, parameters, queryRunner) => {
-    sent.push({ query: text, parameters: parameters ?? [] });
-    logQuery(text, parameters, queryRunner);
-  };
-  try {
-    await work();
-  } finally {
-    counter.logQuery = logQuery;
-  }
-  return sent;
+  return (await sqlCounterOf(dataSource).record(work)).sent;
 }
 
 interface PlanNode {

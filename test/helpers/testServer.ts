@@ -54,19 +54,8 @@ export async function createTestServer(options: { seed?: boolean; env?: NodeJS.P
     config,
     query,
     async countStatements(text, variables) {
-      const read = counter.start();
-      const from = counter.statements.length;
-      const wasRecording = counter.recording;
-      counter.recording = true;
-      let sent: string[] = [];
-      let result: FormattedExecutionResult;
-      try {
-        result = await query<Record<string, unknown>>(text, variables);
-      } finally {
-        sent = counter.statements.splice(from);
-        counter.recording = wasRecording;
-      }
-      return { result, statements: read(), sql: sqlSnapshot(sent) };
+      const { result, sent } = await counter.record(() => query<Record<string, unknown>>(text, variables));
+      return { result, statements: sent.length, sql: sqlSnapshot(sent.map((s) => s.query)) };
     },
     async close() {
       await server.stop();

@@ -671,13 +671,10 @@ describe('streaming a large export', () => {
     gc?.();
     const baseline = process.memoryUsage().heapUsed;
     let peak = 0;
-    const counter = sqlCounterOf(site.db.dataSource);
-    counter.statements.length = 0;
-    counter.recording = true;
     let newlines = 0;
     let bytes = 0;
     let sinceSample = 0;
-    try {
+    const { sent } = await sqlCounterOf(site.db.dataSource).record(async () => {
       const response = await site.get('/export/observations.csv');
       expect(response.status).toBe(200);
       // Read as it arrives and keep nothing, so the heap measures the server's side only.
@@ -691,17 +688,14 @@ describe('streaming a large export', () => {
           peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
         }
       }
-    } finally {
-      counter.recording = false;
-    }
+    });
     expect(newlines).toBe(ROWS + 1);
-    const batches = counter.statements.filter((sql) => sql.includes('LIMIT CAST'));
+    const batches = sent.filter((s) => s.query.includes('LIMIT CAST'));
     expect(batches).toHaveLength(Math.floor(ROWS / EXPORT_BATCH_SIZE) + 1);
     // With the heap collected at each sample, what is left is what the export holds: about one
     // batch (some 3 MB here). It must never hold as much as the CSV it writes (about 9 MB);
     // holding the rows themselves would take over 100 MB.
     if (gc) expect(peak).toBeLessThan(bytes);
-    counter.statements.length = 0;
   });
 
   it('cuts the connection when the database fails mid-stream, rather than ending a short CSV', async () => {

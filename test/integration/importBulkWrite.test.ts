@@ -30,18 +30,11 @@ afterAll(async () => {
 });
 
 async function importRows(rows: string[][]) {
-  const counter = sqlCounterOf(db.dataSource);
-  counter.statements.length = 0;
-  counter.recording = true;
-  try {
-    const report = await importObservations(db.dataSource, csvFile(rows, HEADER), {
-      metadata: { ...METADATA, disaggregations: ['sex'] },
-    });
-    expect(report.ok).toBe(true);
-    return { report, statements: [...counter.statements] };
-  } finally {
-    counter.recording = false;
-  }
+  const { result: report, sent } = await sqlCounterOf(db.dataSource).record(() =>
+    importObservations(db.dataSource, csvFile(rows, HEADER), { metadata: { ...METADATA, disaggregations: ['sex'] } }),
+  );
+  expect(report.ok).toBe(true);
+  return { report, statements: sent.map((s) => s.query) };
 }
 
 /** latest_observation's row for Boston and the test indicator: [year, value]. */
