@@ -15,8 +15,9 @@ const expressIp = Object.getOwnPropertyDescriptor(express.request, 'ip')?.get;
  * the JSON parser's and Apollo integration's Express calls that was about 0.4 of the 0.8 ms of
  * server CPU a point lookup took (docs/performance.md, "POST /graphql without Express").
  *
- * The handlers are the app's own for the route, in the app's order (mountRoutes builds both from
- * one list), so every header, limit and error answer is the app's. They use nothing of Express's
+ * The handlers are the same functions the app mounts for the route, in the app's order (mountRoutes
+ * passes both the same values; test/integration/directRoute.test.ts compares the answers of the
+ * two ways), so every header, limit and error answer is the app's. They use nothing of Express's
  * request and response but what this gives them: `req.app` and `req.ip` (for the rate limiter,
  * Express's own getter under the app's `trust proxy`), `req.originalUrl` and `res.locals`. An
  * error goes to the app's final error handler, which writes through `sendHttpError` (plain Node).

@@ -45,6 +45,7 @@ const requestId: RequestHandler = (req, res, next) => {
  * The routes, in the order they match: GraphQL at /graphql, /export, /imports, /healthz (the
  * process is up), /readyz (the database answers) and the explorer's pages; then a 404 and the
  * final error handler, so every error that leaves a route is written by `sendHttpError`.
+ * Returns the server's request handler: the app, with POST /graphql taken past it.
  */
 export function mountRoutes(
   app: express.Express,
@@ -105,6 +106,10 @@ export function mountRoutes(
   });
   app.use(errors);
   // POST /graphql: the handlers the app runs for it, in its order (the explorer's routes before
-  // them answer only GET), without the router's walk (src/directRoute.ts).
-  return directRoute(app, [requestId, caller, graphqlCors, ...graphql], errors);
+  // them answer only GET), without Express (src/directRoute.ts); any other request, the app.
+  const postGraphql = directRoute(app, [requestId, caller, graphqlCors, ...graphql], errors);
+  return (req, res) => {
+    if (req.method === 'POST' && req.url === '/graphql') postGraphql(req, res);
+    else app(req, res);
+  };
 }

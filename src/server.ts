@@ -105,12 +105,9 @@ export async function createServer(
   app.disable('x-powered-by');
   // Behind a reverse proxy, the client address (for rate limits) is in X-Forwarded-For.
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
-  // POST /graphql takes the direct route once the routes are mounted (src/directRoute.ts).
-  let postGraphql: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null = null;
-  const httpServer = http.createServer((req, res) => {
-    if (postGraphql && req.method === 'POST' && req.url === '/graphql') postGraphql(req, res);
-    else app(req, res);
-  });
+  // The app until the routes are mounted, then mountRoutes' handler (POST /graphql past Express).
+  let handle: http.RequestListener = app;
+  const httpServer = http.createServer((req, res) => handle(req, res));
   // With DATABASE_URL other processes may write too: listen for their changes (on
   // DATABASE_LISTEN_URL, Postgres itself, when DATABASE_URL is a pooler). Embedded PGlite
   // is reached by other processes only through this process's socket (see DataChanges).
@@ -162,7 +159,7 @@ export async function createServer(
   // The analyses' worker threads (src/compute/): no thread starts before the first task, and
   // they end with stop().
   const releaseComputePool = holdComputePool(config.computeThreads);
-  postGraphql = mountRoutes(app, { dataSource, config, apollo, logger, health, changes, limiter: limiter.middleware });
+  handle = mountRoutes(app, { dataSource, config, apollo, logger, health, changes, limiter: limiter.middleware });
 
   return {
     app,
