@@ -1,8 +1,6 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { query, sql, type Sql } from './sqlTag';
 
-const selectLists = new WeakMap<DataSource, Map<unknown, Map<string, Sql>>>();
-
 /**
  * The select list that reads an entity's row as the entity's own shape:
  * `alias."country_code" AS "countryCode", ...`, one entry per column of the entity. pg returns
@@ -21,26 +19,100 @@ export function entityColumns(
   prefix = '',
   only?: ReadonlySet<string>,
 ): Sql {
-  let byTarget = selectLists.get(dataSource);
-  if (!byTarget) selectLists.set(dataSource, (byTarget = new Map()));
-  let byAlias = byTarget.get(target);
-  if (!byAlias) byTarget.set(target, (byAlias = new Map()));
-  const key = `${prefix}\u0000${alias}\u0000${only ? [...only].sort().join(',') : '*'}`;
-  let list = byAlias.get(key);
-  if (!list) {
-    const seen = new Set<string>();
-    const entries: string[] = [];
-    for (const column of dataSource.getMetadata(target).columns) {
-      // A foreign key declared both as a column and by a relation's join column appears once.
-      if (seen.has(column.propertyName) || (only && !only.has(column.propertyName))) continue;
-      seen.add(column.propertyName);
-      const cast = column.type === 'date' ? '::text' : '';
-      entries.push(`${alias}."${column.databaseName}"${cast} AS "${prefix}${column.propertyName}"`);
-    }
-    list = sql.raw(entries.join(', '));
-    byAlias.set(key, list);
+  return cached(dataSource, target, `list\u0000${prefix}\u0000${alias}`, only, (columns) =>
+    sql.raw(columns.map((c) => `${c.expression(alias)} AS "${prefix}${c.propertyName}"`).join(', ')),
+  );
+}
+
+/**
+ * The same columns as one JSON array per row, `json_build_array(alias."id", alias."year", ...)`,
+ * with the property name of each position: for a statement that aggregates an entity's rows per
+ * key (`json_agg(...)`) instead of returning a row per entity. pg parses the JSON, so the values
+ * arrive typed as entityColumns' do for the column types JSON carries unchanged (JSON_SAFE); an
+ * entity with another (a timestamp would arrive as text, a bigint as a number) is refused.
+ */
+export function entityJsonArray(
+  dataSource: DataSource,
+  target: EntityTarget<ObjectLiteral>,
+  alias: string,
+  only?: ReadonlySet<string>,
+): { properties: readonly string[]; array: Sql } {
+  return cached(dataSource, target, `json\u0000${alias}`, only, (columns) => {
+    const unsafe = columns.find((c) => !JSON_SAFE.has(c.type));
+    if (unsafe)
+      throw new Error(
+        `entityJsonArray: ${unsafe.propertyName} is ${unsafe.type}, which JSON would not carry as pg reads it`,
+      );
+    return {
+      properties: columns.map((c) => c.propertyName),
+      array: sql.raw(`json_build_array(${columns.map((c) => c.expression(alias)).join(', ')})`),
+    };
+  });
+}
+
+// `number`: a column typed by its TypeScript type (a generated id), an integer in Postgres.
+const JSON_SAFE = new Set([
+  'number',
+  'int',
+  'integer',
+  'smallint',
+  'double precision',
+  'varchar',
+  'text',
+  'boolean',
+  'date',
+]);
+
+/** An entity's JSON arrays as objects of its properties, in order. */
+export function fromJsonArrays<T>(properties: readonly string[], arrays: readonly (readonly unknown[])[]): T[] {
+  return arrays.map((values) => {
+    const entity: Record<string, unknown> = {};
+    for (let i = 0; i < properties.length; i++) entity[properties[i]] = values[i];
+    return entity as T;
+  });
+}
+
+interface EntityColumn {
+  propertyName: string;
+  type: string;
+  expression(alias: string): string;
+}
+
+const built = new WeakMap<DataSource, Map<unknown, Map<string, unknown>>>();
+
+/**
+ * Built once per data source, entity, form and selection from the entity's columns: each
+ * property once (a foreign key declared both as a column and by a relation's join column appears
+ * once), in the entity's column order, `date` read as text.
+ */
+function cached<R>(
+  dataSource: DataSource,
+  target: EntityTarget<ObjectLiteral>,
+  form: string,
+  only: ReadonlySet<string> | undefined,
+  build: (columns: EntityColumn[]) => R,
+): R {
+  let byTarget = built.get(dataSource);
+  if (!byTarget) built.set(dataSource, (byTarget = new Map()));
+  let byForm = byTarget.get(target);
+  if (!byForm) byTarget.set(target, (byForm = new Map()));
+  const key = `${form}\u0000${only ? [...only].sort().join(',') : '*'}`;
+  if (byForm.has(key)) return byForm.get(key) as R;
+  const seen = new Set<string>();
+  const columns: EntityColumn[] = [];
+  for (const column of dataSource.getMetadata(target).columns) {
+    if (seen.has(column.propertyName) || (only && !only.has(column.propertyName))) continue;
+    seen.add(column.propertyName);
+    const cast = column.type === 'date' ? '::text' : '';
+    columns.push({
+      propertyName: column.propertyName,
+      type: typeof column.type === 'function' ? column.type.name.toLowerCase() : column.type,
+      expression: (alias) => `${alias}."${column.databaseName}"${cast}`,
+    });
   }
-  return list;
+  const result = build(columns);
+  byForm.set(key, result);
+  return result;
 }
 
 /**
