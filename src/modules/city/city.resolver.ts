@@ -11,6 +11,7 @@ import { OrderDirection } from '../common/order';
 import { checkYear, checkYearRange, parseId } from '../common/validate';
 import { Country } from '../country/country.entity';
 import { Observation } from '../indicator/observation.entity';
+import { nestedSeries } from '../indicator/nestedSeries';
 import { observationColumns } from '../indicator/observation.loaders';
 import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
@@ -65,7 +66,11 @@ export class CityResolver {
   }
 
   @Query(() => CityConnection)
-  async cities(@Ctx() context: Context, @Args(() => CitiesArgs) args: CitiesArgs): Promise<Connection<City>> {
+  async cities(
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
+    @Args(() => CitiesArgs) args: CitiesArgs,
+  ): Promise<Connection<City>> {
     await checkCityFilter(context, args.filter);
     const field = args.orderBy?.field ?? CityOrderField.NAME;
     return paginate(context.dataSource, {
@@ -78,6 +83,7 @@ export class CityResolver {
       first: args.first,
       after: args.after,
       limits: context.config,
+      columns: await nestedSeries(context, info, ['edges', 'node'], sql`c.id`),
     });
   }
 

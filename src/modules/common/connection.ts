@@ -122,6 +122,12 @@ export interface SortKey<T> {
   value: (node: T) => CursorValue;
 }
 
+/** A column a page's statement reads beside each row (a nested field read ahead), and what to do with its value. */
+export interface PageColumn<T> {
+  expression: Sql;
+  take(node: T, value: unknown): void;
+}
+
 /** One paged list: an entity's rows, the conditions that pick them, and the order they come in. */
 export interface PageQuery<T> {
   /** The entity whose rows are listed, read in its own shape (`entityColumns`). */
@@ -138,6 +144,8 @@ export interface PageQuery<T> {
   first?: number | null;
   after?: string | null;
   limits: PageLimits;
+  /** Read beside each row in the same statement; not part of the nodes. */
+  columns?: readonly PageColumn<T>[];
 }
 
 const whereClause = (conditions: readonly Sql[]): Sql =>
@@ -172,6 +180,7 @@ export async function paginate<T extends ObjectLiteral>(
       )})`,
     );
   }
+  const extra = page.columns ?? [];
   const direction = page.descending ? ' DESC' : ' ASC';
   const orderBy = sql.join(
     page.keys.map((key) => sql`${key.expression}${sql.raw(direction)}`),
@@ -182,10 +191,20 @@ export async function paginate<T extends ObjectLiteral>(
       ? []
       : await query<T>(
           dataSource,
-          sql`SELECT ${entityColumns(dataSource, page.entity, page.alias)} FROM ${table}${whereClause(seek)}
+          sql`SELECT ${entityColumns(dataSource, page.entity, page.alias)}${sql.join(
+            extra.map((column, i) => sql`, ${column.expression} AS ${sql.identifier(`column${i}`)}`),
+            '',
+          )} FROM ${table}${whereClause(seek)}
               ORDER BY ${orderBy} LIMIT ${size + 1}`,
         ).catch(invalidCursorValue(page.after));
   const nodes = rows.slice(0, size);
+  rows.forEach((row: Record<string, unknown>, index) => {
+    extra.forEach((column, i) => {
+      // The row past the page only tells that there is a next page.
+      if (index < size) column.take(row as T, row[`column${i}`]);
+      delete row[`column${i}`];
+    });
+  });
   const edges = nodes.map((node) => ({
     cursor: encodeCursor(
       page.ordering,

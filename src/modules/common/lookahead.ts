@@ -1,25 +1,44 @@
-import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
+
+type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
 
 /**
- * The names of the fields a query selects at `path` below the field being resolved (through
- * aliases, inline fragments and named fragments), e.g. ['series', 'points'] in `compare`. A
- * field under @skip or @include counts as selected: the answer is a superset, never less.
- * Lets a resolver read only the columns the client asked for.
+ * The nodes of the fields a query selects at `path` below `fieldNodes` (through aliases, inline
+ * fragments and named fragments), in query order. A field under @skip or @include counts as
+ * selected: what is read ahead is a superset, never less.
  */
-export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<string> {
-  const names = new Set<string>();
+export function selectedFieldNodes(
+  fieldNodes: readonly FieldNode[],
+  fragments: Fragments,
+  path: string[],
+): FieldNode[] {
+  const found: FieldNode[] = [];
   const walk = (selectionSet: SelectionSetNode | undefined, depth: number) => {
     for (const selection of selectionSet?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
-        if (depth === path.length) names.add(selection.name.value);
+        if (depth === path.length) found.push(selection);
         else if (selection.name.value === path[depth]) walk(selection.selectionSet, depth + 1);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet, depth);
       } else {
-        walk(info.fragments[selection.name.value]?.selectionSet, depth);
+        walk(fragments[selection.name.value]?.selectionSet, depth);
       }
     }
   };
-  for (const node of info.fieldNodes) walk(node.selectionSet, 0);
-  return names;
+  for (const node of fieldNodes) walk(node.selectionSet, 0);
+  return found;
+}
+
+/**
+ * The names of the fields a query selects at `path` below the field being resolved, e.g.
+ * ['series', 'points'] in `compare`. Lets a resolver read only the columns the client asked for.
+ */
+export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<string> {
+  return new Set(selectedFieldNodes(info.fieldNodes, info.fragments, path).map((node) => node.name.value));
 }

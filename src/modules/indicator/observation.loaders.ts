@@ -3,7 +3,7 @@ import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { selectedFields } from '../common/lookahead';
 import { entityJsonArray, fromJsonArrays } from '../common/entityRows';
-import { query, sql } from '../common/sqlTag';
+import { query, type Sql, sql } from '../common/sqlTag';
 import { UnknownReference } from '../reference/unknownReference';
 import { Observation } from './observation.entity';
 import { MAX_YEAR, MIN_YEAR } from '../common/years';
@@ -63,7 +63,7 @@ export function observationColumns(info: GraphQLResolveInfo): string {
   return columns;
 }
 
-function columnsOf(fields: Iterable<string>): string {
+export function columnsOf(fields: Iterable<string>): string {
   const properties = new Set<string>(['id']);
   for (const field of fields) {
     if (!Object.hasOwn(OBSERVATION_FIELD_COLUMNS, field)) return ALL_COLUMNS;
@@ -73,7 +73,7 @@ function columnsOf(fields: Iterable<string>): string {
 }
 
 /** The properties a batch reads: every key's, or undefined (all) when any key wants all. */
-function batchColumns(keys: readonly ObservationKey[]): ReadonlySet<string> | undefined {
+export function batchColumns(keys: readonly ObservationKey[]): ReadonlySet<string> | undefined {
   const properties = new Set<string>();
   for (const key of keys) {
     if (key.columns === undefined || key.columns === ALL_COLUMNS) return undefined;
@@ -82,27 +82,67 @@ function batchColumns(keys: readonly ObservationKey[]): ReadonlySet<string> | un
   return properties;
 }
 
-type Mode = 'series' | 'latest' | 'value';
+export type Mode = 'series' | 'latest' | 'value';
+
+/** One key of a nested observation field, as SQL: columns of a statement's key rows, or parameters. */
+export interface KeySql {
+  cityId: Sql;
+  indicatorId: Sql;
+  yearFrom: Sql;
+  yearTo: Sql;
+  year: Sql;
+  asOf: Sql;
+}
 
 // The rule functions (rg_latest_city_value, rg_city_totals) return no `note`; joining them back to observation by id
 // for it doubled the buffers read (100 keys on 4,000 cities: latest 0.8 -> 1.0 ms, value 0.4 -> 0.6 ms), so these stay
 // inline. `series` is every source's value per year, not one per year; latest and value take the lowest source id.
-const CHOICE: Record<Mode, string> = {
-  series: `AND o.year BETWEEN coalesce(k.year_from, ${MIN_YEAR}) AND coalesce(k.year_to, ${MAX_YEAR})`,
-  latest: `ORDER BY o.year DESC, o.source_id LIMIT 1`,
-  value: `AND o.year = k.year ORDER BY o.source_id LIMIT 1`,
+function choice(mode: Mode, k: KeySql): Sql {
+  switch (mode) {
+    case 'series':
+      return sql`AND o.year BETWEEN coalesce(${k.yearFrom}, ${sql.raw(String(MIN_YEAR))}) AND coalesce(${k.yearTo}, ${sql.raw(String(MAX_YEAR))})`;
+    case 'latest':
+      return sql`ORDER BY o.year DESC, o.source_id LIMIT 1`;
+    case 'value':
+      return sql`AND o.year = ${k.year} ORDER BY o.source_id LIMIT 1`;
+  }
+}
+
+/**
+ * One key's observations (totals only, no disaggregation) as one JSON array of `array`s, oldest
+ * first, or NULL when there are none: the subquery behind every nested observation field, for
+ * the batch below and for a page of cities that reads its cities' series in its own statement
+ * (nestedSeries.ts). It finds the rows through the (city_id, indicator_id, year) index; `prune`
+ * names the indicator ids once more for the planner (HeldIndicatorIds).
+ */
+export function observationsJson(mode: Mode, k: KeySql, array: Sql, prune: Sql = sql.empty): Sql {
+  return sql`(SELECT json_agg(${array} ORDER BY o.year, o.source_id)
+          FROM (SELECT o.* FROM observation o
+                 WHERE o.city_id = ${k.cityId} AND o.indicator_id = ${k.indicatorId} AND o.disaggregation = ''
+                   ${prune}
+                   AND ${visibleAsOf('o', k.asOf)}
+                   ${choice(mode, k)}) o)`;
+}
+
+const BATCH_KEY: KeySql = {
+  cityId: sql.raw('k.city_id'),
+  indicatorId: sql.raw('i.id'),
+  yearFrom: sql.raw('k.year_from'),
+  yearTo: sql.raw('k.year_to'),
+  year: sql.raw('k.year'),
+  asOf: sql.raw('k.as_of'),
 };
 
 /**
  * One statement per batch for any mix of keys: the keys travel as parallel arrays, `unnest ...
- * WITH ORDINALITY` turns them back into rows, and a subquery per key finds its observations
- * through the (city_id, indicator_id, year) index. The indicator is joined by code so that an
- * unknown code is detected in the same statement. Only totals (no disaggregation) are returned.
+ * WITH ORDINALITY` turns them back into rows, and `observationsJson` finds each key's
+ * observations. The indicator is joined by code so that an unknown code is detected in the same
+ * statement.
  *
- * Each key's observations come back as one JSON array of arrays (`entityJsonArray`), oldest
- * first, not as a row each: a 25-city dashboard of 10 years read 250 rows of 5 columns that pg
- * decoded one by one, and Postgres sent, where now it reads 25 (issue 15: the statement's own time
- * 3.3 -> 1.9 ms, Node's CPU per dashboard request -12%; docs/performance.md).
+ * Each key's observations come back as one JSON array of arrays (`entityJsonArray`), not as a row
+ * each: a 25-city dashboard of 10 years read 250 rows of 5 columns that pg decoded one by one, and
+ * Postgres sent, where now it reads 25 (issue 15: 1.13x the dashboard's requests per second;
+ * docs/performance.md).
  */
 async function lookupIn(
   dataSource: DataSource,
@@ -112,15 +152,10 @@ async function lookupIn(
 ): Promise<(Observation[] | Error)[]> {
   const ids = await heldIndicatorIds([...new Set(keys.map((k) => k.indicatorCode))]);
   const { properties, array } = entityJsonArray(dataSource, Observation, 'o', batchColumns(keys));
+  const prune = ids ? sql`AND o.indicator_id = ANY(CAST(${ids} AS int[]))` : sql.empty;
   const rows = await query<{ keyOrdinal: string; foundIndicatorId: number | null; observations: unknown[][] | null }>(
     dataSource,
-    sql`SELECT k.ord AS "keyOrdinal", i.id AS "foundIndicatorId",
-       (SELECT json_agg(${array} ORDER BY o.year, o.source_id)
-          FROM (SELECT o.* FROM observation o
-                 WHERE o.city_id = k.city_id AND o.indicator_id = i.id AND o.disaggregation = ''
-                   ${ids ? sql`AND o.indicator_id = ANY(CAST(${ids} AS int[]))` : sql.empty}
-                   AND ${visibleAsOf('o', sql.raw('k.as_of'))}
-                   ${sql.raw(CHOICE[mode])}) o) AS observations
+    sql`SELECT k.ord AS "keyOrdinal", i.id AS "foundIndicatorId", ${observationsJson(mode, BATCH_KEY, array, prune)} AS observations
      FROM unnest(${keys.map((k) => k.cityId)}::int[], ${keys.map((k) => k.indicatorCode)}::text[],
                  ${keys.map((k) => k.yearFrom ?? null)}::int[], ${keys.map((k) => k.yearTo ?? null)}::int[],
                  ${keys.map((k) => k.year ?? null)}::int[], ${keys.map((k) => k.asOf ?? null)}::int[])
