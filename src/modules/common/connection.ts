@@ -202,7 +202,9 @@ export async function paginate<T extends ObjectLiteral>(
     extra.forEach((column, i) => {
       // The row past the page only tells that there is a next page.
       if (index < size) column.take(row as T, row[`column${i}`]);
-      delete row[`column${i}`];
+      // Emptied, not deleted: a deleted property turns the row into a slow dictionary-mode object,
+      // which cost the dashboard's requests a measured part of their speed (docs/performance.md).
+      row[`column${i}`] = undefined;
     });
   });
   const edges = nodes.map((node) => ({

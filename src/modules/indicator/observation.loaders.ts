@@ -176,16 +176,10 @@ async function lookupIn(
   return results;
 }
 
+// A string built by hand, not JSON.stringify (2% of a dashboard request's CPU, which builds a key per
+// city twice). The code goes last: the fields before it never hold a `|`, so a key reads back one way only.
 const cacheKeyFn = (k: ObservationKey) =>
-  JSON.stringify([
-    k.cityId,
-    k.indicatorCode,
-    k.yearFrom ?? null,
-    k.yearTo ?? null,
-    k.year ?? null,
-    k.asOf ?? null,
-    k.columns ?? ALL_COLUMNS,
-  ]);
+  `${k.cityId}|${k.yearFrom ?? ''}|${k.yearTo ?? ''}|${k.year ?? ''}|${k.asOf ?? ''}|${k.columns ?? ALL_COLUMNS}|${k.indicatorCode}`;
 
 /**
  * The ids of indicator codes when the server holds them (src/cache/referenceCache.ts), else null.
