@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { CityFilter } from '../city/city.args';
 import { City } from '../city/city.entity';
@@ -53,7 +54,7 @@ export class RankingResolver {
       "The city's rank among all cities in scope (not only the page); null when it has no value. Batched: one statement per distinct argument set",
   })
   async rank(
-    @Root() city: City,
+    @Parent() city: City,
     @Ctx() context: Context,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
     @Arg('year', () => Int, YEAR) year?: number | null,

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { CityFilter } from '../city/city.args';
@@ -50,7 +51,7 @@ export class StatisticsResolver {
   }
 
   @FieldResolver(() => [City], { description: 'The cities of the group, by name (one statement for all groups)' })
-  cities(@Ctx() context: Context, @Root() group: StatisticsGroup): Promise<City[]> {
+  cities(@Ctx() context: Context, @Parent() group: StatisticsGroup): Promise<City[]> {
     return groupCities(context, group);
   }
 }

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { badUserInput } from '../../errors';
 import { CommitmentFilter } from '../commitment/commitment.args';
@@ -88,7 +89,7 @@ export class CityResolver {
   }
 
   @FieldResolver(() => Country)
-  async country(@Root() city: City, @Ctx() context: Context, @Info() info: GraphQLResolveInfo): Promise<Country> {
+  async country(@Parent() city: City, @Ctx() context: Context, @Info() info: GraphQLResolveInfo): Promise<Country> {
     // `country { code }` is the city's own column (a foreign key, so the country exists): no statement.
     if ([...selectedFields(info, [])].every((field) => CODE_ONLY.has(field))) {
       return { code: city.countryCode } as Country;
@@ -97,18 +98,18 @@ export class CityResolver {
   }
 
   @FieldResolver(() => [Network], { description: 'Networks the city belongs to' })
-  networks(@Root() city: City, @Ctx() context: Context): Promise<Network[]> {
+  networks(@Parent() city: City, @Ctx() context: Context): Promise<Network[]> {
     return context.loaders.networksByCity.load(city.id);
   }
 
   @FieldResolver(() => [NetworkMembership], { description: 'Network memberships with the year joined' })
-  memberships(@Root() city: City, @Ctx() context: Context): Promise<NetworkMembership[]> {
+  memberships(@Parent() city: City, @Ctx() context: Context): Promise<NetworkMembership[]> {
     return context.loaders.membershipsByCity.load(city.id);
   }
 
   @FieldResolver(() => [Commitment], { description: "The city's local commitments, oldest first" })
   async commitments(
-    @Root() city: City,
+    @Parent() city: City,
     @Ctx() context: Context,
     @Arg('filter', () => CommitmentFilter, { nullable: true }) filter?: CommitmentFilter | null,
     @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the commitments as they stood then' })
@@ -128,7 +129,7 @@ export class CityResolver {
     description: 'Yearly values (totals) of one indicator, oldest first; years without data are absent',
   })
   async observations(
-    @Root() city: City,
+    @Parent() city: City,
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
@@ -156,7 +157,7 @@ export class CityResolver {
 
   @FieldResolver(() => Observation, { nullable: true, description: 'The most recent value of an indicator (total)' })
   async latest(
-    @Root() city: City,
+    @Parent() city: City,
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,
@@ -179,7 +180,7 @@ export class CityResolver {
 
   @FieldResolver(() => Observation, { nullable: true, description: 'The value of an indicator in one year (total)' })
   async value(
-    @Root() city: City,
+    @Parent() city: City,
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
     @Arg('indicator', () => String, { description: 'Indicator code' }) indicator: string,

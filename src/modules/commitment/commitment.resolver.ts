@@ -1,4 +1,5 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { type Connection, connectionType, PageArgs, paginate, type SortKey } from '../common/connection';
@@ -80,32 +81,32 @@ export class CommitmentResolver {
     nullable: true,
     description: 'Adoption date to the precision known: YYYY, YYYY-MM or YYYY-MM-DD',
   })
-  adoptedOn(@Root() commitment: Commitment): string | null {
+  adoptedOn(@Parent() commitment: Commitment): string | null {
     return formatAdoptedOn(commitment.adoptedOn, commitment.adoptedPrecision);
   }
 
   @FieldResolver(() => Int, { nullable: true })
-  adoptedYear(@Root() commitment: Commitment): number | null {
+  adoptedYear(@Parent() commitment: Commitment): number | null {
     return commitment.adoptedOn === null ? null : Number(commitment.adoptedOn.slice(0, 4));
   }
 
   @FieldResolver(() => City)
-  async city(@Root() commitment: Commitment, @Ctx() context: Context): Promise<City> {
+  async city(@Parent() commitment: Commitment, @Ctx() context: Context): Promise<City> {
     return (await context.loaders.cityById.load(commitment.cityId)) as City;
   }
 
   @FieldResolver(() => Instrument, { nullable: true })
-  instrument(@Root() commitment: Commitment, @Ctx() context: Context): Promise<Instrument | null> | null {
+  instrument(@Parent() commitment: Commitment, @Ctx() context: Context): Promise<Instrument | null> | null {
     return commitment.instrumentId === null ? null : context.loaders.instrumentById.load(commitment.instrumentId);
   }
 
   @FieldResolver(() => [Right], { description: 'Rights the commitment covers' })
-  rights(@Root() commitment: Commitment, @Ctx() context: Context): Promise<Right[]> {
+  rights(@Parent() commitment: Commitment, @Ctx() context: Context): Promise<Right[]> {
     return context.loaders.rightsByCommitment.load(commitment.id);
   }
 
   @FieldResolver(() => Source, { nullable: true })
-  source(@Root() commitment: Commitment, @Ctx() context: Context): Promise<Source | null> | null {
+  source(@Parent() commitment: Commitment, @Ctx() context: Context): Promise<Source | null> | null {
     return commitment.sourceId === null ? null : context.loaders.sourceById.load(commitment.sourceId);
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { entityColumns } from '../common/entityRows';
 import { query, sql } from '../common/sqlTag';
@@ -32,7 +33,7 @@ export class CountryResolver {
   }
 
   @FieldResolver(() => [Ratification], { description: 'National status of each instrument' })
-  ratifications(@Root() country: Country, @Ctx() context: Context): Promise<Ratification[]> {
+  ratifications(@Parent() country: Country, @Ctx() context: Context): Promise<Ratification[]> {
     return context.loaders.ratificationsByCountry.load(country.code);
   }
 
@@ -40,7 +41,7 @@ export class CountryResolver {
     description:
       'Older statuses that a newer source superseded, e.g. the UN snapshot of 2022 where the 2026 fact sheet differs',
   })
-  ratificationHistory(@Root() country: Country, @Ctx() context: Context): Promise<RatificationHistory[]> {
+  ratificationHistory(@Parent() country: Country, @Ctx() context: Context): Promise<RatificationHistory[]> {
     return context.loaders.ratificationHistoryByCountry.load(country.code);
   }
 }
@@ -48,12 +49,12 @@ export class CountryResolver {
 @Resolver(() => RatificationHistory)
 export class RatificationHistoryResolver {
   @FieldResolver(() => Instrument)
-  async instrument(@Root() ratification: RatificationHistory, @Ctx() context: Context): Promise<Instrument> {
+  async instrument(@Parent() ratification: RatificationHistory, @Ctx() context: Context): Promise<Instrument> {
     return (await context.loaders.instrumentById.load(ratification.instrumentId)) as Instrument;
   }
 
   @FieldResolver(() => Source, { nullable: true, description: 'Where the status comes from' })
-  source(@Root() ratification: RatificationHistory, @Ctx() context: Context): Promise<Source | null> | null {
+  source(@Parent() ratification: RatificationHistory, @Ctx() context: Context): Promise<Source | null> | null {
     return ratification.sourceId === null ? null : context.loaders.sourceById.load(ratification.sourceId);
   }
 }
@@ -61,17 +62,17 @@ export class RatificationHistoryResolver {
 @Resolver(() => Ratification)
 export class RatificationResolver {
   @FieldResolver(() => Instrument)
-  async instrument(@Root() ratification: Ratification, @Ctx() context: Context): Promise<Instrument> {
+  async instrument(@Parent() ratification: Ratification, @Ctx() context: Context): Promise<Instrument> {
     return (await context.loaders.instrumentById.load(ratification.instrumentId)) as Instrument;
   }
 
   @FieldResolver(() => Source, { nullable: true, description: 'Where the status comes from' })
-  source(@Root() ratification: Ratification, @Ctx() context: Context): Promise<Source | null> | null {
+  source(@Parent() ratification: Ratification, @Ctx() context: Context): Promise<Source | null> | null {
     return ratification.sourceId === null ? null : context.loaders.sourceById.load(ratification.sourceId);
   }
 
   @FieldResolver(() => Country)
-  async country(@Root() ratification: Ratification, @Ctx() context: Context): Promise<Country> {
+  async country(@Parent() ratification: Ratification, @Ctx() context: Context): Promise<Country> {
     return (await context.loaders.countryByCode.load(ratification.countryCode)) as Country;
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, InputType, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
 import { rowsByKeys } from '../common/entityRows';
@@ -63,7 +64,7 @@ export class IndicatorResolver {
   }
 
   @FieldResolver(() => [Right], { description: 'Rights this indicator measures' })
-  rights(@Root() indicator: Indicator, @Ctx() context: Context): Promise<Right[]> {
+  rights(@Parent() indicator: Indicator, @Ctx() context: Context): Promise<Right[]> {
     return context.loaders.rightsByIndicator.load(indicator.id);
   }
 }

@@ -1,4 +1,5 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { City } from '../city/city.entity';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
@@ -94,22 +95,22 @@ export class ObservationResolver {
   }
 
   @FieldResolver(() => City)
-  async city(@Root() observation: Observation, @Ctx() context: Context): Promise<City> {
+  async city(@Parent() observation: Observation, @Ctx() context: Context): Promise<City> {
     return (await context.loaders.cityById.load(observation.cityId)) as City;
   }
 
   @FieldResolver(() => Indicator)
-  async indicator(@Root() observation: Observation, @Ctx() context: Context): Promise<Indicator> {
+  async indicator(@Parent() observation: Observation, @Ctx() context: Context): Promise<Indicator> {
     return (await context.loaders.indicatorById.load(observation.indicatorId)) as Indicator;
   }
 
   @FieldResolver(() => Source)
-  async source(@Root() observation: Observation, @Ctx() context: Context): Promise<Source> {
+  async source(@Parent() observation: Observation, @Ctx() context: Context): Promise<Source> {
     return (await context.loaders.sourceById.load(observation.sourceId)) as Source;
   }
 
   @FieldResolver(() => Release, { description: 'The release that added this value' })
-  async release(@Root() observation: Observation, @Ctx() context: Context): Promise<Release> {
+  async release(@Parent() observation: Observation, @Ctx() context: Context): Promise<Release> {
     return (await context.loaders.releaseById.load(observation.releaseId)) as Release;
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { entityColumns, rowsByKeys } from '../common/entityRows';
 import { query, sql } from '../common/sqlTag';
@@ -23,7 +24,7 @@ export class InstrumentResolver {
   }
 
   @FieldResolver(() => [Right], { description: 'Rights the instrument covers' })
-  rights(@Root() instrument: Instrument, @Ctx() context: Context): Promise<Right[]> {
+  rights(@Parent() instrument: Instrument, @Ctx() context: Context): Promise<Right[]> {
     return context.loaders.rightsByInstrument.load(instrument.id);
   }
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { entityColumns, rowsByKeys } from '../common/entityRows';
 import { query, sql } from '../common/sqlTag';
@@ -25,12 +26,12 @@ export class NetworkResolver {
   }
 
   @FieldResolver(() => [City], { description: 'Member cities, by name' })
-  cities(@Root() network: Network, @Ctx() context: Context): Promise<City[]> {
+  cities(@Parent() network: Network, @Ctx() context: Context): Promise<City[]> {
     return context.loaders.citiesByNetwork.load(network.id);
   }
 
   @FieldResolver(() => Source, { nullable: true })
-  source(@Root() network: Network, @Ctx() context: Context): Promise<Source | null> | null {
+  source(@Parent() network: Network, @Ctx() context: Context): Promise<Source | null> | null {
     return network.sourceId === null ? null : context.loaders.sourceById.load(network.sourceId);
   }
 }
@@ -38,12 +39,12 @@ export class NetworkResolver {
 @Resolver(() => NetworkMembership)
 export class NetworkMembershipResolver {
   @FieldResolver(() => Network)
-  async network(@Root() membership: NetworkMembership, @Ctx() context: Context): Promise<Network> {
+  async network(@Parent() membership: NetworkMembership, @Ctx() context: Context): Promise<Network> {
     return (await context.loaders.networkById.load(membership.networkId)) as Network;
   }
 
   @FieldResolver(() => City)
-  async city(@Root() membership: NetworkMembership, @Ctx() context: Context): Promise<City> {
+  async city(@Parent() membership: NetworkMembership, @Ctx() context: Context): Promise<City> {
     return (await context.loaders.cityById.load(membership.cityId)) as City;
   }
 }

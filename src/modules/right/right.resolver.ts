@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { entityColumns, rowsByKeys } from '../common/entityRows';
 import { query, sql } from '../common/sqlTag';
@@ -24,22 +25,22 @@ export class RightResolver {
   }
 
   @FieldResolver(() => Right, { nullable: true })
-  parent(@Root() right: Right, @Ctx() context: Context): Promise<Right | null> | null {
+  parent(@Parent() right: Right, @Ctx() context: Context): Promise<Right | null> | null {
     return right.parentId === null ? null : context.loaders.rightById.load(right.parentId);
   }
 
   @FieldResolver(() => [Right], { description: 'Rights that refine this one' })
-  children(@Root() right: Right, @Ctx() context: Context): Promise<Right[]> {
+  children(@Parent() right: Right, @Ctx() context: Context): Promise<Right[]> {
     return context.loaders.childrenByRight.load(right.id);
   }
 
   @FieldResolver(() => [Indicator], { description: 'Indicators that measure this right' })
-  indicators(@Root() right: Right, @Ctx() context: Context): Promise<Indicator[]> {
+  indicators(@Parent() right: Right, @Ctx() context: Context): Promise<Indicator[]> {
     return context.loaders.indicatorsByRight.load(right.id);
   }
 
   @FieldResolver(() => [Instrument], { description: 'Instruments that define this right' })
-  instruments(@Root() right: Right, @Ctx() context: Context): Promise<Instrument[]> {
+  instruments(@Parent() right: Right, @Ctx() context: Context): Promise<Instrument[]> {
     return context.loaders.instrumentsByRight.load(right.id);
   }
 }

@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../common/parent';
 import type { Context } from '../../context';
 import { type Connection, connectionType, PageArgs, paginate } from '../common/connection';
 import { sql } from '../common/sqlTag';
@@ -40,7 +41,7 @@ export class ReleaseResolver {
   }
 
   @FieldResolver(() => Source, { nullable: true })
-  source(@Root() release: Release, @Ctx() context: Context): Promise<Source | null> | null {
+  source(@Parent() release: Release, @Ctx() context: Context): Promise<Source | null> | null {
     return release.sourceId === null ? null : context.loaders.sourceById.load(release.sourceId);
   }
 }

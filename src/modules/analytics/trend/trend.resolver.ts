@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver } from 'type-graphql';
+import { Parent } from '../../common/parent';
 import type { Context } from '../../../context';
 import { CityFilter } from '../../city/city.args';
 import { City } from '../../city/city.entity';
@@ -39,7 +40,7 @@ export class TrendResolver {
       "The city's trend in one indicator, as in `trend`; null when it has no value in the window. Batched: one statement for all cities of a list",
   })
   cityTrend(
-    @Root() city: City,
+    @Parent() city: City,
     @Ctx() context: Context,
     @Arg('indicator', () => String, INDICATOR) indicator: string,
     @Arg('yearFrom', () => Int, YEAR_FROM) yearFrom?: number | null,
