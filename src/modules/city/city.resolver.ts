@@ -13,7 +13,7 @@ import { checkYear, checkYearRange, parseId } from '../common/validate';
 import { Country } from '../country/country.entity';
 import { Observation } from '../indicator/observation.entity';
 import { nestedSeries } from '../indicator/nestedSeries';
-import { observationColumns } from '../indicator/observation.loaders';
+import { type ObservationKey, observationColumns, observationKey } from '../indicator/observation.loaders';
 import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
@@ -128,7 +128,7 @@ export class CityResolver {
   @FieldResolver(() => [Observation], {
     description: 'Yearly values (totals) of one indicator, oldest first; years without data are absent',
   })
-  async observations(
+  observations(
     @Parent() city: City,
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
@@ -137,22 +137,21 @@ export class CityResolver {
     @Arg('yearTo', () => Int, { nullable: true }) yearTo?: number | null,
     @Arg('asOf', () => ID, { nullable: true, description: 'Release id: the data as it stood then' })
     asOf?: string | null,
-  ): Promise<Observation[]> {
+  ): Observation[] | Promise<Observation[]> {
     checkYearRange(yearFrom, yearTo);
     checkReference('indicator', indicator);
+    const key = { cityId: city.id, indicatorCode: indicator, yearFrom, yearTo, columns: observationColumns(info) };
+    if (asOf === null || asOf === undefined) {
+      // Read ahead with the page (nestedSeries.ts): answered at once, as a plain value.
+      const ready = context.loaders.seriesReadAhead.get(observationKey(key));
+      if (ready) return ready;
+    }
+    return this.loadSeries(context, key, asOf);
+  }
+
+  private async loadSeries(context: Context, key: ObservationKey, asOf: string | null | undefined) {
     const release = await resolveAsOf(context, asOf);
-    return explainUnknown(
-      context,
-      'indicator',
-      context.loaders.observationSeries.load({
-        cityId: city.id,
-        indicatorCode: indicator,
-        yearFrom,
-        yearTo,
-        asOf: release,
-        columns: observationColumns(info),
-      }),
-    );
+    return explainUnknown(context, 'indicator', context.loaders.observationSeries.load({ ...key, asOf: release }));
   }
 
   @FieldResolver(() => Observation, { nullable: true, description: 'The most recent value of an indicator (total)' })

@@ -7,7 +7,7 @@ import { type Sql, sql } from '../common/sqlTag';
 import { checkYearRange } from '../common/validate';
 import { checkReference } from '../reference/referenceLimits';
 import { Observation } from './observation.entity';
-import { batchColumns, columnsOf, type ObservationKey, observationsJson } from './observation.loaders';
+import { batchColumns, columnsOf, type ObservationKey, observationKey, observationsJson } from './observation.loaders';
 
 /** At most this many series are read in a page's statement; more go through the loader as before. */
 const MAX_SERIES = 8;
@@ -15,8 +15,8 @@ const MAX_SERIES = 8;
 /**
  * The `observations` series a query selects on each city of a page (at `path` below the list
  * field, `edges.node` for a connection; `cityId` the page's column of the city id), read in the page's own statement: one subquery per
- * series and city (`observationsJson`, the loader's own), whose value primes the request's
- * `observationSeries` loader under the key the field's resolver then asks for. The dashboard
+ * series and city (`observationsJson`, the loader's own), whose value the field's resolver then
+ * finds under its key (`seriesReadAhead`) and answers without a statement or a promise. The dashboard
  * shape (a page of cities, each with a series) then costs one statement instead of two, as
  * PostGraphile's does (issue 15).
  *
@@ -25,7 +25,7 @@ const MAX_SERIES = 8;
  * does not hold) or that asks for an older release is left to it, so its errors and their wording
  * stay in one place. A key read ahead that the resolver does not ask for (a field under
  * `@include(if: false)`, or a selection split across aliases of the list) costs a subquery, never
- * a wrong answer: every primed value is what the loader would return for its key.
+ * a wrong answer: every value read ahead is what the loader would return for its key.
  */
 export async function nestedSeries(
   context: Context,
@@ -92,8 +92,8 @@ export async function nestedSeries(
     columns.push({
       expression,
       take: (city, value) =>
-        context.loaders.observationSeries.prime(
-          { ...key, cityId: city.id },
+        context.loaders.seriesReadAhead.set(
+          observationKey({ ...key, cityId: city.id }),
           value === null ? [] : fromJsonArrays<Observation>(properties, value as unknown[][]),
         ),
     });
