@@ -13,12 +13,13 @@ import { batchColumns, columnsOf, type ObservationKey, observationKey, observati
 const MAX_SERIES = 8;
 
 /**
- * The `observations` series a query selects on each city of a page (at `path` below the list
- * field, `edges.node` for a connection; `cityId` the page's column of the city id), read in the page's own statement: one subquery per
- * series and city (`observationsJson`, the loader's own), whose value the field's resolver then
- * finds under its key (`seriesReadAhead`) and answers without a statement or a promise. The dashboard
- * shape (a page of cities, each with a series) then costs one statement instead of two, as
- * PostGraphile's does (issue 15).
+ * The `observations` series a query selects on each city of a page, read in the page's own
+ * statement: `path` is where the cities are below the list field (`edges.node` for a
+ * connection), `cityId` the page's column of the city id. One subquery per series and city
+ * (`observationsJson`, the loader's own), whose value the field's resolver then finds under its
+ * key (`seriesReadAhead`) and answers without a statement or a promise. The dashboard shape (a
+ * page of cities, each with a series) then costs one statement instead of two, as PostGraphile's
+ * does (issue 15).
  *
  * Only what the resolver would read with the same rule is read ahead: a series whose arguments
  * the resolver would refuse (a bad year range, an over-long or unknown code, a code the server
@@ -35,10 +36,10 @@ export async function nestedSeries(
 ): Promise<PageColumn<{ id: number }>[]> {
   const references = context.loaders.references;
   if (!references.holdsRows) return [];
-  const byResponseKey = new Map<string, typeof nodes>();
   const nodes = selectedFieldNodes(info.fieldNodes, info.fragments, path).filter(
     (node) => node.name.value === 'observations',
   );
+  const byResponseKey = new Map<string, typeof nodes>();
   for (const node of nodes) {
     const key = node.alias?.value ?? node.name.value;
     byResponseKey.set(key, [...(byResponseKey.get(key) ?? []), node]);
