@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snakeNamingStrategy';
+import { allowNamedStatements } from '../modules/common/sqlTag';
 import { SqlCounter } from './sqlCounter';
 
 export interface DataSourceOptions {
@@ -15,6 +16,8 @@ export interface DataSourceOptions {
   jit?: boolean;
   /** More settings for every connection (`-c name=value`), e.g. `{ statement_timeout: '0' }`. */
   settings?: Record<string, string>;
+  /** Send the hot statements named (`query(..., { prepare: true })` in sqlTag.ts): not behind a transaction-mode pooler. */
+  namedStatements?: boolean;
 }
 
 /**
@@ -33,7 +36,7 @@ function startupOptions(settings: Record<string, string>): { options?: string } 
  * from migrations: `synchronize` stays off.
  */
 export function createDataSource(options: DataSourceOptions): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
     entities,
@@ -54,6 +57,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       ...startupOptions({ ...(options.jit === false ? { jit: 'off' } : {}), ...options.settings }),
     },
   });
+  if (options.namedStatements) allowNamedStatements(dataSource);
+  return dataSource;
 }
 
 export function sqlCounterOf(dataSource: DataSource): SqlCounter {

@@ -170,6 +170,8 @@ export async function openDatabase(
     ...(config.databasePooled
       ? {}
       : {
+          // A server's own connections (PGlite's one session is left as it was).
+          namedStatements: !!config.databaseUrl,
           statementTimeoutMs: config.statementTimeoutMs,
           // No API statement runs long enough for JIT compilation to pay off, and a cost estimate
           // past jit_above_cost once made the impact analysis spend 1.1 s of 1.6 s compiling its

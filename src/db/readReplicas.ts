@@ -76,7 +76,9 @@ export class ReadReplicas {
       dataSource: createDataSource({
         url,
         logSql: config.logSql,
-        ...(config.databasePooled ? {} : { statementTimeoutMs: config.statementTimeoutMs, jit: false }),
+        ...(config.databasePooled
+          ? {}
+          : { statementTimeoutMs: config.statementTimeoutMs, jit: false, namedStatements: true }),
       }),
       healthy: false,
       replayed: BigInt(0),

@@ -6,6 +6,10 @@ export interface SentStatement {
   parameters: unknown[];
 }
 
+/** A named statement reaches TypeORM as `pg`'s query object (`query` in sqlTag.ts); its text is what is logged. */
+const textOf = (statement: string | { text: string }): string =>
+  typeof statement === 'string' ? statement : statement.text;
+
 /**
  * Counts every SQL statement TypeORM sends, so tests can assert that a GraphQL query's cost
  * depends on its depth and not on its number of rows, and the benchmark can report
@@ -22,10 +26,19 @@ export class SqlCounter extends AbstractLogger {
     super(echo ? ['query', 'error', 'warn'] : false);
   }
 
-  override logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+  override logQuery(statement: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    const query = textOf(statement);
     this.count += 1;
     for (const sent of this.recordings) sent.push({ query, parameters: parameters ?? [] });
     super.logQuery(query, parameters, queryRunner);
+  }
+
+  override logQueryError(error: string, query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    super.logQueryError(error, textOf(query), parameters, queryRunner);
+  }
+
+  override logQuerySlow(time: number, query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    super.logQuerySlow(time, textOf(query), parameters, queryRunner);
   }
 
   /** Starts a fresh count and returns a function that reads it. */

@@ -85,6 +85,7 @@ export class CityResolver {
       after: args.after,
       limits: context.config,
       columns: await nestedSeries(context, info, ['edges', 'node'], sql`c.id`),
+      prepare: true,
     });
   }
 

@@ -146,6 +146,12 @@ export interface PageQuery<T> {
   limits: PageLimits;
   /** Read beside each row in the same statement; not part of the nodes. */
   columns?: readonly PageColumn<T>[];
+  /**
+   * Send the page's statement named (sqlTag's `query`): for a small table, whose plans do not
+   * depend on the values asked for. Not for observation's pages, where a generic plan could be far
+   * worse than the one made for the values.
+   */
+  prepare?: boolean;
 }
 
 const whereClause = (conditions: readonly Sql[]): Sql =>
@@ -196,6 +202,7 @@ export async function paginate<T extends ObjectLiteral>(
             '',
           )} FROM ${table}${whereClause(seek)}
               ORDER BY ${orderBy} LIMIT ${size + 1}`,
+          { prepare: page.prepare },
         ).catch(invalidCursorValue(page.after));
   const nodes = rows.slice(0, size);
   rows.forEach((row: Record<string, unknown>, index) => {

@@ -150,5 +150,6 @@ export async function rowsByKeys<T extends ObjectLiteral>(
     dataSource,
     sql`SELECT ${entityColumns(dataSource, target, 't')} FROM ${entityTable(dataSource, target)} t
         WHERE t.${sql.identifier(column.databaseName)} = ANY(${[...keys]})`,
+    { prepare: true },
   );
 }

@@ -162,6 +162,7 @@ async function lookupIn(
           WITH ORDINALITY AS k(city_id, code, year_from, year_to, year, as_of, ord)
      LEFT JOIN indicator i ON i.code = k.code
      ORDER BY k.ord`,
+    { prepare: true },
   );
   const results: (Observation[] | Error)[] = keys.map(() => []);
   for (const { keyOrdinal, foundIndicatorId, observations } of rows) {

@@ -1,0 +1,104 @@
+import type { DataSource } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
+import { createDataSource, sqlCounterOf } from '../../src/db/dataSource';
+import { query, sql } from '../../src/modules/common/sqlTag';
+import { describeOnServer, harness, type Harness } from '../helpers/heldCaches';
+import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
+
+/**
+ * The hot statements sent named (sqlTag's `query(..., { prepare: true })`) on a data source that
+ * allows it: Postgres holds them per connection, the answers are those of unnamed statements, a
+ * failing one is the same coded error, and the statement counter sees their text. A data source
+ * without `namedStatements` (PGlite, a transaction-mode pooler) sends them unnamed.
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are walked by shape, checked by equality
+type Any = any;
+
+const prepared = async (dataSource: DataSource): Promise<{ name: string; statement: string }[]> =>
+  dataSource.query(`SELECT name, statement FROM pg_prepared_statements ORDER BY name`);
+
+describeOnServer('named statements', () => {
+  let db: TestDatabase;
+  let named: DataSource;
+  let plain: DataSource;
+  let namedServer: Harness;
+  let plainServer: Harness;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // One connection each, so that pg_prepared_statements, which is per session, shows theirs.
+    named = createDataSource({ url: db.url, poolSize: 1, namedStatements: true });
+    plain = createDataSource({ url: db.url, poolSize: 1 });
+    await Promise.all([named.initialize(), plain.initialize()]);
+    namedServer = await harness(named, { DATABASE_URL: db.url });
+    plainServer = await harness(plain, { DATABASE_URL: db.url });
+  });
+  afterAll(async () => {
+    await namedServer?.server.stop();
+    await plainServer?.server.stop();
+    await named?.destroy();
+    await plain?.destroy();
+    await db?.close();
+  });
+
+  it('names a statement once per text, and only where the data source allows it', async () => {
+    const statement = sql`SELECT slug FROM city WHERE id = ANY(${[1, 2, 3]}) ORDER BY id`;
+    const expected = await db.dataSource.query(`SELECT slug FROM city WHERE id IN (1, 2, 3) ORDER BY id`);
+    expect(expected).toHaveLength(3);
+    expect(await query(named, statement, { prepare: true })).toEqual(expected);
+    expect(await query(named, statement, { prepare: true })).toEqual(expected);
+    const held = (await prepared(named)).filter((p) => p.statement === statement.text);
+    expect(held).toHaveLength(1);
+    expect(held[0].name).toMatch(/^rg_[0-9a-f]{24}$/);
+
+    expect(await query(plain, statement, { prepare: true })).toEqual(expected);
+    expect(await query(named, sql`SELECT ${statement.text.length}::int AS n`)).toEqual([{ n: statement.text.length }]);
+    expect(await prepared(plain)).toEqual([]);
+    // Without `prepare`, not named either.
+    expect((await prepared(named)).some((p) => /::int AS n/.test(p.statement))).toBe(false);
+  });
+
+  it('reports a named statement that fails as TypeORM reports any, and counts its text', async () => {
+    const statement = sql`SELECT CAST(${'not a number'} AS int) AS n`;
+    const { result, sent } = await sqlCounterOf(named).record(() =>
+      query(named, statement, { prepare: true }).catch((error: unknown) => error),
+    );
+    expect(result).toBeInstanceOf(QueryFailedError);
+    expect((result as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('22P02');
+    expect(sent.map((s) => s.query)).toEqual([statement.text]);
+  });
+
+  it('answers the API as a server with unnamed statements does, through repeated requests', async () => {
+    const cases: [string, Record<string, unknown>][] = [
+      [
+        `query($indicator: String!) { cities(first: 5, orderBy: { field: ID, direction: ASC }) {
+           pageInfo { endCursor } edges { node { slug observations(indicator: $indicator) { year value } } } } }`,
+        { indicator: 'homicide-rate' },
+      ],
+      [`query($id: ID!) { city(id: $id) { slug name country { code } } }`, { id: '3' }],
+      [
+        `query($indicator: String!) { cities(first: 3) { edges { node { latest(indicator: $indicator) { year value } } } } }`,
+        { indicator: 'homicide-rate' },
+      ],
+    ];
+    // Past five runs, where Postgres may change to a generic plan.
+    for (let run = 0; run < 7; run++) {
+      for (const [text, variables] of cases) {
+        const a = await namedServer.run(text, variables);
+        expect(a.result.errors).toBeUndefined();
+        expect(a.result).toEqual((await plainServer.run(text, variables)).result);
+      }
+    }
+    expect((await prepared(named)).length).toBeGreaterThanOrEqual(3);
+    expect(await prepared(plain)).toEqual([]);
+  });
+
+  it('still answers a forged cursor with BAD_USER_INPUT on a named page statement', async () => {
+    const forged = Buffer.from(JSON.stringify(['city:ID', 'not-an-id'])).toString('base64url');
+    const text = `query($after: String) { cities(first: 2, after: $after, orderBy: { field: ID, direction: ASC }) { edges { node { slug } } } }`;
+    const a: Any = await namedServer.run(text, { after: forged });
+    const b: Any = await plainServer.run(text, { after: forged });
+    expect(a.result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(a.result.errors[0].message).toBe(b.result.errors[0].message);
+  });
+});
