@@ -45,6 +45,15 @@ describe('the sql tag', () => {
     expect(sql`ORDER BY ${sql.raw('o.year DESC')}${sql.empty}`.text).toBe('ORDER BY o.year DESC');
   });
 
+  it('writes a safe integer into the text and refuses anything else', () => {
+    const statement = sql`WHERE o.indicator_id = ${sql.int(42)} AND o.year > ${2000} LIMIT ${sql.int(-3)}`;
+    expect(statement.text).toBe('WHERE o.indicator_id = 42 AND o.year > $1 LIMIT -3');
+    expect(statement.values).toEqual([2000]);
+    for (const bad of [1.5, Number.NaN, Infinity, 2 ** 53, '1; DROP TABLE city' as unknown as number]) {
+      expect(() => sql.int(bad)).toThrow(TypeError);
+    }
+  });
+
   it('refuses a malformed fragment', () => {
     expect(() => new Sql(['a', 'b'], [])).toThrow(TypeError);
   });

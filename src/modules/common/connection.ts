@@ -149,7 +149,9 @@ export interface PageQuery<T> {
   /**
    * Send the page's statement named (sqlTag's `query`): for a small table, whose plans do not
    * depend on the values asked for. Not for observation's pages, where a generic plan could be far
-   * worse than the one made for the values.
+   * worse than the one made for the values. The page size is then written into the text (a page
+   * size has a few values): with `LIMIT $n` the generic plan assumes a tenth of the table, and
+   * Postgres kept planning a 25-city dashboard anew on every run (issue 15).
    */
   prepare?: boolean;
 }
@@ -201,7 +203,7 @@ export async function paginate<T extends ObjectLiteral>(
             extra.map((column, i) => sql`, ${column.expression} AS ${sql.identifier(`column${i}`)}`),
             '',
           )} FROM ${table}${whereClause(seek)}
-              ORDER BY ${orderBy} LIMIT ${size + 1}`,
+              ORDER BY ${orderBy} LIMIT ${page.prepare ? sql.int(size + 1) : size + 1}`,
           { prepare: page.prepare },
         ).catch(invalidCursorValue(page.after));
   const nodes = rows.slice(0, size);

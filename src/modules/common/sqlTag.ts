@@ -51,6 +51,16 @@ export function sql(strings: readonly string[], ...values: unknown[]): Sql {
 /** Text written in code (a keyword, an ORDER BY chosen from a closed set), never user input. */
 sql.raw = (text: string): Sql => new Sql([text], []);
 
+/**
+ * An integer written into the text, not sent as a parameter: for a value the planner should see
+ * when it plans a named statement once for all its runs (an indicator id that selects a
+ * partition of `observation`). Only safe integers; anything else throws.
+ */
+sql.int = (value: number): Sql => {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`sql.int: not a safe integer: ${String(value)}`);
+  return sql.raw(String(value));
+};
+
 /** Nothing: an absent optional clause. */
 sql.empty = new Sql([''], []);
 
