@@ -114,6 +114,25 @@ describeOnServer('named statements', () => {
     expect(Number(page[0].generic_plans)).toBeGreaterThan(0);
   });
 
+  it('lets Postgres settle on a generic plan for a point lookup: one key is compared as a value', async () => {
+    // `id = ANY($1)` with one id: the generic plan assumes ten, so every run was planned anew.
+    const text = `query($id: ID!) { city(id: $id) { slug population country { code } } }`;
+    const expected = await db.dataSource.query(`SELECT slug, population, country_code FROM city WHERE id = 2`);
+    for (let run = 0; run < 8; run++) {
+      const a: Any = await namedServer.run(text, { id: '2' });
+      expect(a.result.data.city).toEqual({
+        slug: expected[0].slug,
+        population: expected[0].population,
+        country: { code: expected[0].country_code },
+      });
+    }
+    const plans: { generic_plans: string }[] = await named.query(
+      `SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM "city" t%' AND statement LIKE '%"id" = $1%'`,
+    );
+    expect(plans).toHaveLength(1);
+    expect(Number(plans[0].generic_plans)).toBeGreaterThan(0);
+  });
+
   it('still answers a forged cursor with BAD_USER_INPUT on a named page statement', async () => {
     const forged = Buffer.from(JSON.stringify(['city:ID', 'not-an-id'])).toString('base64url');
     const text = `query($after: String) { cities(first: 2, after: $after, orderBy: { field: ID, direction: ASC }) { edges { node { slug } } } }`;

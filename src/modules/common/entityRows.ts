@@ -146,10 +146,14 @@ export async function rowsByKeys<T extends ObjectLiteral>(
   const metadata = dataSource.getMetadata(target);
   const column = metadata.findColumnWithPropertyName(propertyName);
   if (!column) throw new Error(`${metadata.name} has no column ${propertyName}`);
+  // One key (a point lookup) is compared as a value, not as an array of one: the generic plan of
+  // `= ANY($1)` assumes ten keys, so Postgres kept a custom plan and planned the named statement on
+  // every run (bind 0.28 ms against 0.07 ms to execute); `= $1` settles on a generic plan.
+  const match = keys.length === 1 ? sql`= ${keys[0]}` : sql`= ANY(${[...keys]})`;
   return query<T>(
     dataSource,
     sql`SELECT ${entityColumns(dataSource, target, 't')} FROM ${entityTable(dataSource, target)} t
-        WHERE t.${sql.identifier(column.databaseName)} = ANY(${[...keys]})`,
+        WHERE t.${sql.identifier(column.databaseName)} ${match}`,
     { prepare: true },
   );
 }
