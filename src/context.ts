@@ -68,7 +68,29 @@ export function createContext(
   config: Config,
   auth: Auth = ANONYMOUS,
   requestId = 'in-process',
-  signal: AbortSignal = new AbortController().signal,
+  signal: () => AbortSignal = () => new AbortController().signal,
 ): Context {
-  return { dataSource, config, loaders: createLoaders(dataSource), auth, requestId, warnings: [], signal };
+  let made: AbortSignal | undefined;
+  return new RequestContext(dataSource, config, createLoaders(dataSource), auth, requestId, () => (made ??= signal()));
+}
+
+/**
+ * The signal is made when first read (src/requestSignal.ts), by a getter on the prototype: Apollo
+ * Server copies the context's own properties into a new object per operation (`Object.assign`),
+ * which would read an own getter; the copy shares `makeSignal`, so both see one signal.
+ */
+class RequestContext implements Context {
+  warnings: ResponseWarning[] = [];
+  constructor(
+    readonly dataSource: DataSource,
+    readonly config: Config,
+    readonly loaders: Loaders,
+    readonly auth: Auth,
+    readonly requestId: string,
+    readonly makeSignal: () => AbortSignal,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.makeSignal();
+  }
 }

@@ -4,7 +4,7 @@ import { requestSignal } from '../../src/requestSignal';
 
 /** A server whose handler hands out each request's signal and answers only when told. */
 async function serve() {
-  const signals: AbortSignal[] = [];
+  const signals: (() => AbortSignal)[] = [];
   const responses: http.ServerResponse[] = [];
   const server = http.createServer((req, res) => {
     req.resume();
@@ -21,6 +21,26 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('requestSignal', () => {
+  it('makes its signal once, when first asked for, aborted already if the client went away before', async () => {
+    const s = await serve();
+    try {
+      const client = new AbortController();
+      const answer = fetch(s.url, { method: 'POST', body: 'x', signal: client.signal });
+      await until(() => s.responses.length === 1);
+      client.abort();
+      await expect(answer).rejects.toThrow();
+      await until(() => s.responses[0].closed);
+      // Not asked for until now: made aborted, with the reason, and the same signal on every call.
+      const signal = s.signals[0]();
+      expect(signal.aborted).toBe(true);
+      expect((signal.reason as Error).message).toBe('the client closed the connection');
+      expect(s.signals[0]()).toBe(signal);
+    } finally {
+      s.server.closeAllConnections();
+      s.server.close();
+    }
+  });
+
   it('stays unaborted when the answer is written, also once the response has closed', async () => {
     const s = await serve();
     try {
@@ -29,7 +49,7 @@ describe('requestSignal', () => {
       s.responses[0].end('done');
       expect(await (await answer).text()).toBe('done');
       await until(() => s.responses[0].closed);
-      expect(s.signals[0].aborted).toBe(false);
+      expect(s.signals[0]().aborted).toBe(false);
     } finally {
       s.server.closeAllConnections();
       s.server.close();
@@ -42,10 +62,10 @@ describe('requestSignal', () => {
       const client = new AbortController();
       const answer = fetch(s.url, { method: 'POST', body: 'x', signal: client.signal });
       await until(() => s.responses.length === 1);
-      expect(s.signals[0].aborted).toBe(false);
+      expect(s.signals[0]().aborted).toBe(false);
       client.abort();
       await expect(answer).rejects.toThrow();
-      await until(() => s.signals[0].aborted);
+      await until(() => s.signals[0]().aborted);
     } finally {
       s.server.closeAllConnections();
       s.server.close();
