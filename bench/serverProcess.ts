@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../src/nodeSupport';
 
 /**
  * Settings the benchmark server runs with besides production's defaults: the load comes from
@@ -48,7 +49,7 @@ export async function startServer(options: {
   node?: string;
 }): Promise<ServerProcess> {
   const entry = path.resolve(__dirname, '../src/index.js');
-  const child: ChildProcess = spawn(options.node ?? process.execPath, [entry], {
+  const child: ChildProcess = spawn(options.node ?? process.execPath, [...SERVER_NODE_FLAGS, entry], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

@@ -1,4 +1,16 @@
-import { nodeSupportNotice } from '../../src/nodeSupport';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { nodeSupportNotice, SERVER_NODE_FLAGS } from '../../src/nodeSupport';
+
+describe('SERVER_NODE_FLAGS', () => {
+  it('are the flags npm start runs the server with', () => {
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+      scripts: { start: string };
+    };
+    const run = /&& node (.*?)dist\/src\/index\.js$/.exec(pkg.scripts.start);
+    expect(run?.[1].trim().split(/\s+/)).toEqual([...SERVER_NODE_FLAGS]);
+  });
+});
 
 describe('nodeSupportNotice', () => {
   it('is silent on the LTS lines CI tests', () => {
