@@ -72,12 +72,7 @@ export async function nestedSeries(
       // What observationColumns(info) gives the resolver for these field nodes.
       columns: columnsOf(selectedFieldNodes(group, info.fragments, []).map((node) => node.name.value)),
     };
-    const { properties, array } = entityJsonArray(
-      context.dataSource,
-      Observation,
-      'o',
-      batchColumns([{ ...key, cityId: 0 }]),
-    );
+    const { properties, array } = entityJsonArray(context.dataSource, Observation, 'o', batchColumns([key]));
     const expression = observationsJson(
       'series',
       {

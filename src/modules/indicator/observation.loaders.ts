@@ -73,7 +73,7 @@ export function columnsOf(fields: Iterable<string>): string {
 }
 
 /** The properties a batch reads: every key's, or undefined (all) when any key wants all. */
-export function batchColumns(keys: readonly ObservationKey[]): ReadonlySet<string> | undefined {
+export function batchColumns(keys: readonly Pick<ObservationKey, 'columns'>[]): ReadonlySet<string> | undefined {
   const properties = new Set<string>();
   for (const key of keys) {
     if (key.columns === undefined || key.columns === ALL_COLUMNS) return undefined;
