@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { QueryFailedError } from 'typeorm';
 import { createDataSource, sqlCounterOf } from '../../src/db/dataSource';
-import { query, sql } from '../../src/modules/common/sqlTag';
+import { MAX_NAMED_PER_SHAPE, query, sql } from '../../src/modules/common/sqlTag';
 import { describeOnServer, harness, type Harness } from '../helpers/heldCaches';
 import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase';
 
@@ -56,6 +56,24 @@ describeOnServer('named statements', () => {
     expect(await prepared(plain)).toEqual([]);
     // Without `prepare`, not named either.
     expect((await prepared(named)).some((p) => /::int AS n/.test(p.statement))).toBe(false);
+  });
+
+  it('names at most MAX_NAMED_PER_SHAPE texts that differ only in their numbers, and still names other shapes', async () => {
+    const texts = Array.from(
+      { length: MAX_NAMED_PER_SHAPE + 5 },
+      (_, i) => sql`SELECT ${sql.int(1000 + i)}::int AS shape_test`,
+    );
+    for (const statement of texts) {
+      expect(await query(named, statement, { prepare: true })).toEqual([
+        { shape_test: Number(statement.text.match(/\d+/)![0]) },
+      ]);
+    }
+    const held = (await prepared(named)).filter((p) => p.statement.includes('shape_test'));
+    expect(held).toHaveLength(MAX_NAMED_PER_SHAPE);
+    // Another shape still gets a name.
+    const other = sql`SELECT ${sql.int(7)}::int AS other_shape`;
+    expect(await query(named, other, { prepare: true })).toEqual([{ other_shape: 7 }]);
+    expect((await prepared(named)).some((p) => p.statement === other.text)).toBe(true);
   });
 
   it('reports a named statement that fails as TypeORM reports any, and counts its text', async () => {

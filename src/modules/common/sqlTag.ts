@@ -86,15 +86,26 @@ export function allowNamedStatements(dataSource: object): void {
   naming.add(dataSource);
 }
 
-/** Statement names by text: at most MAX_NAMED texts are named, so no connection holds more. */
+/**
+ * Statement names by text: at most MAX_NAMED texts are named, so no connection holds more, and at
+ * most MAX_NAMED_PER_SHAPE of one shape (the text with its numbers blanked): numbers written into a
+ * text (`sql.int`: a page size, an indicator id) make one statement many texts, and a client
+ * cycling through them would otherwise take every name, leaving the point lookup unnamed.
+ */
 const names = new Map<string, string>();
+const namedPerShape = new Map<string, number>();
 const MAX_NAMED = 100;
+export const MAX_NAMED_PER_SHAPE = 20;
 
 function statementName(db: Queryable, text: string): string | undefined {
   // An EntityManager or a QueryRunner names its DataSource `connection`.
   if (!naming.has(db) && !naming.has((db as { connection?: object }).connection ?? db)) return undefined;
   let name = names.get(text);
   if (name === undefined && names.size < MAX_NAMED) {
+    const shape = text.replace(/\d+/g, '0');
+    const named = namedPerShape.get(shape) ?? 0;
+    if (named >= MAX_NAMED_PER_SHAPE) return undefined;
+    namedPerShape.set(shape, named + 1);
     name = `rg_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     names.set(text, name);
   }
