@@ -68,16 +68,22 @@ export function createContext(
   config: Config,
   auth: Auth = ANONYMOUS,
   requestId = 'in-process',
-  signal: () => AbortSignal = () => new AbortController().signal,
+  /** Makes the signal when first called and returns that one after (requestSignal's does). */
+  signal: () => AbortSignal = neverAborted(),
 ): Context {
-  let made: AbortSignal | undefined;
-  return new RequestContext(dataSource, config, createLoaders(dataSource), auth, requestId, () => (made ??= signal()));
+  return new RequestContext(dataSource, config, createLoaders(dataSource), auth, requestId, signal);
+}
+
+/** Outside HTTP (tests, the export): a signal of the context's own that nothing aborts, made when first read. */
+function neverAborted(): () => AbortSignal {
+  let signal: AbortSignal | undefined;
+  return () => (signal ??= new AbortController().signal);
 }
 
 /**
  * The signal is made when first read (src/requestSignal.ts), by a getter on the prototype: Apollo
  * Server copies the context's own properties into a new object per operation (`Object.assign`),
- * which would read an own getter; the copy shares `makeSignal`, so both see one signal.
+ * which would read an own getter; the copy shares `makeSignal`, which returns one signal, so both see it.
  */
 class RequestContext implements Context {
   warnings: ResponseWarning[] = [];
