@@ -10,6 +10,7 @@ import { AddWorldCountriesAndTreatyStatus1796404834993 } from './1796404834993-A
 import { AddCityPopulation1796418139415 } from './1796418139415-AddCityPopulation';
 import { AddReleaseVersionedFacts1796456419887 } from './1796456419887-AddReleaseVersionedFacts';
 import { AddObservationRuleFunctions1796470000000 } from './1796470000000-AddObservationRuleFunctions';
+import { LeadObservationKeysWithIndicator1796490000000 } from './1796490000000-LeadObservationKeysWithIndicator';
 import { PartitionObservations1796480000000 } from './1796480000000-PartitionObservations';
 
 /** Every migration, in order. Listed explicitly so ts-jest and compiled code find the same set. */
@@ -27,4 +28,5 @@ export const migrations = [
   AddReleaseVersionedFacts1796456419887,
   AddObservationRuleFunctions1796470000000,
   PartitionObservations1796480000000,
+  LeadObservationKeysWithIndicator1796490000000,
 ];

@@ -80,8 +80,6 @@ describe('observation partitioning', () => {
     );
     expect(perPartition).toEqual(
       [
-        'IDX_05e5ab8e0ad9a2cf65a626f40c',
-        'IDX_f4a6f1e87405ee25c8c1f00f55',
         'IDX_observation_indicator_year',
         'IDX_observation_latest',
         'PK_57f5dee7b6149652b29cc5bd7a5',
@@ -91,6 +89,24 @@ describe('observation partitioning', () => {
         .sort()
         .map((parent_index) => ({ parent_index, partitions: 8 })),
     );
+  });
+
+  it('leads the indexes an import fills across every city with the indicator, and keeps the city first in the key per release', async () => {
+    // LeadObservationKeysWithIndicator: an import's entries then land in one range per indicator.
+    const keys = await rows<{ name: string; leading: string[] }>(
+      `SELECT c.relname AS name,
+              array(SELECT a.attname::text FROM unnest((i.indkey::int2[])[0:1]) WITH ORDINALITY k(attnum, n)
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n) AS leading
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE i.indrelid = 'observation'::regclass AND c.relname <> 'PK_57f5dee7b6149652b29cc5bd7a5'
+       ORDER BY c.relname`,
+    );
+    expect(keys).toEqual([
+      { name: 'IDX_observation_indicator_year', leading: ['indicator_id', 'year'] },
+      { name: 'IDX_observation_latest', leading: ['indicator_id', 'city_id'] },
+      { name: 'UQ_observation_current', leading: ['indicator_id', 'city_id'] },
+      { name: 'UQ_observation_key_release', leading: ['city_id', 'indicator_id'] },
+    ]);
   });
 
   it('keeps all of an indicator’s rows in the partition its bound names', async () => {

@@ -40,19 +40,20 @@ registerEnumType(ObservationStatus, { name: 'ObservationStatus' });
 @Entity()
 @Unique('UQ_observation_key_release', ['cityId', 'indicatorId', 'year', 'disaggregation', 'sourceId', 'releaseId'])
 // At most one current row per key: the partial unique index is what the import merge relies on.
-@Index('UQ_observation_current', ['cityId', 'indicatorId', 'year', 'disaggregation', 'sourceId'], {
+// It and IDX_observation_latest lead with the indicator, so an import's entries land in one range
+// per indicator instead of on every page (LeadObservationKeysWithIndicator); the key per release
+// keeps the city first, for `observations` pages and the export.
+@Index('UQ_observation_current', ['indicatorId', 'cityId', 'year', 'disaggregation', 'sourceId'], {
   unique: true,
   where: '"superseded_in_release_id" IS NULL',
 })
 @Index('IDX_observation_indicator_year', ['indicatorId', 'year'])
-// A city's latest value of an indicator, answered from the index alone: (city_id, indicator_id,
+// A city's latest value of an indicator, answered from the index alone: (indicator_id, city_id,
 // year DESC, source_id) INCLUDE (id, value, lower, upper, status, release_id,
 // superseded_in_release_id) WHERE disaggregation = ''. Ranking all cities is one probe per city,
 // and this made each probe an index-only read with no sort. Never free text such as `note`: an
 // entry must fit in a third of a page, so a long note failed its import (DropNoteFromLatestIndex). Written by hand in the
-// AddPerformanceIndexes migration: TypeORM cannot express DESC or INCLUDE. It replaced a plain
-// (city_id, indicator_id, year) index, which the unique (city_id, indicator_id, year, ...)
-// index of UQ_observation_key_release already provides.
+// migrations: TypeORM cannot express DESC or INCLUDE.
 @Index('IDX_observation_latest', { synchronize: false })
 @Check('CHK_observation_year', `"year" BETWEEN ${MIN_YEAR} AND ${MAX_YEAR}`)
 @Check('CHK_observation_status', enumCheck('status', ObservationStatus))
@@ -108,7 +109,6 @@ export class Observation {
   @Column({ type: 'text', nullable: true })
   note: string | null;
 
-  @Index()
   @Column({ type: 'int' })
   sourceId: number;
 
@@ -116,7 +116,6 @@ export class Observation {
   @JoinColumn({ name: 'source_id' })
   source?: Source;
 
-  @Index()
   @Column({ type: 'int' })
   releaseId: number;
 

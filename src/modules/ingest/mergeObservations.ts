@@ -87,11 +87,11 @@ export async function mergeObservations(
           sql`UPDATE observation o SET superseded_in_release_id = ${releaseId} FROM import_merge m
               WHERE o.id = m.current_id AND o.indicator_id = m.indicator_id AND NOT m.unchanged`,
         );
-  // The changed and the new values, in the order of the two indexes that lead with the city
-  // (UQ_observation_current, IDX_observation_latest): each index page they go to is visited once
-  // by the whole insert, instead of once per indicator of the file (its rows come one indicator
-  // after another), with the pages evicted in between when the indexes outgrow shared_buffers
-  // (at large: 660 MB of them against 128 MB). Not measured on its own.
+  // The changed and the new values in city order, the order of UQ_observation_key_release: each
+  // of its index pages they go to is visited once by the whole insert, instead of once per
+  // indicator of the file, with the pages evicted in between when the index outgrows
+  // shared_buffers. (The two indexes that lead with the indicator get one range per indicator
+  // either way; docs/performance.md, "The import's indexes".)
   const inserted = await execute(
     queryRunner,
     sql`INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, source_id, release_id)
