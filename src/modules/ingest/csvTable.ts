@@ -22,11 +22,12 @@ export interface CsvTableOptions extends Pick<ReaderContext, 'report' | 'tally' 
 
 /**
  * A CSV file as a header and records of its width: what every CSV format checks before its own
- * columns mean anything. Yields each record of the header's width, holding valid UTF-8 and no
- * NUL, with what the export protected from spreadsheets restored (docs/import.md); reports
- * every other record, and an empty file. Counts every record after the header in `tally`.
+ * columns mean anything. Yields the records of the header's width, holding valid UTF-8 and no
+ * NUL, with what the export protected from spreadsheets restored (docs/import.md), in batches
+ * (those of one piece of the file: one turn of each consumer's loop per batch, not per record);
+ * reports every other record, and an empty file. Counts every record after the header in `tally`.
  */
-export async function* readCsvTable(input: ImportInput, options: CsvTableOptions): AsyncGenerator<CsvRecord> {
+export async function* readCsvTable(input: ImportInput, options: CsvTableOptions): AsyncGenerator<CsvRecord[]> {
   let problemCount = 0;
   const report = (p: ImportProblem) => {
     problemCount += 1;
@@ -34,8 +35,10 @@ export async function* readCsvTable(input: ImportInput, options: CsvTableOptions
   };
   const tally = options.tally;
   let header: string[] | null = null;
+  let sinceTurn = 0;
 
   reading: for await (const batch of readCsvBatches(input, report)) {
+    const table: CsvRecord[] = [];
     for (const record of batch) {
       const values = record.values;
       for (let i = 0; i < values.length; i += 1) values[i] = restoreFormulaCell(values[i]);
@@ -60,8 +63,8 @@ export async function* readCsvTable(input: ImportInput, options: CsvTableOptions
         continue;
       }
       tally.records += 1;
+      sinceTurn += 1;
       if (options.onProgress && tally.records % 100_000 === 0) options.onProgress(tally.records);
-      if (tally.records % RECORDS_PER_TURN === 0) await nextTurn();
       if (record.values.length !== header.length) {
         report(problem(record.line, null, null, `has ${record.values.length} fields, the header has ${header.length}`));
         continue;
@@ -76,7 +79,12 @@ export async function* readCsvTable(input: ImportInput, options: CsvTableOptions
         report(problem(record.line, header[nul], record.values[nul], 'contains a NUL character (U+0000)'));
         continue;
       }
-      yield record;
+      table.push(record);
+    }
+    if (table.length > 0) yield table;
+    if (sinceTurn >= RECORDS_PER_TURN) {
+      sinceTurn = 0;
+      await nextTurn();
     }
   }
   if (header === null && problemCount === 0)

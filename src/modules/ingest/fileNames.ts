@@ -10,8 +10,13 @@ export class FileNames {
   readonly indicators: string[] = [];
   private readonly cityIndex = new Map<string, number>();
   private readonly indicatorIndex = new Map<string, number>();
+  /** The last row's city and its number: a file's rows mostly come city by city. */
+  private last: { row: Pick<ParsedRow, 'city' | 'country' | 'region'>; index: number } | null = null;
 
   city(row: ParsedRow): number {
+    const last = this.last;
+    if (last && last.row.city === row.city && last.row.country === row.country && last.row.region === row.region)
+      return last.index;
     // NUL never reaches here (the parser refuses it), so it separates the parts safely.
     const key = `${row.country}\u0000${row.region ?? ''}\u0000${row.city}`;
     let i = this.cityIndex.get(key);
@@ -20,6 +25,7 @@ export class FileNames {
       this.cities.push({ city: row.city, country: row.country, region: row.region });
       this.cityIndex.set(key, i);
     }
+    this.last = { row: { city: row.city, country: row.country, region: row.region }, index: i };
     return i;
   }
 

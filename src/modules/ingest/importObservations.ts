@@ -7,7 +7,7 @@ import { type ImportOptions, type ImportReport, MAX_PROBLEMS, NO_PLACES } from '
 import { mergeObservations, recordCounts } from './mergeObservations';
 import type { ImportInput } from './observationReader';
 import { observationReader } from './observationReaders';
-import { readObservations } from './parseObservations';
+import { readObservationBatches } from './parseObservations';
 import { upsertSource } from './resolution';
 import { resolveReferences } from './resolveReferences';
 import { stageRows } from './stageRows';
@@ -58,7 +58,7 @@ export async function importObservations(
   });
 
   return inImportTransaction(dataSource, async (queryRunner) => {
-    const rows = readObservations(input, {
+    const batches = readObservationBatches(input, {
       reader,
       metadata: options.metadata,
       onProgress: (n) => progress(`read ${n.toLocaleString('en')} rows`),
@@ -68,7 +68,7 @@ export async function importObservations(
       },
       tally,
     });
-    await stageRows(queryRunner, rows, names, tally);
+    await stageRows(queryRunner, batches, names, tally);
     await lockImports(queryRunner);
     const source = options.metadata.source;
     if (!source) {

@@ -49,8 +49,8 @@ export interface ReaderContext {
 }
 
 /**
- * A format of observation files. It reads the file as it streams, holds no row after yielding
- * it, and reports a record it cannot turn into an observation (a grammar error, an unmapped
+ * A format of observation files. It reads the file as it streams, yields its observations in
+ * batches (those of one piece of the file, in file order), holds no row after yielding it, and reports a record it cannot turn into an observation (a grammar error, an unmapped
  * code, a period that is not a year) through `context.report` instead of yielding it, so one
  * run lists every problem. What it yields goes through the same row checks, staging, database
  * checks and merge as every other format. Registered by name in observationReaders.ts.
@@ -62,5 +62,5 @@ export interface ObservationReader {
   description: string;
   /** Media types of POST /imports that select this reader (parameters ignored). */
   mediaTypes: string[];
-  read(input: ImportInput, context: ReaderContext): AsyncIterable<RawObservation>;
+  read(input: ImportInput, context: ReaderContext): AsyncIterable<RawObservation[]>;
 }

@@ -62,24 +62,33 @@ export interface ReadOptions {
 /**
  * Reads an observations file as a stream, through its format's reader, and checks everything
  * that needs no database: numbers, years, statuses, bounds (and, in the reader, the format's own
- * grammar). Yields each row that passed, in file order, and reports every problem through
- * `onProblem` instead of stopping at the first, so a curator fixes the file in one pass. Holds
- * no row after yielding it.
+ * grammar). Yields the rows that passed in batches, in file order, and reports every problem
+ * through `onProblem` instead of stopping at the first, so a curator fixes the file in one pass.
+ * Holds no row after yielding it.
  */
-export async function* readObservations(input: ImportInput, options: ReadOptions): AsyncGenerator<ParsedRow> {
+export async function* readObservationBatches(input: ImportInput, options: ReadOptions): AsyncGenerator<ParsedRow[]> {
   const reader = options.reader ?? tidyCsvReader;
   const base = options.metadata ?? { source: null, indicators: [], disaggregations: [] };
   const metadata = { ...base, disaggregations: options.disaggregations ?? base.disaggregations };
-  const raws = reader.read(input, {
+  const batches = reader.read(input, {
     metadata,
     report: options.onProblem,
     tally: options.tally ?? { records: 0 },
     onProgress: options.onProgress,
   });
-  for await (const raw of raws) {
-    const row = checkObservation(raw, options.onProblem, options.onMissing);
-    if (row !== null) yield row;
+  for await (const raws of batches) {
+    const rows: ParsedRow[] = [];
+    for (const raw of raws) {
+      const row = checkObservation(raw, options.onProblem, options.onMissing);
+      if (row !== null) rows.push(row);
+    }
+    if (rows.length > 0) yield rows;
   }
+}
+
+/** readObservationBatches one row at a time. */
+export async function* readObservations(input: ImportInput, options: ReadOptions): AsyncGenerator<ParsedRow> {
+  for await (const rows of readObservationBatches(input, options)) yield* rows;
 }
 
 /** A number too large for a double (1e400) reads as Infinity, which the database refuses. */

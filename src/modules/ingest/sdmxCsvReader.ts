@@ -173,9 +173,13 @@ export const sdmxCsvReader: ObservationReader = {
       layout = mapping ? readHeader(cells, line, mapping, report) : null;
       return layout ? layout.names : null;
     };
-    for await (const record of readCsvTable(input, { ...context, header })) {
-      const row = observationOf(record.line, record.values, mapping!, layout!, context.report);
-      if (row !== null) yield row;
+    for await (const records of readCsvTable(input, { ...context, header })) {
+      const rows: RawObservation[] = [];
+      for (const record of records) {
+        const row = observationOf(record.line, record.values, mapping!, layout!, context.report);
+        if (row !== null) rows.push(row);
+      }
+      yield rows;
     }
   },
 };

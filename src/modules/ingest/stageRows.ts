@@ -24,10 +24,10 @@ function copyText(value: string | null): string {
 
 const copyNumber = (value: number | null): string => (value === null ? '\\N' : String(value));
 
-/** Streams the rows into the staging table while they are parsed, and numbers their names. */
+/** Streams the rows into the staging table while they are parsed (in batches), and numbers their names. */
 export async function stageRows(
   queryRunner: QueryRunner,
-  rows: AsyncIterable<ParsedRow>,
+  batches: AsyncIterable<ParsedRow[]>,
   names: FileNames,
   tally: { staged: number },
 ): Promise<void> {
@@ -44,9 +44,11 @@ export async function stageRows(
     // Lines are sent in chunks of about 64 KB: one stream write per row costs more than the row.
     const chunks = async function* () {
       let chunk = '';
-      for await (const r of rows) {
-        tally.staged += 1;
-        chunk += `${r.line}\t${names.city(r)}\t${names.indicator(r.indicator)}\t${r.year}\t${copyText(r.disaggregation)}\t${r.value}\t${copyNumber(r.lower)}\t${copyNumber(r.upper)}\t${r.status}\t${copyText(r.note)}\n`;
+      for await (const rows of batches) {
+        tally.staged += rows.length;
+        for (const r of rows) {
+          chunk += `${r.line}\t${names.city(r)}\t${names.indicator(r.indicator)}\t${r.year}\t${copyText(r.disaggregation)}\t${r.value}\t${copyNumber(r.lower)}\t${copyNumber(r.upper)}\t${r.status}\t${copyText(r.note)}\n`;
+        }
         if (chunk.length >= 65_536) {
           yield chunk;
           chunk = '';
@@ -69,22 +71,24 @@ export async function stageRows(
       );
       batch = Array.from({ length: 10 }, () => []);
     };
-    for await (const r of rows) {
-      tally.staged += 1;
-      const values = [
-        r.line,
-        names.city(r),
-        names.indicator(r.indicator),
-        r.year,
-        r.disaggregation,
-        r.value,
-        r.lower,
-        r.upper,
-        r.status,
-        r.note,
-      ];
-      values.forEach((v, i) => batch[i].push(v));
-      if (batch[0].length >= BATCH_ROWS) await flush();
+    for await (const rows of batches) {
+      for (const r of rows) {
+        tally.staged += 1;
+        const values = [
+          r.line,
+          names.city(r),
+          names.indicator(r.indicator),
+          r.year,
+          r.disaggregation,
+          r.value,
+          r.lower,
+          r.upper,
+          r.status,
+          r.note,
+        ];
+        values.forEach((v, i) => batch[i].push(v));
+        if (batch[0].length >= BATCH_ROWS) await flush();
+      }
     }
     await flush();
   }

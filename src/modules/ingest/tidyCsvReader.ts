@@ -28,25 +28,40 @@ export const tidyCsvReader: ObservationReader = {
       });
       return problems > 0 ? null : names;
     };
-    for await (const record of readCsvTable(input, { ...context, header })) {
-      const get = (column: string): string => {
-        const i = index.get(column);
-        return i === undefined ? '' : record.values[i];
-      };
-      yield {
-        line: record.line,
-        city: get('city'),
-        country: get('country'),
-        region: get('region'),
-        indicator: get('indicator'),
-        year: get('year'),
-        value: get('value'),
-        lower: get('lower'),
-        upper: get('upper'),
-        status: get('status'),
-        note: get('note'),
-        dimensions: dimensions.map((d) => [d, get(d)]),
-      } satisfies RawObservation;
+    const at = (column: string): number => index.get(column) ?? -1;
+    for await (const records of readCsvTable(input, { ...context, header })) {
+      // The columns' places are known once the header is read, before the first batch.
+      const [city, country, region, indicator, year, value, lower, upper, status, note] = [
+        'city',
+        'country',
+        'region',
+        'indicator',
+        'year',
+        'value',
+        'lower',
+        'upper',
+        'status',
+        'note',
+      ].map(at);
+      const split = dimensions.map((d) => [d, at(d)] as const);
+      yield records.map((record) => {
+        const values = record.values;
+        const get = (i: number): string => (i < 0 ? '' : values[i]);
+        return {
+          line: record.line,
+          city: get(city),
+          country: get(country),
+          region: get(region),
+          indicator: get(indicator),
+          year: get(year),
+          value: get(value),
+          lower: get(lower),
+          upper: get(upper),
+          status: get(status),
+          note: get(note),
+          dimensions: split.map(([d, i]) => [d, get(i)]),
+        } satisfies RawObservation;
+      });
     }
   },
 };
