@@ -62,7 +62,6 @@ export async function mergeObservations(
        AND o.disaggregation = s.disaggregation AND o.source_id = ${sourceId} AND o.superseded_in_release_id IS NULL
        AND o.indicator_id = ANY(${indicatorIds}::int[])`,
   );
-  await execute(queryRunner, sql`ANALYZE import_merge`);
   const { unchanged, writing, superseding } = (await queryOne<{
     unchanged: number;
     writing: number;
@@ -74,6 +73,9 @@ export async function mergeObservations(
      FROM import_merge`,
   ))!;
   progress(`${unchanged.toLocaleString('en')} values unchanged; writing ${writing.toLocaleString('en')}`);
+  // Statistics for the UPDATE's join with observation; a file of new values (no UPDATE) only
+  // reads the table whole, in the insert and the refresh, and is spared the 50 ms at 300,000 rows.
+  if (superseding > 0) await execute(queryRunner, sql`ANALYZE import_merge`);
   const bulk = writing > 0 && (await bulkWriteAllowed(queryRunner));
   if (bulk) await startBulkWrite(queryRunner, sourceId);
   // A file of new values supersedes nothing: no UPDATE, whose join the planner may still run
