@@ -17,6 +17,9 @@ const LATEST_INCLUDE = `INCLUDE ("id", "value", "lower", "upper", "status", "rel
  * - The single-column indexes on source_id and release_id go. Nothing reads by them: they served
  *   only the RESTRICT foreign keys when a source or release is deleted, which the API never does
  *   (superseded_in_release_id never had one). Deleting one by hand now scans `observation` once.
+ * - IDX_observation_indicator_year goes: with the indicator first, IDX_observation_latest answers
+ *   an (indicator, year) read of totals from the index alone (the planner already preferred it
+ *   for statistics), and every analytic reads totals only.
  */
 export class LeadObservationKeysWithIndicator1796490000000 implements MigrationInterface {
   name = 'LeadObservationKeysWithIndicator1796490000000';
@@ -25,9 +28,11 @@ export class LeadObservationKeysWithIndicator1796490000000 implements MigrationI
     await this.rebuild(queryRunner, '"indicator_id", "city_id"');
     await queryRunner.query('DROP INDEX "IDX_f4a6f1e87405ee25c8c1f00f55"');
     await queryRunner.query('DROP INDEX "IDX_05e5ab8e0ad9a2cf65a626f40c"');
+    await queryRunner.query('DROP INDEX "IDX_observation_indicator_year"');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE INDEX "IDX_observation_indicator_year" ON "observation" ("indicator_id", "year")');
     await queryRunner.query('CREATE INDEX "IDX_f4a6f1e87405ee25c8c1f00f55" ON "observation" ("source_id")');
     await queryRunner.query('CREATE INDEX "IDX_05e5ab8e0ad9a2cf65a626f40c" ON "observation" ("release_id")');
     await this.rebuild(queryRunner, '"city_id", "indicator_id"');

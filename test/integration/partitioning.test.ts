@@ -80,7 +80,6 @@ describe('observation partitioning', () => {
     );
     expect(perPartition).toEqual(
       [
-        'IDX_observation_indicator_year',
         'IDX_observation_latest',
         'PK_57f5dee7b6149652b29cc5bd7a5',
         'UQ_observation_current',
@@ -102,7 +101,6 @@ describe('observation partitioning', () => {
        ORDER BY c.relname`,
     );
     expect(keys).toEqual([
-      { name: 'IDX_observation_indicator_year', leading: ['indicator_id', 'year'] },
       { name: 'IDX_observation_latest', leading: ['indicator_id', 'city_id'] },
       { name: 'UQ_observation_current', leading: ['indicator_id', 'city_id'] },
       { name: 'UQ_observation_key_release', leading: ['city_id', 'indicator_id'] },

@@ -47,11 +47,11 @@ registerEnumType(ObservationStatus, { name: 'ObservationStatus' });
   unique: true,
   where: '"superseded_in_release_id" IS NULL',
 })
-@Index('IDX_observation_indicator_year', ['indicatorId', 'year'])
 // A city's latest value of an indicator, answered from the index alone: (indicator_id, city_id,
 // year DESC, source_id) INCLUDE (id, value, lower, upper, status, release_id,
-// superseded_in_release_id) WHERE disaggregation = ''. Ranking all cities is one probe per city,
-// and this made each probe an index-only read with no sort. Never free text such as `note`: an
+// superseded_in_release_id) WHERE disaggregation = ''. A series is one range of it, and so are all
+// cities' totals of an indicator (read for a year, the year is checked in the index); both are
+// index-only reads. Never free text such as `note`: an
 // entry must fit in a third of a page, so a long note failed its import (DropNoteFromLatestIndex). Written by hand in the
 // migrations: TypeORM cannot express DESC or INCLUDE.
 @Index('IDX_observation_latest', { synchronize: false })
