@@ -10,8 +10,9 @@ export class FileNames {
   readonly indicators: string[] = [];
   private readonly cityIndex = new Map<string, number>();
   private readonly indicatorIndex = new Map<string, number>();
-  /** The last row's city and its number: a file's rows mostly come city by city. */
+  /** The last row's city and indicator and their numbers: a file's rows mostly come in runs of both. */
   private last: { row: Pick<ParsedRow, 'city' | 'country' | 'region'>; index: number } | null = null;
+  private lastIndicator: { code: string; index: number } | null = null;
 
   city(row: ParsedRow): number {
     const last = this.last;
@@ -30,12 +31,14 @@ export class FileNames {
   }
 
   indicator(code: string): number {
+    if (code === this.lastIndicator?.code) return this.lastIndicator.index;
     let i = this.indicatorIndex.get(code);
     if (i === undefined) {
       i = this.indicators.length;
       this.indicators.push(code);
       this.indicatorIndex.set(code, i);
     }
+    this.lastIndicator = { code, index: i };
     return i;
   }
 }

@@ -2,6 +2,9 @@ import { readCsvTable } from './csvTable';
 import { type ImportProblem, problem } from './importErrors';
 import type { ObservationReader, RawObservation } from './observationReader';
 
+/** The dimensions of every row of a file without disaggregation columns: one array, never written to. */
+const NO_DIMENSIONS: [string, string][] = [];
+
 export const REQUIRED_COLUMNS = ['city', 'country', 'indicator', 'year', 'value'] as const;
 export const OPTIONAL_COLUMNS = ['region', 'lower', 'upper', 'status', 'note'] as const;
 
@@ -59,7 +62,7 @@ export const tidyCsvReader: ObservationReader = {
           upper: get(upper),
           status: get(status),
           note: get(note),
-          dimensions: split.map(([d, i]) => [d, get(i)]),
+          dimensions: split.length === 0 ? NO_DIMENSIONS : split.map(([d, i]) => [d, get(i)]),
         } satisfies RawObservation;
       });
     }
