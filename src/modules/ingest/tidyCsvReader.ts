@@ -34,34 +34,26 @@ export const tidyCsvReader: ObservationReader = {
     const at = (column: string): number => index.get(column) ?? -1;
     for await (const records of readCsvTable(input, { ...context, header })) {
       // The columns' places are known once the header is read, before the first batch.
-      const [city, country, region, indicator, year, value, lower, upper, status, note] = [
-        'city',
-        'country',
-        'region',
-        'indicator',
-        'year',
-        'value',
-        'lower',
-        'upper',
-        'status',
-        'note',
-      ].map(at);
+      const place = Object.fromEntries([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].map((c) => [c, at(c)])) as Record<
+        (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number],
+        number
+      >;
       const split = dimensions.map((d) => [d, at(d)] as const);
       yield records.map((record) => {
         const values = record.values;
         const get = (i: number): string => (i < 0 ? '' : values[i]);
         return {
           line: record.line,
-          city: get(city),
-          country: get(country),
-          region: get(region),
-          indicator: get(indicator),
-          year: get(year),
-          value: get(value),
-          lower: get(lower),
-          upper: get(upper),
-          status: get(status),
-          note: get(note),
+          city: get(place.city),
+          country: get(place.country),
+          region: get(place.region),
+          indicator: get(place.indicator),
+          year: get(place.year),
+          value: get(place.value),
+          lower: get(place.lower),
+          upper: get(place.upper),
+          status: get(place.status),
+          note: get(place.note),
           dimensions: split.length === 0 ? NO_DIMENSIONS : split.map(([d, i]) => [d, get(i)]),
         } satisfies RawObservation;
       });
