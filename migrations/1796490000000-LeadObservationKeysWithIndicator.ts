@@ -4,7 +4,7 @@ const LATEST_INCLUDE = `INCLUDE ("id", "value", "lower", "upper", "status", "rel
 
 /**
  * Fewer and narrower index writes per imported row (issue 15, docs/performance.md "The
- * import's indexes"):
+ * indexes an import fills"):
  *
  * - UQ_observation_current and IDX_observation_latest lead with the indicator instead of the
  *   city. An import brings a few indicators for every city: with the city first, its entries

@@ -112,8 +112,8 @@ function choice(mode: Mode, k: KeySql): Sql {
  * One key's observations (totals only, no disaggregation) as one JSON array of `array`s, oldest
  * first, or NULL when there are none: the subquery behind every nested observation field, for
  * the batch below and for a page of cities that reads its cities' series in its own statement
- * (nestedSeries.ts). It finds the rows through one range of IDX_observation_latest (indicator, city, year); `prune`
- * names the indicator ids once more for the planner (HeldIndicatorIds).
+ * (nestedSeries.ts). It finds the rows through one range of IDX_observation_latest (indicator,
+ * city, year); `prune` names the indicator ids once more for the planner (HeldIndicatorIds).
  */
 export function observationsJson(mode: Mode, k: KeySql, array: Sql, prune: Sql = sql.empty): Sql {
   return sql`(SELECT json_agg(${array} ORDER BY o.year, o.source_id)

@@ -93,7 +93,7 @@ export async function mergeObservations(
   // of its index pages they go to is visited once by the whole insert, instead of once per
   // indicator of the file, with the pages evicted in between when the index outgrows
   // shared_buffers. (The two indexes that lead with the indicator get one range per indicator
-  // either way; docs/performance.md, "The import's indexes".)
+  // either way; docs/performance.md, "The indexes an import fills".)
   const inserted = await execute(
     queryRunner,
     sql`INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, source_id, release_id)

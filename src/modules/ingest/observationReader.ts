@@ -50,9 +50,10 @@ export interface ReaderContext {
 
 /**
  * A format of observation files. It reads the file as it streams, yields its observations in
- * batches (those of one piece of the file, in file order), holds no row after yielding it, and reports a record it cannot turn into an observation (a grammar error, an unmapped
- * code, a period that is not a year) through `context.report` instead of yielding it, so one
- * run lists every problem. What it yields goes through the same row checks, staging, database
+ * batches (those of one piece of the file, in file order), holds no row after yielding it, and
+ * reports a record it cannot turn into an observation (a grammar error, an unmapped code, a
+ * period that is not a year) through `context.report` instead of yielding it, so one run lists
+ * every problem. What it yields goes through the same row checks, staging, database
  * checks and merge as every other format. Registered by name in observationReaders.ts.
  */
 export interface ObservationReader {

@@ -179,7 +179,7 @@ export const sdmxCsvReader: ObservationReader = {
         const row = observationOf(record.line, record.values, mapping!, layout!, context.report);
         if (row !== null) rows.push(row);
       }
-      yield rows;
+      if (rows.length > 0) yield rows;
     }
   },
 };

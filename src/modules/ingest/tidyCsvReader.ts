@@ -21,24 +21,26 @@ export const tidyCsvReader: ObservationReader = {
   async *read(input, context) {
     const disaggregations = new Set(context.metadata.disaggregations.map((d) => d.toLowerCase()));
     const dimensions = [...disaggregations].sort();
-    let index = new Map<string, number>();
+    type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
+    // Each column's place in a record (-1 when the file lacks it), set once the header is read.
+    let place = {} as Record<Column, number>;
+    let split: (readonly [string, number])[] = [];
     const header = (values: string[], line: number, report: (p: ImportProblem) => void): string[] | null => {
       const names = values.map((h) => h.trim().toLowerCase());
       let problems = 0;
-      index = checkHeader(names, line, disaggregations, (p) => {
+      const index = checkHeader(names, line, disaggregations, (p) => {
         problems += 1;
         report(p);
       });
-      return problems > 0 ? null : names;
-    };
-    const at = (column: string): number => index.get(column) ?? -1;
-    for await (const records of readCsvTable(input, { ...context, header })) {
-      // The columns' places are known once the header is read, before the first batch.
-      const place = Object.fromEntries([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].map((c) => [c, at(c)])) as Record<
-        (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number],
+      const at = (column: string): number => index.get(column) ?? -1;
+      place = Object.fromEntries([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].map((c) => [c, at(c)])) as Record<
+        Column,
         number
       >;
-      const split = dimensions.map((d) => [d, at(d)] as const);
+      split = dimensions.map((d) => [d, at(d)] as const);
+      return problems > 0 ? null : names;
+    };
+    for await (const records of readCsvTable(input, { ...context, header })) {
       yield records.map((record) => {
         const values = record.values;
         const get = (i: number): string => (i < 0 ? '' : values[i]);
