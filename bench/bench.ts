@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       regenerate: { type: 'boolean' },
       rounds: { type: 'string' },
       seconds: { type: 'string' },
+      warmup: { type: 'string' },
       connections: { type: 'string' },
       'mix-connections': { type: 'string' },
       'mix-seconds': { type: 'string' },

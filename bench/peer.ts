@@ -32,6 +32,8 @@ export interface PeerLine {
   peer: Summary;
   /** rightsgraph / peer: above 1 rightsgraph answers more requests a second. */
   rpsRatio: number;
+  /** The same ratio in each round, of the two runs measured back to back. */
+  roundRatios: number[];
   /** rightsgraph / peer CPU per request (Node + Postgres): below 1 rightsgraph spends less. */
   cpuRatio: number;
   floorMs: number;
@@ -110,6 +112,23 @@ async function measure(side: Side, ops: Operation[], connections: number, second
   return { ...result, serverCpuMs: perRequest(spent.server), postgresCpuMs: perRequest(spent.postgres) };
 }
 
+/**
+ * rightsgraph / peer req/s of each round: the two runs of a round ran back to back, so their
+ * ratio is paired and a machine that slows down for a round moves both. A run missing on either
+ * side (fewer rounds) is left out.
+ */
+export function roundRatios(ours: { requestsPerSecond: number }[], theirs: { requestsPerSecond: number }[]): number[] {
+  const rounds = Math.min(ours.length, theirs.length);
+  return Array.from({ length: rounds }, (_, r) => ours[r].requestsPerSecond / theirs[r].requestsPerSecond);
+}
+
+/** "0.88-1.31 (3/5 ahead)": the range of the per-round ratios and in how many rightsgraph answered more. */
+export function describeRounds(ratios: number[]): string {
+  if (ratios.length === 0) return '-';
+  const ahead = ratios.filter((r) => r > 1).length;
+  return `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)} (${ahead}/${ratios.length} ahead)`;
+}
+
 const summary = (runs: MeasuredLoad[]): Summary => ({
   requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
   p50: median(runs.map((r) => r.p50)),
@@ -130,6 +149,7 @@ export async function peerBench(
     values,
     ...settings,
     seconds: intOption(values, 'seconds', 2),
+    warmup: intOption(values, 'warmup', 2),
     resultsDir: values['no-write'] ? null : resultsDir,
   };
   const name = options.values.peer as PeerName;
@@ -177,6 +197,15 @@ export async function peerBench(
     log(`rightsgraph at ${ours.url}, ${name} at ${theirs.url}; checking answers`);
     await checkAnswers(scenarios, ours.url, theirs.url);
     log(`answers equal on ${scenarios.reduce((n, s) => n + s.variants.length, 0)} variants`);
+    // Not measured: both servers run each scenario first, so the first round does not time V8
+    // compiling a server's code for that shape (rightsgraph's first rounds were 0.5-0.8 of the
+    // peer where the later ones were 0.9-1.2: it has more code to compile).
+    for (const s of scenarios) {
+      for (const k of [0, 1]) {
+        const ops = s.variants.map((v) => (k === 0 ? v.rightsgraph : v.peer));
+        await runLoad(sides[k].url, ops, { connections: PEER_CONNECTIONS[0], seconds: options.warmup });
+      }
+    }
     for (let round = 0; round < options.rounds; round += 1) {
       for (const s of scenarios) {
         for (const connections of PEER_CONNECTIONS) {
@@ -204,7 +233,8 @@ export async function peerBench(
 
   const lines: PeerLine[] = scenarios.flatMap((s) =>
     PEER_CONNECTIONS.map((connections) => {
-      const [rg, peer] = [0, 1].map((k) => summary(runs.get(`${s.name}/${connections}/${k}`) ?? []));
+      const [ours, theirs] = [0, 1].map((k) => runs.get(`${s.name}/${connections}/${k}`) ?? []);
+      const [rg, peer] = [summary(ours), summary(theirs)];
       const cpu = (x: Summary) => x.serverCpuMs + x.postgresCpuMs;
       return {
         scenario: s.name,
@@ -212,6 +242,7 @@ export async function peerBench(
         rightsgraph: rg,
         peer,
         rpsRatio: rg.requestsPerSecond / peer.requestsPerSecond,
+        roundRatios: roundRatios(ours, theirs),
         cpuRatio: cpu(rg) / cpu(peer),
         floorMs: floors.get(s.name)?.floorMs ?? NaN,
         statements: floors.get(s.name)?.statements ?? NaN,
@@ -227,7 +258,12 @@ export async function peerBench(
     scale: db.plan.scale.name,
     date,
     machine: await machine(db.url),
-    settings: { rounds: options.rounds, seconds: options.seconds, connections: PEER_CONNECTIONS },
+    settings: {
+      rounds: options.rounds,
+      seconds: options.seconds,
+      warmupSeconds: options.warmup,
+      connections: PEER_CONNECTIONS,
+    },
     scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, variants: s.variants })),
     lines,
     runs: Object.fromEntries(runs),
@@ -256,17 +292,19 @@ export function peerMarkdown(
   const rows = lines.map((l) => {
     const side = (s: Summary) =>
       `${f(s.requestsPerSecond, 0)} | ${f(s.p50)} / ${f(s.p99)} | ${f(s.serverCpuMs, 2)} + ${f(s.postgresCpuMs, 2)}`;
-    return `| ${l.scenario} | ${l.connections} | ${side(l.rightsgraph)} | ${side(l.peer)} | ${f(l.rpsRatio, 2)} | ${f(l.cpuRatio, 2)} | ${f(l.floorMs, 2)} (${l.statements}) |`;
+    return `| ${l.scenario} | ${l.connections} | ${side(l.rightsgraph)} | ${side(l.peer)} | ${f(l.rpsRatio, 2)} | ${describeRounds(l.roundRatios)} | ${f(l.cpuRatio, 2)} | ${f(l.floorMs, 2)} (${l.statements}) |`;
   });
   return [
     `## rightsgraph vs ${name} (${scale})`,
     '',
     `Medians over rounds; CPU per request is Node + Postgres backends, in ms. Ratios are rightsgraph / ${name}`,
-    `(req/s above 1 and CPU below 1 favour rightsgraph). Floor: rightsgraph's SQL alone, ms per request (statements).`,
+    `(req/s above 1 and CPU below 1 favour rightsgraph); "per round": the range of the req/s ratio of the two runs of`,
+    `each round, and in how many rounds rightsgraph answered more. Floor: rightsgraph's SQL alone, ms per request`,
+    `(statements).`,
     `Both servers under Node ${node}. Load average ${load.before.map((x) => x.toFixed(2)).join(' ')} before, ${load.after.map((x) => x.toFixed(2)).join(' ')} after.`,
     '',
-    `| scenario | conns | rightsgraph req/s | p50 / p99 ms | CPU ms | ${name} req/s | p50 / p99 ms | CPU ms | req/s ratio | CPU ratio | floor ms |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| scenario | conns | rightsgraph req/s | p50 / p99 ms | CPU ms | ${name} req/s | p50 / p99 ms | CPU ms | req/s ratio | per round | CPU ratio | floor ms |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }

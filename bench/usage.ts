@@ -38,7 +38,8 @@ export const USAGE = `usage: npm run bench -- [--scale small|large|xlarge] [opti
                              there when missing, run under Node 22 from .ci/node-line.sh) and rightsgraph (response cache
                              off, under the same Node) answer point, dashboard, ranking, statistics and compare; answers are checked equal,
                              then both are measured in interleaved rounds at 8 and 32 connections (--rounds, --seconds:
-                             default 2); writes bench/results/peer-postgraphile-<scale>-<date>.json
+                             default 2) after --warmup seconds (default 2) of each scenario on each, not measured;
+                             writes bench/results/peer-postgraphile-<scale>-<date>.json
   --explain NAME             print EXPLAIN (ANALYZE, BUFFERS) of each statement of scenario NAME, then stop
   --variant N                the variant --explain uses (default 0)
 
