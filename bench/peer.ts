@@ -200,6 +200,7 @@ export async function peerBench(
     // Not measured: both servers run each scenario first, so the first round does not time V8
     // compiling a server's code for that shape (rightsgraph's first rounds were 0.5-0.8 of the
     // peer where the later ones were 0.9-1.2: it has more code to compile).
+    log(`warming up: each scenario on each server for ${options.warmup} s, not measured`);
     for (const s of scenarios) {
       for (const k of [0, 1]) {
         const ops = s.variants.map((v) => (k === 0 ? v.rightsgraph : v.peer));
