@@ -63,8 +63,9 @@ export function printAppSchema(schema: GraphQLSchema): string {
  * Fields that only read their row's property of the same name are resolved by graphql-js itself
  * (no `resolve`), not through type-graphql's wrapper, which builds a resolver-data object and
  * runs the (empty) middleware chain for every value: the peer benchmark's dashboard answer has
- * about 550 such values, the nested list of 100 cities about 2,500 (docs/performance.md, "Plain fields"). This is
- * type-graphql's own `simple` field option, set here once instead of on every @Field. Not for a
+ * about 550 such values, the nested list of 100 cities about 2,500 (docs/performance.md, "Plain
+ * fields, a warmed-up peer benchmark, ..."). This is type-graphql's own `simple` field option, set
+ * here once instead of on every @Field. Not for a
  * field exposed under another name than its property (`Commitment.id` reads `lineageId`), whose
  * wrapper reads the property, nor for one with roles or middlewares (this API has neither); a
  * field resolver (`@FieldResolver`) takes precedence either way.

@@ -183,8 +183,8 @@ export async function compare(
   // One statement for every series: the pairs travel as two parallel arrays, `unnest ... WITH
   // ORDINALITY` numbers them (the order asked for), and each pair reads its own rows through
   // one range of IDX_observation_latest (indicator, city, year). Each series comes back as one
-  // row holding its points as a JSON array of arrays: one JSON.parse per series instead of the driver decoding
-  // ~3,000 rows of 14 columns, which was most of the CPU of a 20 x 5 x 30 compare. The
+  // row holding its points as a JSON array of arrays: one JSON.parse per series instead of the
+  // driver decoding ~3,000 rows of 14 columns, which was most of the CPU of a 20 x 5 x 30 compare. The
   // aggregate also keeps Postgres from flattening the LATERAL subquery into a hash join over a
   // sequential scan, which it chose whenever the table looked small. `disaggregation` is not
   // read (the scope takes totals only), so unless the query selects `note` (never indexed: it

@@ -51,9 +51,9 @@ registerEnumType(ObservationStatus, { name: 'ObservationStatus' });
 // year DESC, source_id) INCLUDE (id, value, lower, upper, status, release_id,
 // superseded_in_release_id) WHERE disaggregation = ''. A series is one range of it, and so are all
 // cities' totals of an indicator (read for a year, the year is checked in the index); both are
-// index-only reads. Never free text such as `note`: an
-// entry must fit in a third of a page, so a long note failed its import (DropNoteFromLatestIndex). Written by hand in the
-// migrations: TypeORM cannot express DESC or INCLUDE.
+// index-only reads. Never free text such as `note`: an entry must fit in a third of a page, so a
+// long note failed its import (DropNoteFromLatestIndex). Written by hand in the migrations:
+// TypeORM cannot express DESC or INCLUDE.
 @Index('IDX_observation_latest', { synchronize: false })
 @Check('CHK_observation_year', `"year" BETWEEN ${MIN_YEAR} AND ${MAX_YEAR}`)
 @Check('CHK_observation_status', enumCheck('status', ObservationStatus))
