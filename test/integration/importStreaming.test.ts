@@ -264,6 +264,81 @@ describe('a streamed import', () => {
     ]);
   });
 
+  describe('a file whose only problem is duplicate keys (found by the merge, then rolled back)', () => {
+    const file = (...rows: string[]) => [HEADER, ...rows].join('\n');
+    const dup = (line: number, first: number, split = true) => ({
+      line,
+      column: null,
+      value: null,
+      reason: `duplicates line ${first}: same city, indicator, year${split ? ' and disaggregation' : ''}`,
+    });
+    // Current values for group dupa, 1901-1903, from this source.
+    beforeAll(async () => {
+      const first = await importObservations(
+        db.dataSource,
+        file(...[1901, 1902, 1903].map((y) => `Boston,US,MA,homicide-rate,${y},${y - 1900},dupa`)),
+        { metadata: METADATA },
+      );
+      expect(first).toMatchObject({ ok: true, added: 3 });
+    });
+
+    it('reports two rows equal to the current value, which would change nothing', async () => {
+      const before = await snapshot();
+      const report = await importObservations(
+        db.dataSource,
+        file('Boston,US,MA,homicide-rate,1901,1,dupa', 'boston-us,US,,homicide-rate,1901,1,dupa'),
+        { metadata: METADATA },
+      );
+      expect(report).toMatchObject({ ok: false, problemCount: 1, releaseId: null, added: 0 });
+      expect(report.problems).toEqual([dup(3, 2)]);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('reports a changed and an unchanged value for one current row, and a new value beside them', async () => {
+      const before = await snapshot();
+      const report = await importObservations(
+        db.dataSource,
+        file(
+          'Boston,US,MA,homicide-rate,1904,9,dupa', // new, valid
+          'Boston,US,MA,homicide-rate,1902,2,dupa', // unchanged
+          'Boston,US,MA,homicide-rate,1902,7,dupa', // changed: duplicates line 3
+        ),
+        { metadata: METADATA },
+      );
+      expect(report).toMatchObject({ ok: false, problemCount: 1, releaseId: null });
+      expect(report.problems).toEqual([dup(4, 3)]);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('reports every duplicate among new values, in line order, and creates no city', async () => {
+      const before = await snapshot();
+      const report = await importObservations(
+        db.dataSource,
+        file(
+          'Atlantis,US,,homicide-rate,1950,1,', // a city to create
+          'Boston,US,MA,homicide-rate,1950,1,dupb',
+          'atlantis,US,,homicide-rate,1950,2,', // duplicates line 2
+          'Boston,US,MA,homicide-rate,1951,1,dupb',
+          'Boston,US,MA,homicide-rate,1950,3,dupb', // duplicates line 3
+          'Boston,US,MA,homicide-rate,1950,4,dupb', // duplicates line 3
+        ),
+        { metadata: METADATA, createCities: true },
+      );
+      expect(report).toMatchObject({ ok: false, problemCount: 3, releaseId: null, createdCities: [] });
+      expect(report.problems).toEqual([dup(4, 2, false), dup(6, 3), dup(7, 3)]);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('imports the same file without its duplicates', async () => {
+      const report = await importObservations(
+        db.dataSource,
+        file('Boston,US,MA,homicide-rate,1902,7,dupa', 'Boston,US,MA,homicide-rate,1950,3,dupb'),
+        { metadata: METADATA },
+      );
+      expect(report).toMatchObject({ ok: true, added: 1, changed: 1, unchanged: 0 });
+    });
+  });
+
   it('creates a city once for all the rows that name it, however they spell its case', async () => {
     // 3,000 rows: years 1901-2000 times groups g0-g29; every tenth one writes the name in capitals.
     const rows = Array.from(

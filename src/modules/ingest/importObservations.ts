@@ -4,7 +4,7 @@ import { FileNames } from './fileNames';
 import { problem, ProblemList } from './importErrors';
 import { inImportTransaction, lockImports } from './importTransaction';
 import { type ImportOptions, type ImportReport, MAX_PROBLEMS, NO_PLACES } from './importTypes';
-import { mergeObservations, recordCounts } from './mergeObservations';
+import { DuplicateKeys, type MergeCounts, mergeObservations, recordCounts } from './mergeObservations';
 import type { ImportInput } from './observationReader';
 import { observationReader } from './observationReaders';
 import { readObservationBatches } from './parseObservations';
@@ -12,6 +12,7 @@ import { upsertSource } from './resolution';
 import { resolveReferences } from './resolveReferences';
 import { stageRows } from './stageRows';
 import { reportDuplicates, reportReferenceProblems } from './stagedChecks';
+import { execute, sql } from '../common/sqlTag';
 
 export type { ImportOptions, ImportReport, PlaceChoice, PlacesReport } from './importTypes';
 export { MAX_PROBLEMS } from './importTypes';
@@ -23,7 +24,8 @@ export { MAX_PROBLEMS } from './importTypes';
  * batched inserts on embedded PGlite, whose socket does not speak COPY) while it is read, so
  * memory holds counts and the distinct city and indicator names of the file, never its rows.
  * The checks that need the database (countries, cities, indicators, duplicate keys) then run
- * once per distinct name and set-based over the staging table, and every problem is reported;
+ * once per distinct name and set-based over the staging table (duplicate keys by the merge
+ * itself, when nothing else failed), and every problem is reported;
  * with any problem the transaction is rolled back and nothing is written. A valid file is merged
  * set-based: changed values supersede the current row (the old row stays, for `asOf`), new ones
  * are added, identical ones counted, and one new Release records it. A file that changes
@@ -86,16 +88,35 @@ export async function importObservations(
     // the database so that one run reports every problem in the file.
     const resolved = await resolveReferences(queryRunner, names, options);
     await reportReferenceProblems(queryRunner, resolved, problems);
-    await reportDuplicates(queryRunner, problems);
+    const failed = () => ({
+      commit: false,
+      result: report({ message: `${problems.count} problem(s); nothing was imported` }),
+    });
+    // Duplicate keys are looked for here only in a file that fails anyway, so that it reports
+    // them with its other problems; otherwise the merge finds them on its way (DuplicateKeys),
+    // is rolled back to here, and they are reported the same.
     if (problems.count > 0) {
-      return { commit: false, result: report({ message: `${problems.count} problem(s); nothing was imported` }) };
+      await reportDuplicates(queryRunner, problems);
+      return failed();
     }
+    await execute(queryRunner, sql`SAVEPOINT import_checked`);
 
     progress(`validated ${tally.staged.toLocaleString('en')} values; loading`);
-    const created = await createMissing(queryRunner, names, resolved, options);
-    const sourceId = await upsertSource(queryRunner, source!);
-    const description = options.description ?? `Import from ${source!.title}`;
-    const counts = await mergeObservations(queryRunner, sourceId, description, progress);
+    let created: Awaited<ReturnType<typeof createMissing>>;
+    let counts: MergeCounts;
+    try {
+      created = await createMissing(queryRunner, names, resolved, options);
+      const sourceId = await upsertSource(queryRunner, source!);
+      const description = options.description ?? `Import from ${source!.title}`;
+      counts = await mergeObservations(queryRunner, sourceId, description, progress);
+    } catch (error) {
+      if (!(error instanceof DuplicateKeys)) throw error;
+      await execute(queryRunner, sql`ROLLBACK TO SAVEPOINT import_checked`);
+      await reportDuplicates(queryRunner, problems);
+      // A unique violation that is no duplicate of the file's is not the file's problem.
+      if (problems.count === 0) throw error.cause ?? error;
+      return failed();
+    }
     const summary = {
       added: counts.added,
       changed: counts.changed,

@@ -2,6 +2,19 @@ import type { QueryRunner } from 'typeorm';
 import { execute, query, queryOne, sql } from '../common/sqlTag';
 import { bulkWriteAllowed, finishBulkWrite, startBulkWrite } from './bulkWrite';
 
+/**
+ * The file holds two values for one key (city, indicator, year, disaggregation), found by the
+ * merge instead of a check of its own (see mergeObservations). The caller rolls the merge back
+ * and reports them; `cause` is the unique violation, when that is how they were found.
+ */
+export class DuplicateKeys extends Error {
+  constructor(readonly cause?: unknown) {
+    super('the file holds two values for one key');
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
 /** The release a merge created and what it did. */
 export interface MergeCounts {
   releaseId: number;
@@ -23,6 +36,12 @@ export interface MergeCounts {
  * Where the role may, the update and the insert run with the table's triggers off and their
  * work done once for the whole merge (bulkWrite.ts): the references checked and locked once
  * each instead of four foreign key checks per row, latest_observation refreshed once.
+ *
+ * Two staged values for one key (a file's duplicates, when no other problem had them looked
+ * for first: importObservations) throw DuplicateKeys, found without a pass of their own: two
+ * that have a current row are paired with the same one, and two that have none are both
+ * inserted, which the unique indexes refuse. (A hash aggregate over the staged rows found them
+ * before every merge: 0.25 s of an import of 300,000 rows, docs/performance.md.)
  */
 export async function mergeObservations(
   queryRunner: QueryRunner,
@@ -62,16 +81,28 @@ export async function mergeObservations(
        AND o.disaggregation = s.disaggregation AND o.source_id = ${sourceId} AND o.superseded_in_release_id IS NULL
        AND o.indicator_id = ANY(${indicatorIds}::int[])`,
   );
-  const { unchanged, writing, superseding } = (await queryOne<{
+  const { unchanged, writing, superseding, paired } = (await queryOne<{
     unchanged: number;
     writing: number;
     superseding: number;
+    paired: number;
   }>(
     queryRunner,
     sql`SELECT count(*) FILTER (WHERE unchanged)::int AS unchanged, count(*) FILTER (WHERE NOT unchanged)::int AS writing,
-            count(*) FILTER (WHERE current_id IS NOT NULL AND NOT unchanged)::int AS superseding
+            count(*) FILTER (WHERE current_id IS NOT NULL AND NOT unchanged)::int AS superseding,
+            count(current_id)::int AS paired
      FROM import_merge`,
   ))!;
+  // Duplicates with a current row: paired with the same one (unchanged or not, so the insert
+  // below would not always meet them).
+  if (paired > 1) {
+    const { repeated } = (await queryOne<{ repeated: boolean }>(
+      queryRunner,
+      sql`SELECT EXISTS (SELECT 1 FROM import_merge WHERE current_id IS NOT NULL
+                         GROUP BY current_id HAVING count(*) > 1) AS repeated`,
+    ))!;
+    if (repeated) throw new DuplicateKeys();
+  }
   progress(`${unchanged.toLocaleString('en')} values unchanged; writing ${writing.toLocaleString('en')}`);
   // Statistics for the UPDATE's join with observation; a file of new values (no UPDATE) only
   // reads the table whole, in the insert and the refresh, and is spared the 50 ms at 300,000 rows.
@@ -94,13 +125,17 @@ export async function mergeObservations(
   // indicator of the file, with the pages evicted in between when the index outgrows
   // shared_buffers. (The two indexes that lead with the indicator get one range per indicator
   // either way; docs/performance.md, "The indexes an import fills".)
+  // Duplicates without a current row are both inserted: UQ_observation_current (and the key of
+  // the release) refuse the second. The imports' lock keeps other writers of these keys out.
   const inserted = await execute(
     queryRunner,
     sql`INSERT INTO observation (city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, source_id, release_id)
      SELECT city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, ${sourceId}, ${releaseId}
      FROM import_merge WHERE NOT unchanged
      ORDER BY city_id, indicator_id, year, disaggregation`,
-  );
+  ).catch((error: unknown) => {
+    throw (error as { code?: string }).code === UNIQUE_VIOLATION ? new DuplicateKeys(error) : error;
+  });
   if (bulk) await finishBulkWrite(queryRunner);
   return { releaseId, changed, added: inserted - changed, unchanged };
 }
