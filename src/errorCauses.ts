@@ -27,6 +27,14 @@ export function causes(error: unknown): Cause[] {
   return chain;
 }
 
+/**
+ * A unique index refused the statement (Postgres' 23505, which TypeORM's QueryFailedError carries
+ * as `code`): a key the caller gave twice or one that is taken.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
+}
+
 /** Codes and conditions under which the database, not the request, is at fault. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
 

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../../errorCauses';
 import { badUserInput, ErrorCode } from '../../errors';
 import { DatePrecision } from '../commitment/commitment.entity';
 import { parsePartialDate } from '../common/text';
@@ -17,7 +18,7 @@ export async function saving<T>(what: string, fn: () => Promise<T>): Promise<T> 
   try {
     return await fn();
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') {
+    if (isUniqueViolation(error)) {
       throw badUserInput(`${what} already exists: ${(error as { detail?: string }).detail ?? ''}`.trim());
     }
     throw error;

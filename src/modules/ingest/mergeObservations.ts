@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { isUniqueViolation } from '../../errorCauses';
 import { execute, query, queryOne, sql } from '../common/sqlTag';
 import { bulkWriteAllowed, finishBulkWrite, startBulkWrite } from './bulkWrite';
 
@@ -12,8 +13,6 @@ export class DuplicateKeys extends Error {
     super('the file holds two values for one key');
   }
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /** The release a merge created and what it did. */
 export interface MergeCounts {
@@ -134,7 +133,7 @@ export async function mergeObservations(
      FROM import_merge WHERE NOT unchanged
      ORDER BY city_id, indicator_id, year, disaggregation`,
   ).catch((error: unknown) => {
-    throw (error as { code?: string }).code === UNIQUE_VIOLATION ? new DuplicateKeys(error) : error;
+    throw isUniqueViolation(error) ? new DuplicateKeys(error) : error;
   });
   if (bulk) await finishBulkWrite(queryRunner);
   return { releaseId, changed, added: inserted - changed, unchanged };
