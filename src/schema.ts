@@ -65,10 +65,10 @@ export function printAppSchema(schema: GraphQLSchema): string {
  * runs the (empty) middleware chain for every value: the peer benchmark's dashboard answer has
  * about 550 such values, the nested list of 100 cities about 2,500 (docs/performance.md, "Plain
  * fields, a warmed-up peer benchmark, ..."). This is type-graphql's own `simple` field option, set
- * here once instead of on every @Field. Not for a
- * field exposed under another name than its property (`Commitment.id` reads `lineageId`), whose
- * wrapper reads the property, nor for one with roles or middlewares (this API has neither); a
- * field resolver (`@FieldResolver`) takes precedence either way.
+ * here once instead of on every @Field. Not for a field exposed under another name than its
+ * property (`Commitment.id` reads `lineageId`), whose wrapper reads the property, nor for one with
+ * roles or middlewares (this API has neither); a field resolver (`@FieldResolver`) takes
+ * precedence either way.
  */
 function resolvePropertiesPlainly(): void {
   for (const field of getMetadataStorage().fields) {
