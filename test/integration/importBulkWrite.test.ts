@@ -95,6 +95,54 @@ describe('the bulk write of an import', () => {
     }
   });
 
+  it('inserts values no current row of their source has straight from staging, and pairs the others', async () => {
+    const indicator = { code: 'bulk-two', name: 'Bulk two', unit: 'count', direction: Direction.HIGHER_IS_BETTER };
+    const load = async (source: string, rows: string[][]) => {
+      const { result: report, sent } = await sqlCounterOf(db.dataSource).record(() =>
+        importObservations(db.dataSource, csvFile(rows, HEADER), {
+          metadata: syntheticMetadata(source, [indicator], ['sex']),
+        }),
+      );
+      expect(report.ok).toBe(true);
+      const paired = sent.some((s) => s.query.includes('import_merge'));
+      return { counts: [report.added, report.changed, report.unchanged], paired };
+    };
+    const boston = (year: string, value: string) => ['Boston', 'US', 'MA', 'bulk-two', year, value, ''];
+
+    // A new indicator: nothing to pair with.
+    expect(await load('Source A', [boston('2020', '5'), boston('2021', '6')])).toEqual({
+      counts: [2, 0, 0],
+      paired: false,
+    });
+    // Another source's first values for the same keys: added beside A's, which stay current.
+    expect(await load('Source B', [boston('2020', '7'), boston('2021', '8')])).toEqual({
+      counts: [2, 0, 0],
+      paired: false,
+    });
+    // A again: its current 2021 value is paired (unchanged), 2022 is new.
+    expect(await load('Source A', [boston('2021', '6'), boston('2022', '9')])).toEqual({
+      counts: [1, 0, 1],
+      paired: true,
+    });
+    const current: { source: string; year: number; value: number }[] = await db.dataSource.query(
+      `SELECT s.title AS source, o.year, o.value FROM observation o
+       JOIN source s ON s.id = o.source_id JOIN indicator i ON i.id = o.indicator_id
+       WHERE i.code = 'bulk-two' AND o.superseded_in_release_id IS NULL ORDER BY s.title, o.year`,
+    );
+    expect(current.map((r) => [r.source, r.year, r.value])).toEqual([
+      ['Source A', 2020, 5],
+      ['Source A', 2021, 6],
+      ['Source A', 2022, 9],
+      ['Source B', 2020, 7],
+      ['Source B', 2021, 8],
+    ]);
+    const [latest] = await db.dataSource.query(
+      `SELECT l.year, l.value FROM latest_observation l JOIN indicator i ON i.id = l.indicator_id
+       JOIN city c ON c.id = l.city_id WHERE i.code = 'bulk-two' AND c.slug = 'boston-us'`,
+    );
+    expect(latest).toEqual({ year: 2022, value: 9 });
+  });
+
   it('keeps every trigger on when observation has one whose work it does not do', async () => {
     await db.dataSource.query(`CREATE TABLE bulk_probe (year int)`);
     await db.dataSource.query(`

@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { execute, queryOne, sql } from '../common/sqlTag';
+import { execute, queryOne, type Sql, sql } from '../common/sqlTag';
 
 /**
  * The triggers on `observation` whose work a bulk write does itself, once per import: the
@@ -72,10 +72,11 @@ export async function startBulkWrite(queryRunner: QueryRunner, sourceId: number)
 /**
  * Turns the triggers back on and does once what the skipped statement triggers would have done
  * after each write: recomputes latest_observation for the (city, indicator) pairs whose totals
- * the merge wrote (the same function the triggers call, on the same pairs), and tells the
- * response caches that observation changed (delivered at commit, as the trigger's is).
+ * the merge wrote (`pairs` selects them, distinct; the same function the triggers call, on the
+ * same pairs), and tells the response caches that observation changed (delivered at commit, as
+ * the trigger's is).
  */
-export async function finishBulkWrite(queryRunner: QueryRunner): Promise<void> {
+export async function finishBulkWrite(queryRunner: QueryRunner, pairs: Sql): Promise<void> {
   await execute(queryRunner, sql`SET LOCAL session_replication_role = origin`);
   // A table never analyzed (the first import into a new database) has no statistics: the
   // refresh's probes were then planned on the (indicator, year) index, reading every row of the
@@ -88,7 +89,7 @@ export async function finishBulkWrite(queryRunner: QueryRunner): Promise<void> {
   await execute(
     queryRunner,
     sql`SELECT latest_observation_refresh(array_agg(city_id), array_agg(indicator_id))
-        FROM (SELECT DISTINCT city_id, indicator_id FROM import_merge WHERE NOT unchanged AND disaggregation = '') p
+        FROM (${pairs}) p (city_id, indicator_id)
         HAVING count(*) > 0`,
   );
   await execute(queryRunner, sql`SELECT pg_notify('rightsgraph_data_changed', 'observation')`);

@@ -108,7 +108,7 @@ export async function importObservations(
       created = await createMissing(queryRunner, names, resolved, options);
       const sourceId = await upsertSource(queryRunner, source!);
       const description = options.description ?? `Import from ${source!.title}`;
-      counts = await mergeObservations(queryRunner, sourceId, description, progress);
+      counts = await mergeObservations(queryRunner, { sourceId, description, staged: tally.staged, progress });
     } catch (error) {
       if (!(error instanceof DuplicateKeys)) throw error;
       await execute(queryRunner, sql`ROLLBACK TO SAVEPOINT import_checked`);
