@@ -14,10 +14,12 @@ export function nodeSupportNotice(version: string): string | null {
 
 /**
  * The flags the server runs with (`npm start`, the benchmark): a young generation of
- * 64 MB per semi-space instead of 16. With 32 requests in flight a nested list's objects outlived
+ * 32 MB per semi-space instead of 16. With 32 requests in flight a nested list's objects outlived
  * the small one and were copied into the old generation: garbage collection went from 7.5% to 12.4%
- * of the server's samples between 8 and 32 connections, and the larger one took 8% off the CPU
- * per request there (docs/performance.md). V8 reads it only at start, so it cannot be set from
- * inside the process. Also in package.json's `start` (test/unit/nodeSupport.test.ts holds them equal).
+ * of the server's samples between 8 and 32 connections, and a larger one took 8% off the CPU
+ * per request there. 64 MB did no better than 32 on the dashboard at 32 connections and raised the
+ * benchmark's peak RSS from about 460 MB to 500-530, over its 512 MB target (docs/performance.md).
+ * V8 reads it only at start, so it cannot be set from inside the process. Also in package.json's
+ * `start` (test/unit/nodeSupport.test.ts holds them equal).
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
