@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+import { createLoaders } from '../../src/context';
 import { groupLoader, parameterisedGroupLoader, uniqueLoader } from '../../src/modules/common/loaders';
 
 /** As in dataloader's own tests: assert the batches, not only the values. */
@@ -55,5 +57,22 @@ describe('loader helpers', () => {
       [[1], { kind: 'ORDINANCE' }],
     ]);
     expect(results.map((r) => r.map((x) => x.kind))).toEqual([['any'], ['any'], ['ORDINANCE']]);
+  });
+});
+
+describe("a request's loaders", () => {
+  // Loaders query only when asked to load, so no database is needed to make them.
+  const dataSource = {} as DataSource;
+
+  it('are made once per request, on first read, and never shared between requests', () => {
+    const first = createLoaders(dataSource);
+    const second = createLoaders(dataSource);
+    expect(first.cityById).toBe(first.cityById);
+    expect(first.cityById).not.toBe(second.cityById);
+    // A group made because another needs it (commitments read instruments) is the request's own.
+    expect(first.commitmentsByCity).not.toBe(second.commitmentsByCity);
+    expect(first.instrumentById).toBe(first.instrumentById);
+    expect(first.instrumentById).not.toBe(second.instrumentById);
+    expect(first.references).not.toBe(second.references);
   });
 });
