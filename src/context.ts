@@ -17,7 +17,7 @@ import { sourceLoaders } from './modules/source/source.loaders';
 
 /**
  * Each module's loaders, made by the request's first read of one of them (LazyLoaders): a point
- * lookup uses two of the forty, and building all of them was 3.6% of its server CPU
+ * lookup uses two of the 31, and building all of them was 3.6% of its server CPU
  * (docs/performance.md). A group may read the loaders of another, which are then made too.
  */
 const GROUPS: readonly ((dataSource: DataSource, loaders: Loaders) => object)[] = [

@@ -61,7 +61,7 @@ export async function mergeObservations(
   ).map((r) => r.indicator_id);
   // No current value of this source for any of the file's indicators (a first load of them):
   // every staged value is new, so none is paired, and they are inserted straight from the
-  // staging join (newValues). One probe of UQ_observation_current per indicator.
+  // staging join (insertNewValues). One probe of UQ_observation_current per indicator.
   const { current } = (await queryOne<{ current: boolean }>(
     queryRunner,
     sql`SELECT EXISTS (SELECT 1 FROM observation WHERE indicator_id = ANY(${indicatorIds}::int[])
