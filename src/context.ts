@@ -21,17 +21,17 @@ import { sourceLoaders } from './modules/source/source.loaders';
  * (docs/performance.md). A group may read the loaders of another, which are then made too.
  */
 const GROUPS: readonly ((dataSource: DataSource, loaders: Loaders) => object)[] = [
-  (d: DataSource, l: Loaders) => analyticsLoaders(d, l.references),
-  (d: DataSource) => cityLoaders(d),
-  (d: DataSource, l: Loaders) => commitmentLoaders(d, l.instrumentById),
-  (d: DataSource) => countryLoaders(d),
-  (d: DataSource, l: Loaders) => indicatorLoaders(d, l.references),
-  (d: DataSource, l: Loaders) => observationLoaders(d, (codes) => heldIndicatorIds(l, codes)),
-  (d: DataSource) => instrumentLoaders(d),
-  (d: DataSource) => networkLoaders(d),
-  (d: DataSource) => rightLoaders(d),
-  (d: DataSource, l: Loaders) => sourceLoaders(d, l.references),
-  (d: DataSource, l: Loaders) => referenceLoaders(d, l.references),
+  (d, l) => analyticsLoaders(d, l.references),
+  (d) => cityLoaders(d),
+  (d, l) => commitmentLoaders(d, l.instrumentById),
+  (d) => countryLoaders(d),
+  (d, l) => indicatorLoaders(d, l.references),
+  (d, l) => observationLoaders(d, (codes) => heldIndicatorIds(l, codes)),
+  (d) => instrumentLoaders(d),
+  (d) => networkLoaders(d),
+  (d) => rightLoaders(d),
+  (d, l) => sourceLoaders(d, l.references),
+  (d, l) => referenceLoaders(d, l.references),
 ];
 
 /** Every loader of a request by name, and the reference rows it sees. */

@@ -27,7 +27,7 @@ const TRIGGERS_DONE_HERE = [
  * The import has already resolved every reference set-based, so it checks (and locks) each
  * referenced row once instead, in `startBulkWrite`.
  */
-export async function bulkWriteAllowed(queryRunner: QueryRunner): Promise<boolean> {
+async function bulkWriteAllowed(queryRunner: QueryRunner): Promise<boolean> {
   const row = await queryOne<{ allowed: boolean }>(
     queryRunner,
     sql`SELECT has_parameter_privilege('session_replication_role', 'SET')
@@ -76,7 +76,7 @@ export async function startBulkWrite(queryRunner: QueryRunner, sourceId: number)
  * same pairs), and tells the response caches that observation changed (delivered at commit, as
  * the trigger's is).
  */
-export async function finishBulkWrite(queryRunner: QueryRunner, pairs: Sql): Promise<void> {
+async function finishBulkWrite(queryRunner: QueryRunner, pairs: Sql): Promise<void> {
   await execute(queryRunner, sql`SET LOCAL session_replication_role = origin`);
   // A table never analyzed (the first import into a new database) has no statistics: the
   // refresh's probes were then planned on the (indicator, year) index, reading every row of the
@@ -93,4 +93,24 @@ export async function finishBulkWrite(queryRunner: QueryRunner, pairs: Sql): Pro
         HAVING count(*) > 0`,
   );
   await execute(queryRunner, sql`SELECT pg_notify('rightsgraph_data_changed', 'observation')`);
+}
+
+/**
+ * Runs `write`, the merge's writes of `rows` rows to observation, in bulk where the role may
+ * (bulkWriteAllowed): between startBulkWrite and finishBulkWrite, which refreshes
+ * latest_observation for the (city, indicator) pairs `pairs` selects. Otherwise, or with nothing
+ * to write, `write` runs alone, through every trigger.
+ */
+export async function writeObservations<T>(
+  queryRunner: QueryRunner,
+  sourceId: number,
+  rows: number,
+  pairs: Sql,
+  write: () => Promise<T>,
+): Promise<T> {
+  const bulk = rows > 0 && (await bulkWriteAllowed(queryRunner));
+  if (bulk) await startBulkWrite(queryRunner, sourceId);
+  const result = await write();
+  if (bulk) await finishBulkWrite(queryRunner, pairs);
+  return result;
 }

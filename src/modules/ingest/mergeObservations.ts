@@ -1,7 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import { isUniqueViolation } from '../../errorCauses';
 import { execute, query, queryOne, type Sql, sql } from '../common/sqlTag';
-import { bulkWriteAllowed, finishBulkWrite, startBulkWrite } from './bulkWrite';
+import { writeObservations } from './bulkWrite';
+import { STAGED_WITH_IDS } from './stagedChecks';
 
 /**
  * The file holds two values for one key (city, indicator, year, disaggregation), found by the
@@ -84,7 +85,7 @@ export async function mergeObservations(
             o.id AS current_id,
             o.id IS NOT NULL AND (o.value, o.lower, o.upper, o.status, o.note)
               IS NOT DISTINCT FROM (s.value, s.lower, s.upper, s.status, s.note) AS unchanged
-     FROM ${STAGED}
+     FROM ${STAGED_WITH_IDS}
      LEFT JOIN observation o ON o.city_id = c.city_id AND o.indicator_id = i.indicator_id AND o.year = s.year
        AND o.disaggregation = s.disaggregation AND o.source_id = ${sourceId} AND o.superseded_in_release_id IS NULL
        AND o.indicator_id = ANY(${indicatorIds}::int[])`,
@@ -115,36 +116,28 @@ export async function mergeObservations(
   // Statistics for the UPDATE's join with observation; a file of new values (no UPDATE) only
   // reads the table whole, in the insert and the refresh, and is spared the 50 ms at 300,000 rows.
   if (superseding > 0) await execute(queryRunner, sql`ANALYZE import_merge`);
-  const bulk = writing > 0 && (await bulkWriteAllowed(queryRunner));
-  if (bulk) await startBulkWrite(queryRunner, sourceId);
-  // A file of new values supersedes nothing: no UPDATE, whose join the planner may still run
-  // over the whole table. The indicator too, though the id alone finds the row: it is the
-  // partition key, so each probe reads one partition's primary key instead of all eight.
-  const changed =
-    superseding === 0
-      ? 0
-      : await execute(
-          queryRunner,
-          sql`UPDATE observation o SET superseded_in_release_id = ${releaseId} FROM import_merge m
-              WHERE o.id = m.current_id AND o.indicator_id = m.indicator_id AND NOT m.unchanged`,
-        );
-  const inserted = await insertObservations(
-    queryRunner,
-    sql`SELECT city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, ${sourceId}::int, ${releaseId}::int
-        FROM import_merge WHERE NOT unchanged`,
-  );
-  if (bulk)
-    await finishBulkWrite(
+  const pairs = sql`SELECT DISTINCT city_id, indicator_id FROM import_merge WHERE NOT unchanged AND disaggregation = ''`;
+  const { changed, inserted } = await writeObservations(queryRunner, sourceId, writing, pairs, async () => {
+    // A file of new values supersedes nothing: no UPDATE, whose join the planner may still run
+    // over the whole table. The indicator too, though the id alone finds the row: it is the
+    // partition key, so each probe reads one partition's primary key instead of all eight.
+    const changed =
+      superseding === 0
+        ? 0
+        : await execute(
+            queryRunner,
+            sql`UPDATE observation o SET superseded_in_release_id = ${releaseId} FROM import_merge m
+                WHERE o.id = m.current_id AND o.indicator_id = m.indicator_id AND NOT m.unchanged`,
+          );
+    const inserted = await insertObservations(
       queryRunner,
-      sql`SELECT DISTINCT city_id, indicator_id FROM import_merge WHERE NOT unchanged AND disaggregation = ''`,
+      sql`SELECT city_id, indicator_id, year, disaggregation, value, lower, upper, status, note, ${sourceId}::int, ${releaseId}::int
+          FROM import_merge WHERE NOT unchanged`,
     );
+    return { changed, inserted };
+  });
   return { releaseId, changed, added: inserted - changed, unchanged };
 }
-
-/** The staged rows with the ids of their names (aliases s, c and i). */
-const STAGED = sql`import_staging s
-  JOIN import_city c ON c.city_ref = s.city_ref
-  JOIN import_indicator i ON i.indicator_ref = s.indicator_ref`;
 
 /**
  * A file of new values only: inserted from the staging join itself, without first writing every
@@ -158,19 +151,15 @@ async function insertNewValues(
   merge: { sourceId: number; staged: number; progress: (message: string) => void },
 ): Promise<MergeCounts> {
   merge.progress(`0 values unchanged; writing ${merge.staged.toLocaleString('en')}`);
-  const bulk = merge.staged > 0 && (await bulkWriteAllowed(queryRunner));
-  if (bulk) await startBulkWrite(queryRunner, merge.sourceId);
-  const added = await insertObservations(
-    queryRunner,
-    sql`SELECT c.city_id, i.indicator_id, s.year, s.disaggregation, s.value, s.lower, s.upper, s.status, s.note,
-               ${merge.sourceId}::int, ${releaseId}::int
-        FROM ${STAGED}`,
-  );
-  if (bulk)
-    await finishBulkWrite(
+  const pairs = sql`SELECT DISTINCT c.city_id, i.indicator_id FROM ${STAGED_WITH_IDS} WHERE s.disaggregation = ''`;
+  const added = await writeObservations(queryRunner, merge.sourceId, merge.staged, pairs, () =>
+    insertObservations(
       queryRunner,
-      sql`SELECT DISTINCT c.city_id, i.indicator_id FROM ${STAGED} WHERE s.disaggregation = ''`,
-    );
+      sql`SELECT c.city_id, i.indicator_id, s.year, s.disaggregation, s.value, s.lower, s.upper, s.status, s.note,
+                 ${merge.sourceId}::int, ${releaseId}::int
+          FROM ${STAGED_WITH_IDS}`,
+    ),
+  );
   return { releaseId, changed: 0, added, unchanged: 0 };
 }
 

@@ -45,6 +45,14 @@ export async function reportReferenceProblems(
 }
 
 /**
+ * The staged rows joined to the ids of their names (aliases s, c and i). Rows whose city or
+ * indicator has a problem are not in the two reference tables, so the join leaves them out.
+ */
+export const STAGED_WITH_IDS = sql`import_staging s
+  JOIN import_city c ON c.city_ref = s.city_ref
+  JOIN import_indicator i ON i.indicator_ref = s.indicator_ref`;
+
+/**
  * Rows with the same city, indicator, year and disaggregation as an earlier row that has no
  * problem of its own; rows with a problem are not in the two reference tables, so the joins
  * leave them out.
@@ -52,15 +60,11 @@ export async function reportReferenceProblems(
 export async function reportDuplicates(queryRunner: QueryRunner, problems: ProblemList): Promise<void> {
   const duplicates = sql`SELECT s.line, s.disaggregation,
            min(s.line) OVER (PARTITION BY c.city_id, i.indicator_id, s.year, s.disaggregation) AS first
-         FROM import_staging s
-         JOIN import_city c ON c.city_ref = s.city_ref
-         JOIN import_indicator i ON i.indicator_ref = s.indicator_ref`;
+         FROM ${STAGED_WITH_IDS}`;
   // Cheap first: a hash aggregate says whether there is any duplicate at all.
   const { any } = (await queryOne<{ any: boolean }>(
     queryRunner,
-    sql`SELECT EXISTS (SELECT 1 FROM import_staging s
-       JOIN import_city c ON c.city_ref = s.city_ref
-       JOIN import_indicator i ON i.indicator_ref = s.indicator_ref
+    sql`SELECT EXISTS (SELECT 1 FROM ${STAGED_WITH_IDS}
        GROUP BY c.city_id, i.indicator_id, s.year, s.disaggregation HAVING count(*) > 1) AS any`,
   ))!;
   if (!any) return;
