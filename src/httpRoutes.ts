@@ -12,9 +12,10 @@ import { directRoute } from './directRoute';
 import { graphqlHandler } from './graphqlHandler';
 import { ErrorCode, requestError, serviceUnavailable } from './errors';
 import { sendHttpError } from './httpErrors';
+import { jsonBody } from './jsonBody';
 import { jsonErrorHandler } from './jsonErrorHandler';
 import type { Logger } from './logger';
-import { authenticate, authOf } from './modules/auth/apiKeys';
+import { ANONYMOUS, authenticate, authOf } from './modules/auth/apiKeys';
 import { explorerRouter } from './modules/explorer/explorer.routes';
 import { exportRouter } from './modules/export/export.routes';
 import { importRouter } from './modules/ingest/import.routes';
@@ -54,18 +55,23 @@ export function mountRoutes(
   const { dataSource, config, apollo, limiter, health, changes } = deps;
   // Who is calling, looked up once per request (no query at all without a key) and read by
   // the rate limiter, the GraphQL context and POST /imports.
-  const caller: RequestHandler = async (req, res, next) => {
-    try {
-      res.locals.auth = await authenticate(dataSource, req.headers.authorization);
+  const caller: RequestHandler = (req, res, next) => {
+    const header = req.headers.authorization;
+    // No key, no lookup: answered without a promise, as most requests are.
+    if (!header) {
+      res.locals.auth = ANONYMOUS;
       next();
-    } catch (error) {
-      next(error);
+      return;
     }
+    authenticate(dataSource, header).then((auth) => {
+      res.locals.auth = auth;
+      next();
+    }, next);
   };
   const graphqlCors = corsPolicy(config, ['GET', 'POST']);
   const graphql: RequestHandler[] = [
     limiter,
-    express.json({ limit: '1mb', verify: refuseManyValues }),
+    jsonBody({ limit: 1024 * 1024, verify: refuseManyValues }),
     graphqlHandler(apollo, async (req, res) =>
       createContext(dataSource, config, authOf(res), req.headers['x-request-id'] as string, requestSignal(res)),
     ),

@@ -1,7 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { Parser } from 'graphql/language/parser';
 import type { Config } from './config';
@@ -9,6 +9,7 @@ import { causes } from './errorCauses';
 import { ErrorCode, requestError } from './errors';
 import { sendHttpError } from './httpErrors';
 import type { Logger } from './logger';
+import { rateLimit } from './rateLimit';
 import { BreakerRedisStore } from './rateLimitStore';
 import { connectRedis } from './redisClient';
 
@@ -112,28 +113,21 @@ export function rateLimiter(
   keyOf: (res: Response) => string | null,
 ): { middleware: RequestHandler; ready: Promise<void>; close(): Promise<void> } {
   let store: BreakerRedisStore | undefined;
-  let close = async () => undefined as void;
+  let closeRedis = async () => undefined as void;
   if (config.redisUrl) {
     const redis = connectRedis(config.redisUrl);
     store = new BreakerRedisStore(redis.client, logger, 'rightsgraph:rl:');
-    close = redis.close;
+    closeRedis = redis.close;
   }
   const middleware = rateLimit({
-    windowMs: 60_000,
     limit: config.rateLimitPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    store,
-    // BreakerRedisStore falls back to counting in process; should even that fail, serve rather
-    // than fail every request.
-    passOnStoreError: true,
     // Counted under the key only when the key is real: otherwise inventing keys would give
     // a client as many buckets as it likes.
-    keyGenerator: (req, res) => {
+    keyOf: (req, res) => {
       const key = keyOf(res);
       return key ? `key:${key}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
-    handler: (_req, res) => {
+    refuse: (res) => {
       sendHttpError(
         res,
         requestError(
@@ -142,6 +136,18 @@ export function rateLimiter(
         ),
       );
     },
+    shared: store,
+    // BreakerRedisStore falls back to counting in process; should even that fail, serve rather
+    // than fail every request.
+    onSharedError: (error) => logger.error({ err: error }, 'rate limit: counting failed, request served uncounted'),
   });
-  return { middleware, ready: store?.ready ?? Promise.resolve(), close };
+  return {
+    middleware,
+    ready: store?.init() ?? Promise.resolve(),
+    async close() {
+      middleware.close();
+      store?.shutdown();
+      await closeRedis();
+    },
+  };
 }

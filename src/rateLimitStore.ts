@@ -1,6 +1,7 @@
-import { type ClientRateLimitInfo, MemoryStore, type Options, type Store } from 'express-rate-limit';
+import type { ClientRateLimitInfo, Options } from 'express-rate-limit';
 import { type RedisReply, RedisStore } from 'rate-limit-redis';
 import type { Logger } from './logger';
+import { RATE_WINDOW_MS, type SharedCounts, WindowCounts } from './rateLimit';
 import { withTimeout } from './redisClient';
 
 /** How long one Redis command may take before the breaker opens. Redis answers in well under 1 ms. */
@@ -26,11 +27,10 @@ export interface RedisLike {
  * outage, rather than no limit at all). When the client reconnects, the scripts are loaded again
  * and the breaker closes. Each transition is logged once.
  */
-export class BreakerRedisStore implements Store {
-  readonly localKeys = false;
+export class BreakerRedisStore implements SharedCounts {
   private redis: RedisStore;
-  private readonly memory = new MemoryStore();
-  private options: Options | undefined;
+  private readonly memory: WindowCounts;
+  private started = false;
   // Open from the start until the client is connected and the scripts are loaded; only an
   // outage that was announced is announced over.
   private openSince: number | null = Date.now();
@@ -41,7 +41,9 @@ export class BreakerRedisStore implements Store {
     private readonly client: RedisLike,
     private readonly logger: Logger,
     readonly prefix: string,
+    private readonly windowMs = RATE_WINDOW_MS,
   ) {
+    this.memory = new WindowCounts(windowMs);
     this.redis = this.newRedisStore();
     client.on('ready', () => void this.reconnected());
   }
@@ -49,14 +51,13 @@ export class BreakerRedisStore implements Store {
   /** Settles once the first connection is made and the scripts are loaded, or the wait at start is over. */
   ready: Promise<void> = Promise.resolve();
 
-  init(options: Options): Promise<void> {
-    this.ready = this.start(options);
+  init(): Promise<void> {
+    this.ready = this.start();
     return this.ready;
   }
 
-  private async start(options: Options): Promise<void> {
-    this.options = options;
-    this.memory.init(options);
+  private async start(): Promise<void> {
+    this.started = true;
     if (!this.client.isReady) {
       // The client connects in the background; give it a moment before calling Redis down.
       await new Promise<void>((resolve) => {
@@ -75,7 +76,10 @@ export class BreakerRedisStore implements Store {
   increment(key: string): Promise<ClientRateLimitInfo> {
     return this.call(
       (redis) => redis.increment(key),
-      () => this.memory.increment(key),
+      () => {
+        const count = this.memory.increment(key);
+        return { totalHits: count.hits, resetTime: new Date(count.resetAt) };
+      },
     );
   }
 
@@ -94,7 +98,7 @@ export class BreakerRedisStore implements Store {
   }
 
   shutdown(): void {
-    this.memory.shutdown();
+    this.memory.close();
   }
 
   /** Whether counts are kept in this process for now. */
@@ -132,15 +136,16 @@ export class BreakerRedisStore implements Store {
 
   /** The client is connected again: load the scripts into a fresh store, then use Redis again. */
   private reconnected(): Promise<void> {
-    if (this.openSince === null || !this.options || !this.client.isReady) return Promise.resolve();
-    this.reopening ??= this.reopen(this.options).finally(() => (this.reopening = null));
+    if (this.openSince === null || !this.started || !this.client.isReady) return Promise.resolve();
+    this.reopening ??= this.reopen().finally(() => (this.reopening = null));
     return this.reopening;
   }
 
-  private async reopen(options: Options): Promise<void> {
+  private async reopen(): Promise<void> {
     try {
       const fresh = this.newRedisStore();
-      await withTimeout(fresh.init(options), REDIS_COMMAND_TIMEOUT_MS * 5);
+      // rate-limit-redis reads the window and nothing else of express-rate-limit's options.
+      await withTimeout(fresh.init({ windowMs: this.windowMs } as Options), REDIS_COMMAND_TIMEOUT_MS * 5);
       this.redis = fresh;
       const downMs = Date.now() - (this.openSince ?? Date.now());
       this.openSince = null;
