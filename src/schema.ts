@@ -13,6 +13,7 @@ import { CommitmentResolver } from './modules/commitment/commitment.resolver';
 import { CountryResolver, RatificationHistoryResolver, RatificationResolver } from './modules/country/country.resolver';
 import { CurationResolver } from './modules/curation/curation.resolver';
 import { IndicatorResolver } from './modules/indicator/indicator.resolver';
+import { answerReadAhead } from './modules/indicator/nestedSeries';
 import { ObservationResolver } from './modules/indicator/observation.resolver';
 import { InstrumentResolver } from './modules/instrument/instrument.resolver';
 import { NetworkMembershipResolver, NetworkResolver } from './modules/network/network.resolver';
@@ -49,7 +50,10 @@ let built: Promise<GraphQLSchema> | undefined;
 export function buildAppSchema(): Promise<GraphQLSchema> {
   if (!built) {
     resolvePropertiesPlainly();
-    built = buildSchema({ resolvers, validate: false });
+    built = buildSchema({ resolvers, validate: false }).then((schema) => {
+      answerReadAhead(schema);
+      return schema;
+    });
   }
   return built;
 }

@@ -13,7 +13,7 @@ import { checkYear, checkYearRange, parseId } from '../common/validate';
 import { Country } from '../country/country.entity';
 import { Observation } from '../indicator/observation.entity';
 import { nestedSeries } from '../indicator/nestedSeries';
-import { type ObservationKey, observationColumns, observationKey } from '../indicator/observation.loaders';
+import { type ObservationKey, observationColumns } from '../indicator/observation.loaders';
 import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
@@ -141,12 +141,8 @@ export class CityResolver {
   ): Observation[] | Promise<Observation[]> {
     checkYearRange(yearFrom, yearTo);
     checkReference('indicator', indicator);
+    // A series read ahead with its page never reaches here (nestedSeries.ts, answerReadAhead).
     const key = { cityId: city.id, indicatorCode: indicator, yearFrom, yearTo, columns: observationColumns(info) };
-    if (asOf === null || asOf === undefined) {
-      // Read ahead with the page (nestedSeries.ts): answered at once, as a plain value.
-      const ready = context.loaders.seriesReadAhead.get(observationKey(key));
-      if (ready) return ready;
-    }
     return this.loadSeries(context, key, asOf);
   }
 

@@ -193,15 +193,50 @@ export const observationKey = (k: ObservationKey): string =>
  */
 export type HeldIndicatorIds = (codes: string[]) => Promise<number[] | null>;
 
+/**
+ * Series read ahead for one request, by the field nodes they were read for and the city. The
+ * field nodes (the AST nodes merged under one response key, graphql-js's `info.fieldNodes`) stand
+ * for the arguments and the selected columns: the same nodes in one request have the same
+ * arguments and the same selection, wherever the city object turns up. Nodes merged differently
+ * elsewhere (a fragment spread in two places beside other fields) do not match, and the field is
+ * resolved as usual.
+ */
+export class SeriesReadAhead {
+  private readonly byFirstNode = new Map<
+    FieldNode,
+    { nodes: readonly FieldNode[]; byCity: Map<number, Observation[]> }
+  >();
+
+  set(nodes: readonly FieldNode[], cityId: number, series: Observation[]): void {
+    let entry = this.byFirstNode.get(nodes[0]);
+    if (entry === undefined || !sameNodes(entry.nodes, nodes)) {
+      entry = { nodes, byCity: new Map() };
+      this.byFirstNode.set(nodes[0], entry);
+    }
+    entry.byCity.set(cityId, series);
+  }
+
+  get(nodes: readonly FieldNode[], cityId: number): Observation[] | undefined {
+    const entry = this.byFirstNode.get(nodes[0]);
+    return entry !== undefined && sameNodes(entry.nodes, nodes) ? entry.byCity.get(cityId) : undefined;
+  }
+}
+
+function sameNodes(a: readonly FieldNode[], b: readonly FieldNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function observationLoaders(dataSource: DataSource, heldIndicatorIds: HeldIndicatorIds) {
   const lookup = (mode: Mode, keys: readonly ObservationKey[]) => lookupIn(dataSource, heldIndicatorIds, mode, keys);
   return {
     /**
-     * Series read ahead by a page's statement (nestedSeries.ts), by `observationKey`: the field's
-     * resolver answers from here without a promise, so a page of cities completes its series
-     * synchronously instead of through a DataLoader promise per city.
+     * Series read ahead by a page's statement (nestedSeries.ts): the field answers from here
+     * without a promise, so a page of cities completes its series synchronously instead of
+     * through a DataLoader promise per city.
      */
-    seriesReadAhead: new Map<string, Observation[]>(),
+    seriesReadAhead: new SeriesReadAhead(),
     observationSeries: new DataLoader<ObservationKey, Observation[], string>((keys) => lookup('series', keys), {
       cacheKeyFn: observationKey,
     }),
