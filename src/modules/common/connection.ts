@@ -25,6 +25,18 @@ export interface Edge<T> {
   node: T;
 }
 
+/** An edge whose cursor is encoded when it is read. */
+class PageEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly encode: (node: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.encode(this.node);
+  }
+}
+
 /**
  * The result of a paginated list. `totalCount` is computed only when a client asks for it, so
  * a page costs one statement and a page with its total two.
@@ -216,18 +228,22 @@ export async function paginate<T extends ObjectLiteral>(
       row[`column${i}`] = undefined;
     });
   });
-  const edges = nodes.map((node) => ({
-    cursor: encodeCursor(
+  // Cursors are encoded when a client reads them (most pages ask for one, if any: the last).
+  const cursorOf = (node: T) =>
+    encodeCursor(
       page.ordering,
       page.keys.map((k) => k.value(node)),
-    ),
-    node,
-  }));
+    );
+  const edges = nodes.map((node) => new PageEdge(node, cursorOf));
   const pageInfo: PageInfo = {
     hasNextPage: rows.length > size,
     hasPreviousPage: afterCursor,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges[edges.length - 1]?.cursor ?? null,
+    get startCursor() {
+      return nodes.length === 0 ? null : cursorOf(nodes[0]);
+    },
+    get endCursor() {
+      return nodes.length === 0 ? null : cursorOf(nodes[nodes.length - 1]);
+    },
   };
   const count = async () => {
     const row = await queryOne<{ count: number }>(
