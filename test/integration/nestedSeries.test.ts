@@ -118,6 +118,43 @@ describeOnServer('series read in the page statement of cities', () => {
     expect(held.result).toEqual((await t.uncached.run(query, variables)).result);
   });
 
+  it('answers a field merged differently elsewhere through its resolver, with its own columns', async () => {
+    // The fragment's field is read ahead on the page with `year` alone. Below each city, its
+    // commitments' city (the same city, resolved after the page) merges the same node with another
+    // asking for `value`. So is a series under two aliases of `edges`, each selecting one column.
+    const query = `query($a: String!) {
+      cities(first: 25, orderBy: { field: ID, direction: ASC }) {
+        edges { node { slug ...years commitments { city { ...years series: observations(indicator: $a) { value } } } } }
+        first: edges { node { twice: observations(indicator: $a) { year } } }
+        second: edges { node { twice: observations(indicator: $a) { value } } }
+      }
+    }
+    fragment years on City { series: observations(indicator: $a) { year } }`;
+    const variables = { a: INDICATOR };
+    await t.cached.run(query, variables);
+    const held = await t.cached.run(query, variables);
+    const table = await tableSeries(INDICATOR, 25);
+    const nodes = data(held.result).cities.edges.map((e: Any) => e.node);
+    expect(nodes.map(({ slug, series }: Any) => ({ slug, series }))).toEqual(
+      table.map((city) => ({ slug: city.slug, series: city.series.map(({ year }) => ({ year })) })),
+    );
+    nodes.forEach((node: Any, i: number) => {
+      for (const commitment of node.commitments) {
+        expect(commitment.city.series).toEqual(table[i].series.map(({ year, value }) => ({ year, value })));
+      }
+    });
+    // Some city of the page has both values and commitments, so the check above has cases.
+    expect(nodes.some((node: Any, i: number) => node.commitments.length > 0 && table[i].series.length > 0)).toBe(true);
+    const twice = data(held.result).cities;
+    expect(twice.first.map((e: Any) => e.node.twice)).toEqual(
+      table.map((city) => city.series.map(({ year }) => ({ year }))),
+    );
+    expect(twice.second.map((e: Any) => e.node.twice)).toEqual(
+      table.map((city) => city.series.map(({ value }) => ({ value }))),
+    );
+    expect(held.result).toEqual((await t.uncached.run(query, variables)).result);
+  });
+
   it('reads the next page after a cursor the same way', async () => {
     const query = `query($indicator: String!, $after: String) {
       cities(first: 5, after: $after, orderBy: { field: ID, direction: ASC }) {
