@@ -38,15 +38,6 @@ export class WindowCounts {
     return count;
   }
 
-  decrement(key: string): void {
-    const count = this.counts.get(key);
-    if (count !== undefined && count.hits > 0) count.hits -= 1;
-  }
-
-  resetKey(key: string): void {
-    this.counts.delete(key);
-  }
-
   /** Drops the keys whose window has ended by `now`. */
   dropEnded(now: number): void {
     for (const [key, count] of this.counts) {

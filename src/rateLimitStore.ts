@@ -83,20 +83,6 @@ export class BreakerRedisStore implements SharedCounts {
     );
   }
 
-  decrement(key: string): Promise<void> {
-    return this.call(
-      (redis) => redis.decrement(key),
-      () => this.memory.decrement(key),
-    );
-  }
-
-  resetKey(key: string): Promise<void> {
-    return this.call(
-      (redis) => redis.resetKey(key),
-      () => this.memory.resetKey(key),
-    );
-  }
-
   shutdown(): void {
     this.memory.close();
   }
