@@ -21,8 +21,9 @@ const ALLOWED_HEADERS = ['content-type', 'authorization', 'apollo-require-prefli
 /** Headers a page may read: the request id for a bug report, the rate limit and cache state. */
 const EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy', 'x-rightsgraph-cache'];
 
-export function corsPolicy(config: Config, methods: string[]): RequestHandler {
-  const policy = cors<cors.CorsRequest>({
+/** The cors package's options for these methods. */
+export function corsOptions(config: Config, methods: string[]): cors.CorsOptions {
+  return {
     // `*` for public reads; with a list, the cors package answers a listed origin by name (and
     // says `Vary: Origin`), any other without the header, which the browser enforces.
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
@@ -32,7 +33,11 @@ export function corsPolicy(config: Config, methods: string[]): RequestHandler {
     credentials: false,
     // A browser may reuse a preflight's answer for 10 minutes (Chromium caps it at 2 hours).
     maxAge: 600,
-  });
+  };
+}
+
+export function corsPolicy(config: Config, methods: string[]): RequestHandler {
+  const policy = cors<cors.CorsRequest>(corsOptions(config, methods));
   if (config.corsOrigins !== '*') return policy;
   // Open to every origin: an answer that is not a preflight gets these two headers, whatever the
   // request (what the cors package sets for it, test/unit/corsPolicy.test.ts), without the
