@@ -1,13 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { rowsByKeys } from '../common/entityRows';
-import { uniqueLoader } from '../common/loaders';
+import { sharedUniqueLoader } from '../common/sharedLookups';
 import { City } from './city.entity';
 
 export function cityLoaders(dataSource: DataSource) {
   return {
-    cityById: uniqueLoader<number, City>(
-      (ids) => rowsByKeys(dataSource, City, 'id', ids),
-      (c) => c.id,
-    ),
+    cityById: sharedUniqueLoader<number, City>(dataSource, City, 'id'),
   };
 }

@@ -1,19 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { inForceNow } from '../source/visibility';
 import { City } from '../city/city.entity';
-import { rowsByKeys } from '../common/entityRows';
+import { sharedUniqueLoader } from '../common/sharedLookups';
 import { entityColumns } from '../common/entityRows';
-import { groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { groupLoader, linkedLoader } from '../common/loaders';
 import { query, sql } from '../common/sqlTag';
 import { Network } from './network.entity';
 import { NetworkMembership } from './networkMembership.entity';
 
 export function networkLoaders(dataSource: DataSource) {
   return {
-    networkById: uniqueLoader<number, Network>(
-      (ids) => rowsByKeys(dataSource, Network, 'id', ids),
-      (n) => n.id,
-    ),
+    networkById: sharedUniqueLoader<number, Network>(dataSource, Network, 'id'),
     networksByCity: linkedLoader(dataSource, Network, {
       joinTable: 'network_membership',
       ownerColumn: 'city_id',

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { RequestReferences } from '../../cache/referenceCache';
 import { City } from '../city/city.entity';
 import { rowsByKeys } from '../common/entityRows';
+import { sharedUniqueLoader } from '../common/sharedLookups';
 import { uniqueLoader } from '../common/loaders';
 import { query, sql } from '../common/sqlTag';
 import { Indicator } from '../indicator/indicator.entity';
@@ -85,14 +86,8 @@ export function referenceLoaders(dataSource: DataSource, references: RequestRefe
         references.rows('indicator:code', codes, (misses) => rowsByKeys(dataSource, Indicator, 'code', misses), byCode),
       byCode,
     ),
-    instrumentByCode: uniqueLoader<string, Instrument>(
-      (codes) => rowsByKeys(dataSource, Instrument, 'code', codes),
-      (i) => i.code,
-    ),
-    cityBySlug: uniqueLoader<string, City>(
-      (slugs) => rowsByKeys(dataSource, City, 'slug', slugs),
-      (c) => c.slug,
-    ),
+    instrumentByCode: sharedUniqueLoader<string, Instrument>(dataSource, Instrument, 'code'),
+    cityBySlug: sharedUniqueLoader<string, City>(dataSource, City, 'slug'),
     referenceMemo: { candidates: new Map(), suggestions: new Map(), errors: new Map() } as ReferenceMemo,
   };
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { rowsByKeys } from '../common/entityRows';
+import { sharedUniqueLoader } from '../common/sharedLookups';
 import { entityColumns } from '../common/entityRows';
-import { groupLoader, linkedLoader, uniqueLoader } from '../common/loaders';
+import { groupLoader, linkedLoader } from '../common/loaders';
 import { query, sql } from '../common/sqlTag';
 import { Right } from './right.entity';
 
@@ -12,10 +12,7 @@ export function rightsVia(dataSource: DataSource, joinTable: string, ownerColumn
 
 export function rightLoaders(dataSource: DataSource) {
   return {
-    rightById: uniqueLoader<number, Right>(
-      (ids) => rowsByKeys(dataSource, Right, 'id', ids),
-      (r) => r.id,
-    ),
+    rightById: sharedUniqueLoader<number, Right>(dataSource, Right, 'id'),
     childrenByRight: groupLoader<number, Right>(
       (ids) =>
         query<Right>(
