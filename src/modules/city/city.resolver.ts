@@ -18,6 +18,7 @@ import { Network } from '../network/network.entity';
 import { NetworkMembership } from '../network/networkMembership.entity';
 import { CityFilter, CityOrder, CityOrderField } from './city.args';
 import { City } from './city.entity';
+import { cityPageColumns } from './cityColumns';
 import { checkCityFilter, cityFilterCondition } from './city.filter';
 import { sql } from '../common/sqlTag';
 import { cityBySlug, explainUnknown, resolveAsOf } from '../reference/references';
@@ -84,6 +85,7 @@ export class CityResolver {
       first: args.first,
       after: args.after,
       limits: context.config,
+      only: cityPageColumns(info, ['edges', 'node'], field),
       columns: await nestedSeries(context, info, ['edges', 'node'], sql`c.id`),
       prepare: true,
     });

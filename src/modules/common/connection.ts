@@ -156,6 +156,8 @@ export interface PageQuery<T> {
   first?: number | null;
   after?: string | null;
   limits: PageLimits;
+  /** The entity's properties to read (the keys' among them); undefined for every column. */
+  only?: ReadonlySet<string>;
   /** Read beside each row in the same statement; not part of the nodes. */
   columns?: readonly PageColumn<T>[];
   /**
@@ -211,7 +213,7 @@ export async function paginate<T extends ObjectLiteral>(
       ? []
       : await query<T>(
           dataSource,
-          sql`SELECT ${entityColumns(dataSource, page.entity, page.alias)}${sql.join(
+          sql`SELECT ${entityColumns(dataSource, page.entity, page.alias, '', page.only)}${sql.join(
             extra.map((column, i) => sql`, ${column.expression} AS ${sql.identifier(`column${i}`)}`),
             '',
           )} FROM ${table}${whereClause(seek)}
