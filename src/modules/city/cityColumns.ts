@@ -37,33 +37,20 @@ const ORDER_COLUMNS: Readonly<Record<CityOrderField, readonly string[]>> = {
   [CityOrderField.ID]: [],
 };
 
-const byFieldNodes = new WeakMap<
-  GraphQLResolveInfo['fieldNodes'],
-  Map<CityOrderField, ReadonlySet<string> | undefined>
->();
-
 /**
  * The columns a page of cities reads for the fields its query selects on the nodes (`path`) and
  * the ordering's cursor: the id always, undefined for every column. A 25-city dashboard asking
- * for `slug` decoded twelve columns of 26 rows, an array of names among them (issue 15). Worked
- * out once per field of the query, as graphql-js hands the same field nodes to every run.
+ * for `slug` decoded twelve columns of 26 rows, an array of names among them (issue 15).
  */
 export function cityPageColumns(
   info: GraphQLResolveInfo,
   path: string[],
   order: CityOrderField,
 ): ReadonlySet<string> | undefined {
-  let byOrder = byFieldNodes.get(info.fieldNodes);
-  if (!byOrder) byFieldNodes.set(info.fieldNodes, (byOrder = new Map()));
-  if (byOrder.has(order)) return byOrder.get(order);
-  let columns: Set<string> | undefined = new Set(['id', ...ORDER_COLUMNS[order]]);
+  const columns = new Set(['id', ...ORDER_COLUMNS[order]]);
   for (const field of selectedFields(info, path)) {
-    if (!Object.hasOwn(CITY_FIELD_COLUMNS, field)) {
-      columns = undefined;
-      break;
-    }
+    if (!Object.hasOwn(CITY_FIELD_COLUMNS, field)) return undefined;
     for (const property of CITY_FIELD_COLUMNS[field]) columns.add(property);
   }
-  byOrder.set(order, columns);
   return columns;
 }
