@@ -35,7 +35,7 @@ interface Batch<K, V> {
 export class SharedLookups {
   private readonly pending = new WeakMap<object, Map<string, Batch<unknown, unknown>>>();
 
-  /** Statements sent and requests (batches of a DataLoader) they answered: for tests and the benchmark. */
+  /** Statements sent, and the requests (batches of a DataLoader) they answered between them. */
   readonly stats = { statements: 0, waiters: 0 };
 
   load<K, V>(
