@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { selectedFields } from '../common/lookahead';
+import { selectedFields, selectedProperties } from '../common/lookahead';
 import { CityOrderField } from './city.args';
 
 /**
@@ -47,10 +47,5 @@ export function cityPageColumns(
   path: string[],
   order: CityOrderField,
 ): ReadonlySet<string> | undefined {
-  const columns = new Set(['id', ...ORDER_COLUMNS[order]]);
-  for (const field of selectedFields(info, path)) {
-    if (!Object.hasOwn(CITY_FIELD_COLUMNS, field)) return undefined;
-    for (const property of CITY_FIELD_COLUMNS[field]) columns.add(property);
-  }
-  return columns;
+  return selectedProperties(selectedFields(info, path), CITY_FIELD_COLUMNS, ['id', ...ORDER_COLUMNS[order]]);
 }

@@ -42,3 +42,21 @@ export function selectedFieldNodes(
 export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<string> {
   return new Set(selectedFieldNodes(info.fieldNodes, info.fragments, path).map((node) => node.name.value));
 }
+
+/**
+ * The properties a selection reads, given the properties each field reads (`byField`) and those
+ * always read; undefined (every property) when a field is not in `byField`, so a field left out
+ * of the table costs time, never a wrong answer.
+ */
+export function selectedProperties(
+  fields: Iterable<string>,
+  byField: Readonly<Record<string, readonly string[]>>,
+  always: Iterable<string>,
+): Set<string> | undefined {
+  const properties = new Set<string>(always);
+  for (const field of fields) {
+    if (!Object.hasOwn(byField, field)) return undefined;
+    for (const property of byField[field]) properties.add(property);
+  }
+  return properties;
+}

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { selectedFields } from '../common/lookahead';
+import { selectedFields, selectedProperties } from '../common/lookahead';
 import { entityJsonArray, fromJsonArrays } from '../common/entityRows';
 import { query, type Sql, sql } from '../common/sqlTag';
 import { UnknownReference } from '../reference/unknownReference';
@@ -64,12 +64,8 @@ export function observationColumns(info: GraphQLResolveInfo): string {
 }
 
 export function columnsOf(fields: Iterable<string>): string {
-  const properties = new Set<string>(['id']);
-  for (const field of fields) {
-    if (!Object.hasOwn(OBSERVATION_FIELD_COLUMNS, field)) return ALL_COLUMNS;
-    for (const property of OBSERVATION_FIELD_COLUMNS[field]) properties.add(property);
-  }
-  return [...properties].sort().join(',');
+  const properties = selectedProperties(fields, OBSERVATION_FIELD_COLUMNS, ['id']);
+  return properties ? [...properties].sort().join(',') : ALL_COLUMNS;
 }
 
 /** The properties a batch reads: every key's, or undefined (all) when any key wants all. */
